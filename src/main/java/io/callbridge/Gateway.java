@@ -1,0 +1,154 @@
+package io.callbridge;
+
+import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.config.RouteConfig;
+import io.callbridge.ingress.AdminEndpoints;
+import io.callbridge.ingress.AdminServer;
+import io.callbridge.ingress.Flow;
+import io.callbridge.ingress.IngressMetrics;
+import io.callbridge.ingress.PublicServer;
+import io.callbridge.metrics.Metrics;
+import io.callbridge.store.Database;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * The one place CallBridge is composed: metrics, Vert.x, migrations, the pool, each route's flow,
+ * the admin and public servers. {@link #stop()} drains in-flight requests within the grace.
+ */
+public final class Gateway {
+  private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+
+  /** Builds the flow of one route; returns null when this build has no flow of that kind. */
+  @FunctionalInterface
+  public interface FlowFactory {
+    Flow create(RouteConfig route, Services services);
+  }
+
+  private final Vertx vertx;
+  private final Services services;
+  private final AtomicBoolean draining;
+  private final List<String> publicDeployments;
+  private final String adminDeployment;
+  private final int publicPort;
+  private final int adminPort;
+
+  private Gateway(Vertx vertx, Services services, AtomicBoolean draining, List<String> publicDeployments,
+      String adminDeployment, int publicPort, int adminPort) {
+    this.vertx = vertx;
+    this.services = services;
+    this.draining = draining;
+    this.publicDeployments = publicDeployments;
+    this.adminDeployment = adminDeployment;
+    this.publicPort = publicPort;
+    this.adminPort = adminPort;
+  }
+
+  public static Future<Gateway> start(CallBridgeConfig config) {
+    return start(config, Clock.systemUTC(), Flows::create);
+  }
+
+  public static Future<Gateway> start(CallBridgeConfig config, Clock clock, FlowFactory flowFactory) {
+    Metrics metrics = new Metrics();
+    Vertx vertx = Vertx.builder()
+        .with(metrics.vertxOptions(new VertxOptions().setPreferNativeTransport(false)))
+        .withMetrics(metrics.vertxFactory())
+        .build();
+    // Not bound to a Vert.x context: a start-up failure closes Vert.x, and the caller must still hear of it.
+    Promise<Gateway> started = Promise.promise();
+    vertx.executeBlocking(() -> {
+          Database.migrate(config.postgres());
+          return null;
+        }, false)
+        .compose(v -> {
+          Database db = Database.open(vertx, config.postgres());
+          Services services = new Services(vertx, config, db, metrics, clock);
+          return recordStart(db).compose(x -> deploy(vertx, services, flowFactory));
+        })
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            started.complete(ar.result());
+          } else {
+            started.fail(ar.cause());
+            vertx.close();
+          }
+        });
+    return started.future();
+  }
+
+  private static Future<Void> recordStart(Database db) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "unknown";
+    }
+    String version = String.valueOf(Gateway.class.getPackage().getImplementationVersion());
+    return db.pool().preparedQuery("INSERT INTO instance_start (host, version) VALUES ($1, $2)")
+        .execute(io.vertx.sqlclient.Tuple.of(host, version)).mapEmpty();
+  }
+
+  private static Future<Gateway> deploy(Vertx vertx, Services services, FlowFactory flowFactory) {
+    CallBridgeConfig config = services.config();
+    Map<String, Flow> flows = new LinkedHashMap<>();
+    for (RouteConfig route : config.routes()) {
+      Flow flow = flowFactory.create(route, services);
+      if (flow != null) {
+        flows.put(route.name(), flow);
+      }
+    }
+    List<AdminEndpoints> admin = new ArrayList<>();
+    AtomicBoolean draining = new AtomicBoolean(false);
+    IngressMetrics ingressMetrics = new IngressMetrics(services.metrics());
+    AdminServer adminServer = new AdminServer(config.server(), services.metrics(), services.database()::readiness,
+        admin, draining);
+    // All instances listen on the configured port; Vert.x shares it (port 0 too: one random port for all).
+    List<PublicServer> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(adminServer).compose(adminId -> vertx.deployVerticle(() -> {
+      PublicServer server = new PublicServer(config.server(), config.routes(), flows, ingressMetrics,
+          services.clock(), config.server().port());
+      instances.add(server);
+      return server;
+    }, new DeploymentOptions().setInstances(config.server().instances()))
+        .map(publicId -> new Gateway(vertx, services, draining, List.of(publicId), adminId,
+            instances.get(0).actualPort(), adminServer.actualPort())));
+  }
+
+  public int publicPort() {
+    return publicPort;
+  }
+
+  public int adminPort() {
+    return adminPort;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  /** Stops accepting, lets in-flight requests finish within the shutdown grace, closes the pool and Vert.x. */
+  public Future<Void> stop() {
+    draining.set(true);
+    LOG.info("stopping: draining in-flight requests (grace " + services.config().server().shutdownGrace().toMillis() + "ms)");
+    List<Future<Void>> undeploys = publicDeployments.stream().map(vertx::undeploy).toList();
+    return Future.join(undeploys)
+        .transform(v -> vertx.undeploy(adminDeployment))
+        .transform(v -> services.database().close())
+        .transform(v -> vertx.close());
+  }
+}

@@ -1,0 +1,114 @@
+package io.callbridge;
+
+import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.config.ConfigException;
+import io.callbridge.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** The command line behind {@code bin/callbridge}. Runs on the main thread, never on an event loop. */
+public final class Main {
+  private static final String USAGE = """
+      usage: callbridge <command> [options]
+        run [--config FILE]        start the gateway in the foreground (default conf/callbridge.yaml,
+                                   or CALLBRIDGE_CONFIG)
+        check-config [FILE]        validate a configuration: every error with its path, or a summary
+        --help                     this text
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    Logging.setup();
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      System.out.print(USAGE);
+      System.exit(args.length == 0 ? 2 : 0);
+    }
+    String command = args[0];
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    int code = switch (command) {
+      case "run" -> run(rest);
+      case "check-config" -> checkConfig(rest);
+      default -> {
+        System.err.println("unknown command '" + command + "'\n" + USAGE);
+        yield 2;
+      }
+    };
+    System.exit(code);
+  }
+
+  static Path configPath(List<String> args, Map<String, String> env) {
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--config") && i + 1 < args.size()) {
+        return Path.of(args.get(i + 1));
+      }
+      if (args.get(i).startsWith("--config=")) {
+        return Path.of(args.get(i).substring("--config=".length()));
+      }
+    }
+    String fromEnv = env.get("CALLBRIDGE_CONFIG");
+    return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : "conf/callbridge.yaml");
+  }
+
+  private static int checkConfig(List<String> args) {
+    Map<String, String> env = System.getenv();
+    Path file = args.isEmpty() || args.get(0).startsWith("--") ? configPath(args, env) : Path.of(args.get(0));
+    try {
+      CallBridgeConfig config = ConfigLoader.load(file, env);
+      System.out.println(file + ": OK, " + config.routes().size() + " route(s), " + config.destinations().size()
+          + " destination(s)");
+      config.summary().forEach(line -> System.out.println("  " + line));
+      return 0;
+    } catch (ConfigException e) {
+      System.out.println(file + ": " + e.errors().size() + " error(s)");
+      e.errors().forEach(err -> System.out.println("  " + err));
+      return 1;
+    }
+  }
+
+  private static int run(List<String> args) {
+    long t0 = System.nanoTime();
+    Logger log = Logger.getLogger("callbridge");
+    Map<String, String> env = System.getenv();
+    Path file = configPath(args, env);
+    CallBridgeConfig config;
+    try {
+      config = ConfigLoader.load(file, env);
+    } catch (ConfigException e) {
+      System.err.println(file + ": " + e.errors().size() + " error(s); nothing started");
+      e.errors().forEach(err -> System.err.println("  " + err));
+      return 1;
+    }
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      System.err.println("callbridge did not start: " + cause.getMessage());
+      return 1;
+    }
+    config.summary().forEach(line -> log.info("route " + line));
+    config.routes().stream().filter(r -> !r.token().isPresent()).forEach(r -> log.warning("route " + r.name()
+        + " has no token configured (its auth.token variable is unset): it answers 401 to every caller"));
+    log.info(String.format("callbridge ready in %d ms: public port %d, admin port %d (metrics, health%s)",
+        (System.nanoTime() - t0) / 1_000_000, gateway.publicPort(), gateway.adminPort(),
+        config.server().adminToken().isPresent() ? ", admin API" : "; admin API off: CALLBRIDGE_ADMIN_TOKEN unset"));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runnable stop = () -> {
+      gateway.stop().onComplete(ar -> stopped.countDown());
+    };
+    Signals.onTerminate(stop);
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("callbridge stopped");
+    return 0;
+  }
+}

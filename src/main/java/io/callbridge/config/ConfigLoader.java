@@ -1,0 +1,120 @@
+package io.callbridge.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/** Reads {@code callbridge.yaml}: every error is collected with its path before giving up. */
+public final class ConfigLoader {
+  private ConfigLoader() {}
+
+  public static CallBridgeConfig load(Path file, Map<String, String> env) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(List.of(file + ": no such file (give another with --config or CALLBRIDGE_CONFIG)"));
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
+    }
+    Path base = file.toAbsolutePath().getParent();
+    return parse(text, file.toString(), base, env);
+  }
+
+  public static CallBridgeConfig parse(String yaml, String sourceName, Path baseDir, Map<String, String> env)
+      throws ConfigException {
+    Object doc = parseYaml(yaml, sourceName);
+    Node.Errors errors = new Node.Errors();
+    Node root = Node.root(doc, errors, env);
+    if (doc != null && !root.isMap()) {
+      throw new ConfigException(List.of(sourceName + ": expected a mapping at the top level"));
+    }
+
+    Node serverNode = root.get("server");
+    ServerConfig server = ServerConfig.parse(serverNode, env);
+    PostgresConfig postgres = PostgresConfig.parse(root.get("postgres"));
+    CorrelationConfig correlation = CorrelationConfig.parse(root.get("correlation"));
+    String region = root.string("phoneRegion", "US");
+    if (!region.matches("[A-Z]{2}")) {
+      root.get("phoneRegion").error("must be a two-letter region code such as US, got '" + region + "'");
+    }
+    Node templatesNode = root.get("templates");
+    Path templates = baseDir.resolve(root.string("templates", "templates")).normalize();
+    if (!Files.isDirectory(templates)) {
+      templatesNode.error("templates directory " + templates + " does not exist");
+    }
+
+    Map<String, DestinationConfig> destinations = new LinkedHashMap<>();
+    for (Map.Entry<String, Node> e : root.get("destinations").entries().entrySet()) {
+      if (e.getValue().isMissing() || !e.getValue().isMap()) {
+        e.getValue().error("expected a mapping with at least baseUrl");
+        continue;
+      }
+      destinations.put(e.getKey(), DestinationConfig.parse(e.getKey(), e.getValue()));
+    }
+
+    Node routesNode = root.get("routes");
+    List<Node> routeNodes = routesNode.items();
+    List<RouteConfig> routes = new java.util.ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Node rn : routeNodes) {
+      RouteConfig r = RouteConfig.parse(rn);
+      if (!r.name().isEmpty() && !names.add(r.name())) {
+        rn.get("name").error("duplicate route name '" + r.name() + "'");
+      }
+      List<Node> targetNodes = rn.get("targets").items();
+      for (int i = 0; i < r.targets().size(); i++) {
+        TargetConfig t = r.targets().get(i);
+        Node tn = targetNodes.get(i);
+        if (!t.destination().isEmpty() && !destinations.containsKey(t.destination())) {
+          tn.get("destination").error("unknown destination '" + t.destination() + "'"
+              + (destinations.isEmpty() ? " (no destinations are configured)" : " (configured: "
+              + String.join(", ", destinations.keySet()) + ")"));
+        }
+        if (!t.template().isEmpty() && Files.isDirectory(templates)
+            && !Files.isRegularFile(templates.resolve(t.template() + ".yaml"))) {
+          tn.get("template").error("unknown template '" + t.template() + "' (no file " + t.template()
+              + ".yaml in " + templates + ")");
+        }
+      }
+      if (r.kind() != null && r.targets().isEmpty()) {
+        rn.get("targets").error("a " + r.kind().yamlName() + " route needs at least one target");
+      }
+      routes.add(r);
+    }
+    root.finish();
+    if (!errors.list().isEmpty()) {
+      throw new ConfigException(errors.list());
+    }
+    return new CallBridgeConfig(server, postgres, correlation, region, templates, Map.copyOf(destinations),
+        List.copyOf(routes));
+  }
+
+  private static Object parseYaml(String yaml, String sourceName) throws ConfigException {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(10);
+    try {
+      return new Yaml(new SafeConstructor(options)).load(yaml);
+    } catch (MarkedYAMLException e) {
+      Mark m = e.getProblemMark();
+      String where = m == null ? sourceName : sourceName + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+      throw new ConfigException(List.of(where + ": " + e.getProblem()
+          + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
+    } catch (YAMLException e) {
+      throw new ConfigException(List.of(sourceName + ": " + e.getMessage()));
+    }
+  }
+}

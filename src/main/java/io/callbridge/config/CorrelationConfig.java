@@ -1,0 +1,34 @@
+package io.callbridge.config;
+
+import java.time.Duration;
+
+/** The call-id link store: cache bounds, write-behind batching, retention. */
+public record CorrelationConfig(
+    long cacheMaxEntries,
+    Duration cacheMaxAge,
+    Duration callerIdWindow,
+    int flushBatch,
+    Duration flushInterval,
+    int queueCapacity,
+    Duration retention,
+    Duration purgeInterval) {
+
+  public static CorrelationConfig defaults() {
+    return new CorrelationConfig(1_000_000, Duration.ofHours(48), Duration.ofHours(2), 500,
+        Duration.ofMillis(50), 100_000, Duration.ofDays(35), Duration.ofMinutes(10));
+  }
+
+  static CorrelationConfig parse(Node n) {
+    CorrelationConfig d = defaults();
+    long entries = n.get("cacheMaxEntries").asLong(d.cacheMaxEntries, 1, Long.MAX_VALUE);
+    Duration age = n.duration("cacheMaxAge", d.cacheMaxAge);
+    Duration window = n.duration("callerIdWindow", d.callerIdWindow);
+    int batch = n.integer("flushBatch", d.flushBatch, 1, 10_000);
+    Duration interval = n.duration("flushInterval", d.flushInterval);
+    int queue = n.integer("queueCapacity", d.queueCapacity, 1, 10_000_000);
+    Duration retention = n.duration("retention", d.retention);
+    Duration purge = n.duration("purgeInterval", d.purgeInterval);
+    n.finish();
+    return new CorrelationConfig(entries, age, window, batch, interval, queue, retention, purge);
+  }
+}

@@ -1,0 +1,51 @@
+package io.callbridge.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Postback: which inbound field carries the call id, the event kind, the idempotency key's fields,
+ * the retry schedule (the configured count is the count that happens), jitter, the settle window,
+ * and whether the destination accepts one conversion per call (Ringba's rule).
+ */
+public record PostbackSettings(
+    String callIdField,
+    String eventKind,
+    List<String> idempotencyKey,
+    List<Duration> retrySchedule,
+    double jitter,
+    Duration settleWindow,
+    boolean oncePerCall) implements RouteSettings {
+
+  public static final List<Duration> DEFAULT_SCHEDULE = List.of(
+      Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30),
+      Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
+
+  static PostbackSettings parse(Node n) {
+    String callIdField = n.requiredString("callIdField");
+    String eventKind = n.string("eventKind", "conversion");
+    List<String> key = n.strings("idempotencyKey");
+    List<Duration> schedule = schedule(n);
+    double jitter = n.decimal("jitter", 0.2, 0.0, 1.0);
+    Duration settle = n.duration("settleWindow", Duration.ZERO);
+    boolean once = n.bool("oncePerCall", false);
+    return new PostbackSettings(callIdField, eventKind, key.isEmpty() ? List.of(callIdField) : key,
+        schedule, jitter, settle, once);
+  }
+
+  static List<Duration> schedule(Node n) {
+    Node s = n.get("retrySchedule");
+    if (s.isMissing()) {
+      return DEFAULT_SCHEDULE;
+    }
+    List<Duration> out = new ArrayList<>();
+    for (Node item : s.items()) {
+      out.add(item.asDuration(Duration.ZERO));
+    }
+    if (out.isEmpty()) {
+      s.error("must list at least one attempt (e.g. [0s, 5s, 5m])");
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,35 @@
+package io.callbridge.config;
+
+import java.util.Arrays;
+
+/** The four flows. {@code segment} is the path segment: routes listen on {@code /v1/<segment>/<name>}. */
+public enum RouteKind {
+  ENRICH("enrich", "enrich"),
+  LEAD("lead", "leads"),
+  PING("ping", "ping"),
+  POSTBACK("postback", "postbacks");
+
+  private final String yamlName;
+  private final String segment;
+
+  RouteKind(String yamlName, String segment) {
+    this.yamlName = yamlName;
+    this.segment = segment;
+  }
+
+  public String yamlName() {
+    return yamlName;
+  }
+
+  public String segment() {
+    return segment;
+  }
+
+  static RouteKind fromYaml(String s) {
+    return Arrays.stream(values()).filter(k -> k.yamlName.equals(s)).findFirst().orElse(null);
+  }
+
+  static String allowed() {
+    return "enrich, lead, ping, postback";
+  }
+}

@@ -1,0 +1,107 @@
+package io.callbridge.ingress;
+
+import io.callbridge.config.ServerConfig;
+import io.callbridge.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The admin port: {@code /metrics}, {@code /health/live}, {@code /health/ready} and, behind
+ * {@code Authorization: Bearer <admin token>}, the {@code /admin/*} endpoints of each capability.
+ * With no admin token configured, {@code /admin/*} is disabled.
+ */
+public final class AdminServer extends VerticleBase {
+  private final ServerConfig server;
+  private final Metrics metrics;
+  private final Supplier<Future<JsonObject>> readiness;
+  private final List<AdminEndpoints> endpoints;
+  private final AtomicBoolean draining;
+  private HttpServer http;
+
+  public AdminServer(ServerConfig server, Metrics metrics, Supplier<Future<JsonObject>> readiness,
+      List<AdminEndpoints> endpoints, AtomicBoolean draining) {
+    this.server = server;
+    this.metrics = metrics;
+    this.readiness = readiness;
+    this.endpoints = endpoints;
+    this.draining = draining;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(500, ar.cause());
+        return;
+      }
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
+    }));
+    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
+    router.get("/health/ready").handler(this::ready);
+    router.route("/admin/*").handler(this::authorize);
+    router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
+    endpoints.forEach(e -> e.mount(router));
+    router.errorHandler(404, ctx -> json(ctx, 404, new JsonObject().put("error", "no admin endpoint at " + ctx.request().path())));
+    router.errorHandler(405, ctx -> json(ctx, 405, new JsonObject().put("error", "method not allowed")));
+    router.errorHandler(500, ctx -> json(ctx, 500, new JsonObject().put("error", "internal error; see the gateway log")));
+    http = vertx.createHttpServer(new HttpServerOptions().setHost(server.host()).setPort(server.adminPort()))
+        .requestHandler(router);
+    return http.listen();
+  }
+
+  private void ready(RoutingContext ctx) {
+    if (draining.get()) {
+      json(ctx, 503, new JsonObject().put("status", "down").put("reason", "shutting down"));
+      return;
+    }
+    readiness.get()
+        .timeout(2, TimeUnit.SECONDS)
+        .onSuccess(details -> json(ctx, 200, details.copy().put("status", "up")))
+        .onFailure(err -> json(ctx, 503, new JsonObject().put("status", "down").put("postgres", "down")
+            .put("reason", String.valueOf(err.getMessage()))));
+  }
+
+  private void authorize(RoutingContext ctx) {
+    if (!server.adminToken().isPresent()) {
+      json(ctx, 404, new JsonObject().put("error", "admin endpoints are disabled: set CALLBRIDGE_ADMIN_TOKEN to enable them"));
+      return;
+    }
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    String token = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
+    if (!server.adminToken().matches(token)) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      json(ctx, 401, new JsonObject().put("error", token == null
+          ? "missing admin token: send Authorization: Bearer <CALLBRIDGE_ADMIN_TOKEN>" : "invalid admin token"));
+      return;
+    }
+    ctx.next();
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().closed() || ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
+  }
+
+  public int actualPort() {
+    return http.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return http == null ? Future.succeededFuture() : http.close();
+  }
+}

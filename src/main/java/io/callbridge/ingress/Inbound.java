@@ -1,0 +1,36 @@
+package io.callbridge.ingress;
+
+import io.callbridge.config.RouteConfig;
+import io.callbridge.upstream.Deadline;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One authenticated inbound request as a flow sees it. {@code fields} merges the query string, then
+ * the form or JSON body over it (body wins); JSON values keep their types. {@code rawBody} is the
+ * bytes exactly as received. The auth {@code token} parameter is never among the fields.
+ */
+public record Inbound(
+    RouteConfig route,
+    String requestId,
+    String method,
+    MultiMap headers,
+    Map<String, Object> fields,
+    Buffer rawBody,
+    String rawQuery,
+    Deadline deadline,
+    Instant receivedAt) {
+
+  /** A field as text, empty when absent or blank. Numbers and booleans become their JSON text. */
+  public Optional<String> text(String field) {
+    Object v = fields.get(field);
+    if (v == null) {
+      return Optional.empty();
+    }
+    String s = String.valueOf(v).trim();
+    return s.isEmpty() ? Optional.empty() : Optional.of(s);
+  }
+}

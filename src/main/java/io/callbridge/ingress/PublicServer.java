@@ -1,0 +1,60 @@
+package io.callbridge.ingress;
+
+import io.callbridge.config.RouteConfig;
+import io.callbridge.config.ServerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The public port: one instance per event loop, all sharing the port. Stopping it stops accepting
+ * and lets in-flight requests finish within the shutdown grace.
+ */
+public final class PublicServer extends VerticleBase {
+  private final ServerConfig server;
+  private final List<RouteConfig> routes;
+  private final Map<String, Flow> flows;
+  private final IngressMetrics metrics;
+  private final Clock clock;
+  private final int port;
+  private HttpServer http;
+
+  public PublicServer(ServerConfig server, List<RouteConfig> routes, Map<String, Flow> flows, IngressMetrics metrics,
+      Clock clock, int port) {
+    this.server = server;
+    this.routes = routes;
+    this.flows = flows;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(server.host())
+        .setPort(port)
+        .setIdleTimeout((int) server.idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setTcpNoDelay(true)
+        .setCompressionSupported(false)
+        .setMaxInitialLineLength(8192);
+    http = vertx.createHttpServer(options)
+        .requestHandler(IngressRouter.build(vertx, server, routes, flows, metrics, clock));
+    return http.listen();
+  }
+
+  public int actualPort() {
+    return http.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return http == null ? Future.succeededFuture() : http.shutdown(server.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

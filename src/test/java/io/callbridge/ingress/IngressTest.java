@@ -1,0 +1,195 @@
+package io.callbridge.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.callbridge.Gateway;
+import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.config.PostgresConfig;
+import io.callbridge.testing.Await;
+import io.callbridge.testing.Http;
+import io.callbridge.testing.TestConfigs;
+import io.callbridge.testing.TestDb;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The shared ingress behaviour every route has, against a real gateway on ephemeral ports. */
+class IngressTest {
+  static final String YAML = """
+      server: { bodyLimit: 1KiB, accessLog: false, adminToken: admin-secret }
+      destinations:
+        sim: { baseUrl: "http://127.0.0.1:9", simulator: true }
+      routes:
+        - name: echo
+          kind: ping
+          auth: { token: route-secret }
+          targets: [ { destination: sim, template: ringba-rtb-ping } ]
+      """;
+
+  static PostgresConfig db;
+  static Gateway gateway;
+  static String base;
+  static final AtomicReference<Inbound> last = new AtomicReference<>();
+
+  @BeforeAll
+  static void start() {
+    db = TestDb.freshSchema(IngressTest.class);
+    CallBridgeConfig config = TestConfigs.forTest(YAML, db);
+    gateway = Await.result(Gateway.start(config, Clock.systemUTC(), (route, services) -> inbound -> {
+      last.set(inbound);
+      return Future.succeededFuture(Reply.json(200, new JsonObject().put("fields", new JsonObject(inbound.fields()))
+          .put("remaining_ms", inbound.deadline().remaining().toMillis())));
+    }));
+    base = "http://127.0.0.1:" + gateway.publicPort();
+  }
+
+  @AfterAll
+  static void stop() {
+    Await.result(gateway.stop());
+    TestDb.drop(db);
+  }
+
+  static final Map<String, String> AUTH = Map.of("X-CallBridge-Token", "route-secret");
+
+  @Test
+  void jsonBodyFieldsOverrideQueryAndKeepTheirTypes() {
+    Http.Response r = Http.post(base + "/v1/ping/echo?caller_id=1&zip=90210", "application/json",
+        "{\"caller_id\":\"+15557779999\",\"payout\":12.5,\"nested\":{\"a\":1}}", AUTH);
+    assertThat(r.status()).isEqualTo(200);
+    JsonObject fields = r.json().getJsonObject("fields");
+    assertThat(fields.getString("caller_id")).isEqualTo("+15557779999");
+    assertThat(fields.getValue("payout")).isEqualTo(12.5);
+    assertThat(fields.getString("zip")).isEqualTo("90210");
+    assertThat(r.header("X-Request-Id")).isNotBlank();
+  }
+
+  @Test
+  void formBodyAndTokenInQuery() {
+    Http.Response r = Http.post(base + "/v1/ping/echo?token=route-secret", "application/x-www-form-urlencoded",
+        "caller_id=%2B15557779999&state=CA", Map.of());
+    assertThat(r.status()).isEqualTo(200);
+    JsonObject fields = r.json().getJsonObject("fields");
+    assertThat(fields.getString("caller_id")).isEqualTo("+15557779999");
+    assertThat(fields.containsKey("token")).as("the auth token is never a field").isFalse();
+  }
+
+  @Test
+  void getWithQueryString() {
+    Http.Response r = Http.get(base + "/v1/ping/echo?token=route-secret&call_uuid=abc", Map.of());
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().getJsonObject("fields").getString("call_uuid")).isEqualTo("abc");
+  }
+
+  @Test
+  void requestIdIsEchoed() {
+    Http.Response r = Http.get(base + "/v1/ping/echo?token=route-secret", Map.of("X-Request-Id", "td-123"));
+    assertThat(r.header("X-Request-Id")).isEqualTo("td-123");
+  }
+
+  @Test
+  void deadlineHeaderShortensTheBudget() {
+    Http.Response r = Http.get(base + "/v1/ping/echo?token=route-secret", Map.of("X-Deadline-Ms", "150"));
+    assertThat(r.json().getLong("remaining_ms")).isBetween(1L, 150L);
+    Http.Response bad = Http.get(base + "/v1/ping/echo?token=route-secret", Map.of("X-Deadline-Ms", "soon"));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().getString("field")).isEqualTo("X-Deadline-Ms");
+  }
+
+  @Test
+  void missingOrWrongTokenIs401() {
+    Http.Response missing = Http.get(base + "/v1/ping/echo");
+    assertThat(missing.status()).isEqualTo(401);
+    assertThat(missing.json().getString("error")).contains("missing token");
+    assertThat(missing.json().getString("field")).isEqualTo("token");
+    Http.Response wrong = Http.get(base + "/v1/ping/echo", Map.of("X-CallBridge-Token", "route-secreT"));
+    assertThat(wrong.status()).isEqualTo(401);
+    assertThat(wrong.json().getString("error")).isEqualTo("invalid token");
+  }
+
+  @Test
+  void unknownPathIs404Json() {
+    Http.Response r = Http.get(base + "/v1/ping/nope", AUTH);
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.json().getString("error")).contains("/v1/ping/nope");
+    assertThat(r.header("Content-Type")).startsWith("application/json");
+  }
+
+  @Test
+  void wrongMethodIs405Json() {
+    Http.Response r = Http.send("DELETE", base + "/v1/ping/echo", null, null, AUTH);
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.json().getString("error")).contains("DELETE");
+  }
+
+  @Test
+  void bodyOverTheLimitIs413AndTheFlowNeverRuns() {
+    last.set(null);
+    Http.Response r = Http.post(base + "/v1/ping/echo", "application/json",
+        "{\"x\":\"" + "a".repeat(2000) + "\"}", AUTH);
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.json().getString("field")).isEqualTo("body");
+    assertThat(last.get()).isNull();
+  }
+
+  @Test
+  void malformedJsonIs400NamingTheBody() {
+    Http.Response r = Http.post(base + "/v1/ping/echo", "application/json", "{\"caller_id\": ", AUTH);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().getString("field")).isEqualTo("body");
+    assertThat(r.json().getString("error")).startsWith("malformed JSON");
+    assertThat(r.body()).doesNotContain("at io.");
+  }
+
+  @Test
+  void jsonThatIsNotAnObjectIs400() {
+    Http.Response r = Http.post(base + "/v1/ping/echo", "application/json", "[1,2]", AUTH);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().getString("error")).isEqualTo("expected a JSON object");
+  }
+
+  @Test
+  void malformedFormIs400() {
+    Http.Response r = Http.post(base + "/v1/ping/echo", "application/x-www-form-urlencoded", "caller_id=%zz", AUTH);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().getString("field")).isEqualTo("body");
+  }
+
+  @Test
+  void unsupportedContentTypeIs400NamingTheHeader() {
+    Http.Response r = Http.post(base + "/v1/ping/echo", "application/xml", "<a/>", AUTH);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().getString("field")).isEqualTo("Content-Type");
+  }
+
+  @Test
+  void healthAndMetricsOnTheAdminPort() {
+    String admin = "http://127.0.0.1:" + gateway.adminPort();
+    assertThat(Http.get(admin + "/health/live").status()).isEqualTo(200);
+    Http.Response ready = Http.get(admin + "/health/ready");
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().getString("migration")).isNotEqualTo("none");
+    Http.get(base + "/v1/ping/echo", AUTH);
+    String metrics = Http.get(admin + "/metrics").body();
+    assertThat(metrics)
+        .contains("callbridge_route_requests_total{")
+        .contains("route=\"echo\"")
+        .contains("callbridge_route_latency_seconds_bucket{")
+        .contains("vertx_http_server_requests_total")
+        .contains("jvm_memory_used_bytes")
+        .doesNotContain("/v1/ping/echo");
+  }
+
+  @Test
+  void adminEndpointsNeedTheBearerToken() {
+    String admin = "http://127.0.0.1:" + gateway.adminPort();
+    assertThat(Http.get(admin + "/admin/anything").status()).isEqualTo(401);
+    assertThat(Http.get(admin + "/admin/anything", Map.of("Authorization", "Bearer wrong")).status()).isEqualTo(401);
+    assertThat(Http.get(admin + "/admin/anything", Map.of("Authorization", "Bearer admin-secret")).status()).isEqualTo(404);
+  }
+}

@@ -1,0 +1,36 @@
+package io.callbridge.testing;
+
+import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.config.ConfigException;
+import io.callbridge.config.ConfigLoader;
+import io.callbridge.config.PostgresConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Configurations for tests: YAML text in the test, shipped templates, ephemeral ports, a test schema. */
+public final class TestConfigs {
+  public static final Path CONF_DIR = Path.of("conf").toAbsolutePath();
+
+  private TestConfigs() {}
+
+  /** Parses {@code yaml} as if it were a file in conf/ (so {@code templates: templates} finds the shipped ones). */
+  public static CallBridgeConfig parse(String yaml, Map<String, String> env) throws ConfigException {
+    return ConfigLoader.parse(yaml, "test.yaml", CONF_DIR, env);
+  }
+
+  public static CallBridgeConfig parse(String yaml) throws ConfigException {
+    return parse(yaml, Map.of());
+  }
+
+  /** The configuration with ports 0 (ephemeral), one server instance, and the given database schema. */
+  public static CallBridgeConfig forTest(String yaml, PostgresConfig db) {
+    try {
+      Map<String, String> env = new HashMap<>();
+      CallBridgeConfig c = parse(yaml, env);
+      return c.withServer(c.server().withPorts(0, 0)).withPostgres(db);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("test configuration is invalid:\n" + String.join("\n", e.errors()), e);
+    }
+  }
+}
