@@ -3,6 +3,7 @@ package io.callbridge;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.ConfigException;
 import io.callbridge.config.ConfigLoader;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -29,17 +30,21 @@ public final class Main {
       System.out.print(USAGE);
       System.exit(args.length == 0 ? 2 : 0);
     }
+    System.exit(execute(args, System.out));
+  }
+
+  /** Runs one command and returns its exit code (main exits with it; tests call this directly). */
+  static int execute(String[] args, PrintStream out) {
     String command = args[0];
     List<String> rest = Arrays.asList(args).subList(1, args.length);
-    int code = switch (command) {
+    return switch (command) {
       case "run" -> run(rest);
-      case "check-config" -> checkConfig(rest);
+      case "check-config" -> checkConfig(rest, out);
       default -> {
         System.err.println("unknown command '" + command + "'\n" + USAGE);
         yield 2;
       }
     };
-    System.exit(code);
   }
 
   static Path configPath(List<String> args, Map<String, String> env) {
@@ -55,18 +60,18 @@ public final class Main {
     return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : "conf/callbridge.yaml");
   }
 
-  private static int checkConfig(List<String> args) {
+  private static int checkConfig(List<String> args, PrintStream out) {
     Map<String, String> env = System.getenv();
     Path file = args.isEmpty() || args.get(0).startsWith("--") ? configPath(args, env) : Path.of(args.get(0));
     try {
       CallBridgeConfig config = ConfigLoader.load(file, env);
-      System.out.println(file + ": OK, " + config.routes().size() + " route(s), " + config.destinations().size()
+      out.println(file + ": OK, " + config.routes().size() + " route(s), " + config.destinations().size()
           + " destination(s)");
-      config.summary().forEach(line -> System.out.println("  " + line));
+      config.summary().forEach(line -> out.println("  " + line));
       return 0;
     } catch (ConfigException e) {
-      System.out.println(file + ": " + e.errors().size() + " error(s)");
-      e.errors().forEach(err -> System.out.println("  " + err));
+      out.println(file + ": " + e.errors().size() + " error(s)");
+      e.errors().forEach(err -> out.println("  " + err));
       return 1;
     }
   }

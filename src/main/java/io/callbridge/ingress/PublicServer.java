@@ -43,6 +43,7 @@ public final class PublicServer extends VerticleBase {
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setTcpNoDelay(true)
         .setCompressionSupported(false)
+        .setHttp2ClearTextEnabled(false)
         .setMaxInitialLineLength(8192);
     http = vertx.createHttpServer(options)
         .requestHandler(IngressRouter.build(vertx, server, routes, flows, metrics, clock));

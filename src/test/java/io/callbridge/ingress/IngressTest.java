@@ -21,16 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** The shared ingress behaviour every route has, against a real gateway on ephemeral ports. */
 class IngressTest {
-  static final String YAML = """
-      server: { bodyLimit: 1KiB, accessLog: false, adminToken: admin-secret }
-      destinations:
-        sim: { baseUrl: "http://127.0.0.1:9", simulator: true }
-      routes:
-        - name: echo
-          kind: ping
-          auth: { token: route-secret }
-          targets: [ { destination: sim, template: ringba-rtb-ping } ]
-      """;
+  static final String YAML = TestConfigs.ONE_ROUTE;
 
   static PostgresConfig db;
   static Gateway gateway;

@@ -12,6 +12,18 @@ import java.util.Map;
 public final class TestConfigs {
   public static final Path CONF_DIR = Path.of("conf").toAbsolutePath();
 
+  /** One ping route 'echo' (token route-secret) with a 1 KiB body limit and admin token admin-secret. */
+  public static final String ONE_ROUTE = """
+      server: { bodyLimit: 1KiB, accessLog: false, adminToken: admin-secret }
+      destinations:
+        sim: { baseUrl: "http://127.0.0.1:9", simulator: true }
+      routes:
+        - name: echo
+          kind: ping
+          auth: { token: route-secret }
+          targets: [ { destination: sim, template: ringba-rtb-ping } ]
+      """;
+
   private TestConfigs() {}
 
   /** Parses {@code yaml} as if it were a file in conf/ (so {@code templates: templates} finds the shipped ones). */
