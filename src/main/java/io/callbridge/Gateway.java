@@ -8,6 +8,7 @@ import io.callbridge.ingress.Flow;
 import io.callbridge.ingress.IngressMetrics;
 import io.callbridge.ingress.PublicServer;
 import io.callbridge.metrics.Metrics;
+import io.callbridge.outbox.Outbox;
 import io.callbridge.store.Database;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -73,7 +74,8 @@ public final class Gateway {
         }, false)
         .compose(v -> {
           Database db = Database.open(vertx, config.postgres());
-          Services services = new Services(vertx, config, db, metrics, clock);
+          Services services = new Services(vertx, config, db, metrics, clock,
+              Outbox.create(vertx, config, db, metrics, clock));
           return recordStart(db).compose(x -> deploy(vertx, services, flowFactory));
         })
         .onComplete(ar -> {
@@ -109,13 +111,14 @@ public final class Gateway {
       }
     }
     List<AdminEndpoints> admin = new ArrayList<>();
+    admin.add(services.outbox().admin());
     AtomicBoolean draining = new AtomicBoolean(false);
     IngressMetrics ingressMetrics = new IngressMetrics(services.metrics());
     AdminServer adminServer = new AdminServer(config.server(), services.metrics(), services.database()::readiness,
         admin, draining);
     // All instances listen on the configured port; Vert.x shares it (port 0 too: one random port for all).
     List<PublicServer> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(adminServer).compose(adminId -> vertx.deployVerticle(() -> {
+    return services.outbox().start().compose(x -> vertx.deployVerticle(adminServer)).compose(adminId -> vertx.deployVerticle(() -> {
       PublicServer server = new PublicServer(config.server(), config.routes(), flows, ingressMetrics,
           services.clock(), config.server().port());
       instances.add(server);
@@ -148,6 +151,7 @@ public final class Gateway {
     List<Future<Void>> undeploys = publicDeployments.stream().map(vertx::undeploy).toList();
     return Future.join(undeploys)
         .transform(v -> vertx.undeploy(adminDeployment))
+        .transform(v -> services.outbox().stop())
         .transform(v -> services.database().close())
         .transform(v -> vertx.close());
   }

@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * Postback: which inbound field carries the call id, the event kind, the idempotency key's fields,
  * the retry schedule (the configured count is the count that happens), jitter, the settle window,
- * and whether the destination accepts one conversion per call (Ringba's rule).
+ * whether the destination accepts one conversion per call (Ringba's rule), the fields that must be
+ * amounts when present, and the fields that may find the call through correlation when
+ * {@code callIdField} is absent.
  */
 public record PostbackSettings(
     String callIdField,
@@ -16,7 +18,9 @@ public record PostbackSettings(
     List<Duration> retrySchedule,
     double jitter,
     Duration settleWindow,
-    boolean oncePerCall) implements RouteSettings {
+    boolean oncePerCall,
+    List<String> amountFields,
+    List<String> matchBy) implements RouteSettings {
 
   public static final List<Duration> DEFAULT_SCHEDULE = List.of(
       Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30),
@@ -30,8 +34,15 @@ public record PostbackSettings(
     double jitter = n.decimal("jitter", 0.2, 0.0, 1.0);
     Duration settle = n.duration("settleWindow", Duration.ZERO);
     boolean once = n.bool("oncePerCall", false);
+    List<String> amounts = n.has("amountFields") ? n.strings("amountFields") : List.of("payout", "revenue");
+    List<String> matchBy = n.strings("matchBy");
+    Node targets = n.get("targets");
+    int count = targets.isList() ? targets.items().size() : 0;
+    if (count != 1 && (targets.isMissing() || targets.isList())) {
+      targets.error("a postback route delivers to exactly one target, got " + count);
+    }
     return new PostbackSettings(callIdField, eventKind, key.isEmpty() ? List.of(callIdField) : key,
-        schedule, jitter, settle, once);
+        schedule, jitter, settle, once, amounts, matchBy);
   }
 
   static List<Duration> schedule(Node n) {
