@@ -10,6 +10,7 @@ import io.callbridge.ingress.PublicServer;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.outbox.Outbox;
 import io.callbridge.store.Database;
+import io.callbridge.upstream.Upstream;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -74,8 +75,9 @@ public final class Gateway {
         }, false)
         .compose(v -> {
           Database db = Database.open(vertx, config.postgres());
-          Services services = new Services(vertx, config, db, metrics, clock,
-              Outbox.create(vertx, config, db, metrics, clock));
+          Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, clock);
+          Services services = new Services(vertx, config, db, metrics, clock, upstream,
+              Outbox.create(vertx, config, db, metrics, clock, upstream));
           return recordStart(db).compose(x -> deploy(vertx, services, flowFactory));
         })
         .onComplete(ar -> {
@@ -152,6 +154,7 @@ public final class Gateway {
     return Future.join(undeploys)
         .transform(v -> vertx.undeploy(adminDeployment))
         .transform(v -> services.outbox().stop())
+        .transform(v -> services.upstream().close())
         .transform(v -> services.database().close())
         .transform(v -> vertx.close());
   }

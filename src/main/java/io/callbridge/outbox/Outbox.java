@@ -6,6 +6,7 @@ import io.callbridge.config.PostgresConfig;
 import io.callbridge.ingress.AdminEndpoints;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
+import io.callbridge.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
@@ -76,8 +77,10 @@ public final class Outbox {
     this.lease = longest.plus(options.leaseMargin());
   }
 
-  public static Outbox create(Vertx vertx, CallBridgeConfig config, Database db, Metrics metrics, Clock clock) {
-    return create(vertx, config, db, metrics, clock, new HttpSender(vertx, config.destinations()), Options.defaults());
+  /** The outbox of a gateway: delivers through {@code upstream} (its clients and breakers). */
+  public static Outbox create(Vertx vertx, CallBridgeConfig config, Database db, Metrics metrics, Clock clock,
+      UpstreamClient upstream) {
+    return create(vertx, config, db, metrics, clock, new UpstreamSender(upstream, clock), Options.defaults());
   }
 
   public static Outbox create(Vertx vertx, CallBridgeConfig config, Database db, Metrics metrics, Clock clock,
@@ -135,7 +138,7 @@ public final class Outbox {
       vertx.cancelTimer(depthTimer);
     }
     Future<Void> undeployed = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
-    return undeployed.transform(v -> sender instanceof HttpSender h ? h.close() : Future.succeededFuture());
+    return undeployed;
   }
 
   private Duration requestTimeout(String destination) {

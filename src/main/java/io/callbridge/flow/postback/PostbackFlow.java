@@ -13,6 +13,8 @@ import io.callbridge.outbox.Outbox;
 import io.callbridge.outbox.OutboxMetrics;
 import io.callbridge.outbox.Schedule;
 import io.callbridge.outbox.StoredRequest;
+import io.callbridge.template.Rendering;
+import io.callbridge.template.RequestTemplate;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -34,7 +36,7 @@ public final class PostbackFlow implements Flow {
   private final RouteConfig route;
   private final PostbackSettings settings;
   private final TargetConfig target;
-  private final InterimTemplate template;
+  private final RequestTemplate template;
   private final Outbox outbox;
   private final OutboxMetrics metrics;
   private final CallMatcher matcher;
@@ -44,7 +46,7 @@ public final class PostbackFlow implements Flow {
     this.route = route;
     this.settings = route.settingsAs(PostbackSettings.class);
     this.target = route.targets().get(0);
-    this.template = InterimTemplate.load(services.config().templatesDir(), target.template());
+    this.template = services.config().templates().get(target.template());
     this.outbox = services.outbox();
     this.metrics = outbox.metrics();
     this.matcher = matcher;
@@ -138,11 +140,12 @@ public final class PostbackFlow implements Flow {
       if (callId.isEmpty()) {
         return new Rendered(Optional.empty(), Optional.empty(), f);
       }
-      try {
-        return new Rendered(callId, Optional.of(template.render(target.destination(), f, target.vars())), f);
-      } catch (InterimTemplate.Missing m) {
-        throw new Invalid(m.token, m.getMessage());
+      Rendering rendering = template.render(f, target.vars());
+      if (rendering instanceof Rendering.Rejected rejected) {
+        throw new Invalid(rejected.token(), rejected.reason());
       }
+      StoredRequest request = StoredRequest.of(target.destination(), ((Rendering.Rendered) rendering).request());
+      return new Rendered(callId, Optional.of(request), f);
     });
   }
 

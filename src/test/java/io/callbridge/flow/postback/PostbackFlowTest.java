@@ -117,7 +117,7 @@ class PostbackFlowTest {
   static Http.Response payout(String route, String uuid, String payout) {
     return Http.post(base + "/v1/postbacks/" + route, "application/json",
         new JsonObject().put("trackdrive_call_uuid", uuid).put("payout", payout).put("revenue", payout)
-            .put("converted", "true").encode(), RINGBA);
+            .put("buyer_converted", "true").encode(), RINGBA);
   }
 
   static Http.Response conversion(String ringbaId, String amount) {
@@ -180,8 +180,8 @@ class PostbackFlowTest {
     assertThat(got.get(0).method()).isEqualTo("POST");
     assertThat(got.get(0).uri()).isEqualTo("/api/v1/calls/update_call/" + uuid);
     JsonObject body = new JsonObject(got.get(0).body());
-    assertThat(body.getString("payout")).isEqualTo("12.5");
-    assertThat(body.getString("revenue")).isEqualTo("12.5");
+    assertThat(body.getValue("payout")).isEqualTo(12.5);
+    assertThat(body.getValue("revenue")).isEqualTo(12.5);
     assertThat(body.getString("buyer_converted")).isEqualTo("true");
     assertThat(body.fieldNames()).noneMatch(k -> k.startsWith("add_"));
     assertThat(got.get(0).atMillis() - t0).as("first attempt right after the commit (LISTEN/NOTIFY)").isLessThan(1000);
@@ -414,7 +414,7 @@ class PostbackFlowTest {
     assertThat(dest.forCall(uuid)).as("nothing before the window ends").isEmpty();
     awaitStatus(first.json().getLong("id"), "delivered");
     assertThat(dest.forCall(uuid)).hasSize(1);
-    assertThat(new JsonObject(dest.forCall(uuid).get(0).body()).getString("payout")).isEqualTo("8");
+    assertThat(new JsonObject(dest.forCall(uuid).get(0).body()).getValue("payout")).isEqualTo(8);
   }
 
   @Test
