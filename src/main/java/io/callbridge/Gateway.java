@@ -2,6 +2,7 @@ package io.callbridge;
 
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.RouteConfig;
+import io.callbridge.correlation.Correlation;
 import io.callbridge.ingress.AdminEndpoints;
 import io.callbridge.ingress.AdminServer;
 import io.callbridge.ingress.Flow;
@@ -76,9 +77,10 @@ public final class Gateway {
         .compose(v -> {
           Database db = Database.open(vertx, config.postgres());
           Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, clock);
-          Services services = new Services(vertx, config, db, metrics, clock, upstream,
+          Correlation correlation = Correlation.create(vertx, db.pool(), config.correlation(), metrics, clock);
+          Services services = new Services(vertx, config, db, metrics, clock, upstream, correlation,
               Outbox.create(vertx, config, db, metrics, clock, upstream));
-          return recordStart(db).compose(x -> deploy(vertx, services, flowFactory));
+          return recordStart(db).compose(x -> correlation.start()).compose(x -> deploy(vertx, services, flowFactory));
         })
         .onComplete(ar -> {
           if (ar.succeeded()) {
@@ -113,6 +115,7 @@ public final class Gateway {
       }
     }
     List<AdminEndpoints> admin = new ArrayList<>();
+    admin.add(services.correlation().admin());
     admin.add(services.outbox().admin());
     AtomicBoolean draining = new AtomicBoolean(false);
     IngressMetrics ingressMetrics = new IngressMetrics(services.metrics());
@@ -146,7 +149,10 @@ public final class Gateway {
     return services;
   }
 
-  /** Stops accepting, lets in-flight requests finish within the shutdown grace, closes the pool and Vert.x. */
+  /**
+   * Stops accepting, lets in-flight requests finish within the shutdown grace, flushes the
+   * correlation write queue, closes the pool and Vert.x.
+   */
   public Future<Void> stop() {
     draining.set(true);
     LOG.info("stopping: draining in-flight requests (grace " + services.config().server().shutdownGrace().toMillis() + "ms)");
@@ -155,6 +161,7 @@ public final class Gateway {
         .transform(v -> vertx.undeploy(adminDeployment))
         .transform(v -> services.outbox().stop())
         .transform(v -> services.upstream().close())
+        .transform(v -> services.correlation().close())
         .transform(v -> services.database().close())
         .transform(v -> vertx.close());
   }

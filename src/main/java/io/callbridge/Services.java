@@ -1,6 +1,7 @@
 package io.callbridge;
 
 import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.correlation.Correlation;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.outbox.Outbox;
 import io.callbridge.store.Database;
@@ -17,5 +18,6 @@ public record Services(
     Clock clock,
     // Outbound: per-destination clients and breakers; templates are config().templates().
     Upstream upstream,
+    Correlation correlation,
     // Durable delivery (postbacks, leads): enqueue after validation, answered once committed.
     Outbox outbox) {}

@@ -55,8 +55,9 @@ public final class PostbackFlow implements Flow {
         new Outbox.Rematched(r.callId().orElseThrow(), req, settings.oncePerCall()))));
   }
 
+  /** The route's flow; a missing call id is looked up through correlation. */
   public static Flow create(RouteConfig route, Services services) {
-    return create(route, services, CallMatcher.NONE);
+    return create(route, services, new CorrelationMatcher(services.correlation()));
   }
 
   public static Flow create(RouteConfig route, Services services, CallMatcher matcher) {

@@ -6,6 +6,7 @@ import io.callbridge.Gateway;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.config.RouteKind;
+import io.callbridge.correlation.CallLink;
 import io.callbridge.testing.Await;
 import io.callbridge.testing.FakeDestination;
 import io.callbridge.testing.FakeDestination.Action;
@@ -66,6 +67,13 @@ class PostbackFlowTest {
           eventKind: payout
           settleWindow: 1s
           targets: [ { destination: td, template: trackdrive-update-call } ]
+        - name: correlated
+          kind: postback
+          auth: { token: ringba-secret }
+          callIdField: trackdrive_call_uuid
+          eventKind: payout
+          matchBy: [inboundCallId, caller_id]
+          targets: [ { destination: td, template: trackdrive-update-call } ]
         - name: jittered
           kind: postback
           auth: { token: ringba-secret }
@@ -98,7 +106,9 @@ class PostbackFlowTest {
       return Future.succeededFuture(uuid == null ? Map.of() : Map.of("trackdrive_call_uuid", uuid));
     };
     gateway = Await.result(Gateway.start(config, clock,
-        (route, services) -> route.kind() == RouteKind.POSTBACK ? PostbackFlow.create(route, services, matcher) : null));
+        (route, services) -> route.kind() != RouteKind.POSTBACK ? null
+            : route.name().equals("correlated") ? PostbackFlow.create(route, services)
+            : PostbackFlow.create(route, services, matcher)));
     base = "http://127.0.0.1:" + gateway.publicPort();
     admin = "http://127.0.0.1:" + gateway.adminPort();
   }
@@ -446,6 +456,21 @@ class PostbackFlowTest {
         new JsonObject().put("inboundCallId", inbound).put("payout", "4").encode(), RINGBA);
     assertThat(r.status()).isEqualTo(202);
     awaitStatus(r.json().getLong("id"), "delivered");
+    assertThat(dest.forCall(uuid)).hasSize(1);
+  }
+
+  @Test
+  void theRealCorrelationFindsTheTrackDriveCallFromTheRingbaId() {
+    String inbound = "RGB" + id();
+    String uuid = id();
+    gateway.services().correlation().link("td-enrich",
+        CallLink.builder().callUuid(uuid, "acme").inboundCallId(inbound).build());
+    Http.Response r = Http.post(base + "/v1/postbacks/correlated", "application/json",
+        new JsonObject().put("inboundCallId", inbound).put("payout", "6").encode(), RINGBA);
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    assertThat(r.json().getString("status")).isEqualTo("pending");
+    JsonObject row = awaitStatus(r.json().getLong("id"), "delivered");
+    assertThat(row.getString("callId")).isEqualTo(uuid);
     assertThat(dest.forCall(uuid)).hasSize(1);
   }
 
