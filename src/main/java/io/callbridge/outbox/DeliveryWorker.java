@@ -180,12 +180,7 @@ final class DeliveryWorker extends VerticleBase {
                   result.kind() == Sender.Kind.HTTP ? result.status() : null, d.error(), now)
               .addValue(workerId).addValue(d.attempts()).addValue(started).addValue(latencyMs).addValue(d.outcome())
               .addValue(result.kindName()).addValue(truncate(result.body()));
-          return pool.preparedQuery(OutboxSql.COMPLETE).execute(t).map(rows -> {
-            if (rows.iterator().next().getLong("updated") == 0) {
-              LOG.warning("outbox row " + c.id + ": lease lost while its request ran; the row's new holder decides");
-            }
-            return (Void) null;
-          });
+          return record(c.id, t, clock.millis() + lease.toMillis());
         })
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -198,6 +193,26 @@ final class DeliveryWorker extends VerticleBase {
           done.complete();
           pump();
         });
+  }
+
+  /**
+   * Writes the attempt and its consequence. While PostgreSQL is away the write is retried until the
+   * lease would end: the result is then not lost, and the row is not sent a second time.
+   */
+  private Future<Void> record(long id, Tuple t, long until) {
+    return pool.preparedQuery(OutboxSql.COMPLETE).execute(t).<Void>map(rows -> {
+      if (rows.iterator().next().getLong("updated") == 0) {
+        LOG.warning("outbox row " + id + ": lease lost while its request ran; the row's new holder decides");
+      }
+      return null;
+    }).recover(err -> {
+      if (stopping || clock.millis() + 500 >= until) {
+        return Future.failedFuture(err);
+      }
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(500, x -> record(id, t, until).onComplete(later));
+      return later.future();
+    });
   }
 
   private void renew() {

@@ -95,11 +95,27 @@ public final class PostbackFlow implements Flow {
             return Future.succeededFuture(Reply.error(422, e.getMessage(), e.field));
           }
           metrics.rejected(route.name(), "unavailable");
-          LOG.warning("route " + route.name() + ": postback not stored (" + err.getMessage() + "); answered 503");
+          logUnavailable(err);
           return Future.succeededFuture(new Reply(503, new JsonObject()
               .put("error", "the postback could not be stored durably (PostgreSQL unavailable); nothing was accepted: "
                   + "send it again"), Map.of("Retry-After", "5")));
         });
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong unlogged = new java.util.concurrent.atomic.AtomicLong();
+
+  /** One line per second at most while PostgreSQL is away, with the count since the last line. */
+  private void logUnavailable(Throwable err) {
+    long now = System.currentTimeMillis();
+    long last = lastWarning.get();
+    if (now - last >= 1000 && lastWarning.compareAndSet(last, now)) {
+      long more = unlogged.getAndSet(0);
+      LOG.warning("route " + route.name() + ": postback not stored (" + err.getMessage() + "); answered 503"
+          + (more > 0 ? " (and " + more + " more since the last warning)" : ""));
+    } else {
+      unlogged.incrementAndGet();
+    }
   }
 
   private void validate(Inbound inbound) {
