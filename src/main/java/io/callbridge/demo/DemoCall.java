@@ -181,7 +181,7 @@ final class DemoCall {
 
   private void line(String who, String what) {
     long ms = (System.nanoTime() - startNanos) / 1_000_000;
-    out.println(String.format("  %-9s%-26s %s", "+" + ms + "ms", who, what));
+    out.println(String.format("  %-9s%-36s %s", "+" + ms + "ms", who, what));
   }
 
   private static String platform(String endpoint) {
