@@ -32,7 +32,8 @@ final class DemoCall {
 
   enum Outcome { PASSED, FAILED, NOT_THERE_YET }
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
 
   private final FlowDemo script;
   private final String gatewayBase;
