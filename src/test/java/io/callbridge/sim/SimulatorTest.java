@@ -385,6 +385,7 @@ class SimulatorTest {
     assertThat(c.rtb()).containsKeys("demo-rtb-buyer-a", "demo-rtb-buyer-b");
     assertThat(c.webhooks()).containsKey("demo-conversion-hook");
     assertThat(c.companies().get("demo").postingInstructions()).isNotEmpty();
+    assertThat(SimConfig.defaults().rtb()).containsKey("*");
   }
 
   static List<String> outcomes(Simulator s, int n) {
