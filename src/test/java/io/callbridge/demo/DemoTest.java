@@ -48,14 +48,13 @@ class DemoTest {
     int exit = Demo.run(new Demo.Options(Path.of("conf/demo.yaml"), Path.of("conf/sim.yaml"), Map.of(), 0,
         c -> c.withServer(c.server().withPorts(0, 0)).withPostgres(db), flows, false, out));
     String text = bytes.toString(StandardCharsets.UTF_8);
-    System.out.println(text);
     return new Run(exit, text);
   }
 
   @Test
   void demoRunsEndToEndAndExitsZero() {
     Run run = demo(Optional.empty());
-    assertThat(run.exit()).isZero();
+    assertThat(run.exit()).as(run.output()).isZero();
     assertThat(run.output()).contains("td-enrich", "ringba-lead", "td-ping", "ringba-payout", "td-conversion",
         "Where to look", "/metrics", "0 failed");
   }
@@ -64,13 +63,13 @@ class DemoTest {
   void scriptsPassWhenFlowsDoTheirJob() {
     Run run = demo(Optional.of(StandIns.good()));
     assertThat(run.output()).contains("5 passed, 0 failed, 0 not there yet");
-    assertThat(run.exit()).isZero();
+    assertThat(run.exit()).as(run.output()).isZero();
   }
 
   @Test
   void demoFailsWhenAFlowMisbehaves() {
     Run run = demo(Optional.of(StandIns.sendingConversionsTwice()));
-    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.exit()).as(run.output()).isEqualTo(1);
     assertThat(run.output()).contains("✘ CallBridge sent Ringba exactly one conversion for the call (2)");
   }
 
