@@ -14,9 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -31,7 +29,7 @@ import java.util.logging.Logger;
 final class DeliveryWorker extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(DeliveryWorker.class.getName());
 
-  private record Claimed(long id, String route, StoredRequest request, long[] schedule, double jitter, int attempts,
+  private record Claimed(long id, String token, String route, StoredRequest request, long[] schedule, double jitter, int attempts,
       boolean ambiguous, boolean once, long createdAt) {}
 
   private final Pool pool;
@@ -46,7 +44,8 @@ final class DeliveryWorker extends VerticleBase {
   private final int maxInFlight;
   private final OutboxMetrics metrics;
 
-  private final Set<Long> inFlight = new HashSet<>();
+  private final Map<Long, String> inFlight = new HashMap<>();
+  private long claims;
   private final Map<Long, Promise<Void>> running = new HashMap<>();
   private PgSubscriber subscriber;
   private boolean claiming;
@@ -99,8 +98,9 @@ final class DeliveryWorker extends VerticleBase {
     claiming = true;
     again = false;
     long now = clock.millis();
+    String token = workerId + "#" + (++claims);
     pool.preparedQuery(OutboxSql.CLAIM)
-        .execute(Tuple.of(now, room, workerId, now + lease.toMillis()))
+        .execute(Tuple.of(now, room, token, now + lease.toMillis(), inFlight.keySet().toArray(Long[]::new)))
         .onComplete(ar -> {
           claiming = false;
           int got = 0;
@@ -111,7 +111,7 @@ final class DeliveryWorker extends VerticleBase {
               got++;
               Claimed c;
               try {
-                c = claimed(row);
+                c = claimed(row, token);
               } catch (RuntimeException e) {
                 // A row this build cannot read stays leased and comes back later; the others go on.
                 LOG.log(Level.SEVERE, "outbox row " + row.getLong("id") + " unreadable", e);
@@ -141,7 +141,7 @@ final class DeliveryWorker extends VerticleBase {
     });
   }
 
-  private static Claimed claimed(Row row) {
+  private static Claimed claimed(Row row, String token) {
     Map<String, String> headers = new HashMap<>();
     new JsonObject(row.getString("headers")).forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
     Buffer body = row.getBuffer("body");
@@ -153,13 +153,13 @@ final class DeliveryWorker extends VerticleBase {
       schedule[i] = sched[i];
     }
     OffsetDateTime created = row.getOffsetDateTime("created_at");
-    return new Claimed(row.getLong("id"), row.getString("route"), request, schedule, row.getFloat("jitter"),
+    return new Claimed(row.getLong("id"), token, row.getString("route"), request, schedule, row.getFloat("jitter"),
         row.getInteger("attempts"), row.getBoolean("ambiguous"), row.getBoolean("once"),
         created.toInstant().toEpochMilli());
   }
 
   private void deliver(Claimed c) {
-    inFlight.add(c.id);
+    inFlight.put(c.id, c.token);
     Promise<Void> done = Promise.promise();
     running.put(c.id, done);
     long started = clock.millis();
@@ -178,8 +178,8 @@ final class DeliveryWorker extends VerticleBase {
           }
           Tuple t = Tuple.of(c.id, d.status(), d.attempts(), d.ambiguous(), now + d.delay().toMillis(),
                   result.kind() == Sender.Kind.HTTP ? result.status() : null, d.error(), now)
-              .addValue(workerId).addValue(d.attempts()).addValue(started).addValue(latencyMs).addValue(d.outcome())
-              .addValue(result.kindName()).addValue(truncate(result.body()));
+              .addValue(c.token).addValue(d.attempts()).addValue(started).addValue(latencyMs).addValue(d.outcome())
+              .addValue(result.kindName()).addValue(truncate(result.body())).addValue(workerId);
           return record(c.id, t, clock.millis() + lease.toMillis());
         })
         .onComplete(ar -> {
@@ -219,8 +219,9 @@ final class DeliveryWorker extends VerticleBase {
     if (inFlight.isEmpty()) {
       return;
     }
-    Long[] ids = inFlight.toArray(Long[]::new);
-    pool.preparedQuery(OutboxSql.RENEW).execute(Tuple.of(ids, workerId, clock.millis() + lease.toMillis()))
+    Long[] ids = inFlight.keySet().toArray(Long[]::new);
+    String[] tokens = java.util.Arrays.stream(ids).map(inFlight::get).toArray(String[]::new);
+    pool.preparedQuery(OutboxSql.RENEW).execute(Tuple.of(ids, tokens, clock.millis() + lease.toMillis()))
         .onFailure(err -> LOG.fine("lease renewal failed: " + err.getMessage()));
   }
 

@@ -33,14 +33,17 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Outbox {
   /**
    * Tuning; the defaults suit production. Two environment variables exist for tests and benchmarks:
-   * {@code CALLBRIDGE_OUTBOX_DELIVERY=off} (accept and store only) and
+   * {@code CALLBRIDGE_OUTBOX_DELIVERY=off} (accept and store only; also the system property
+   * {@code callbridge.outbox.delivery}) and
    * {@code CALLBRIDGE_OUTBOX_LEASE_MARGIN_MS} (lease = longest request timeout + this margin).
    */
   public record Options(Duration pollInterval, Duration leaseMargin, int maxInFlight, int maxBatch, boolean deliver) {
     public static Options defaults() {
-      Map<String, String> env = System.getenv();
-      boolean deliver = !"off".equalsIgnoreCase(env.getOrDefault("CALLBRIDGE_OUTBOX_DELIVERY", "on"));
-      Duration margin = Duration.ofMillis(Long.parseLong(env.getOrDefault("CALLBRIDGE_OUTBOX_LEASE_MARGIN_MS", "15000")));
+      String delivery = System.getProperty("callbridge.outbox.delivery",
+          System.getenv().getOrDefault("CALLBRIDGE_OUTBOX_DELIVERY", "on"));
+      boolean deliver = !"off".equalsIgnoreCase(delivery);
+      Duration margin = Duration.ofMillis(Long.parseLong(
+          System.getenv().getOrDefault("CALLBRIDGE_OUTBOX_LEASE_MARGIN_MS", "15000")));
       return new Options(Duration.ofMillis(500), margin, 64, 512, deliver);
     }
   }

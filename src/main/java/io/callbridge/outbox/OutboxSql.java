@@ -41,11 +41,14 @@ final class OutboxSql {
       RETURNING id
       """;
 
-  /** Claim due rows: the lease is written as the next due time, so an expired lease is simply due again. */
+  /**
+   * Claim due rows: the lease is written as the next due time, so an expired lease is simply due
+   * again. The owner is a token per claim, so a stale answer of an earlier claim never counts.
+   */
   static final String CLAIM = """
       WITH due AS (
         SELECT id FROM outbox
-        WHERE status = 'pending' AND next_attempt_at <= to_timestamp($1 / 1000.0)
+        WHERE status = 'pending' AND next_attempt_at <= to_timestamp($1 / 1000.0) AND id <> ALL($5::bigint[])
         ORDER BY next_attempt_at
         LIMIT $2
         FOR UPDATE SKIP LOCKED)
@@ -59,10 +62,13 @@ final class OutboxSql {
 
   static final String RENEW = """
       UPDATE outbox SET next_attempt_at = to_timestamp($3 / 1000.0)
-      WHERE id = ANY($1::bigint[]) AND lease_owner = $2 AND status = 'pending'
+      WHERE (id, lease_owner) IN (SELECT * FROM unnest($1::bigint[], $2::text[])) AND status = 'pending'
       """;
 
-  /** Record one attempt and its consequence, only while this worker still holds the lease. */
+  /**
+   * Record one attempt (once, even when the statement is retried after a lost answer) and its
+   * consequence, the latter only while this claim still holds the lease.
+   */
   static final String COMPLETE = """
       WITH u AS (
         UPDATE outbox SET status = $2, attempts = $3, ambiguous = $4, next_attempt_at = to_timestamp($5 / 1000.0),
@@ -73,15 +79,12 @@ final class OutboxSql {
       a AS (
         INSERT INTO outbox_attempt (outbox_id, attempt, worker, started_at, latency_ms, outcome, kind, http_status,
                                     error, response)
-        VALUES ($1, $10, $9, to_timestamp($11 / 1000.0), $12, $13, $14, $6, $7, $15)
+        SELECT $1::bigint, $10::int, $16::text, to_timestamp($11::bigint / 1000.0), $12::int, $13::text, $14::text,
+               $6::int, $7::text, $15::text
+        WHERE NOT EXISTS (SELECT 1 FROM outbox_attempt WHERE outbox_id = $1::bigint AND worker = $16::text
+                            AND started_at = to_timestamp($11::bigint / 1000.0))
         RETURNING id)
       SELECT (SELECT count(*) FROM u) AS updated, (SELECT count(*) FROM a) AS recorded
-      """;
-
-  /** Hands a row back without an attempt (breaker open, stopping). */
-  static final String RELEASE = """
-      UPDATE outbox SET lease_owner = NULL, next_attempt_at = to_timestamp($3 / 1000.0)
-      WHERE id = $1 AND lease_owner = $2
       """;
 
   static final String NEXT_DUE = "SELECT (extract(epoch FROM min(next_attempt_at)) * 1000)::bigint AS due "
