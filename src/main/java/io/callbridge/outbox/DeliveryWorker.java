@@ -14,6 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -44,6 +47,13 @@ final class DeliveryWorker extends VerticleBase {
   private final int maxInFlight;
   private final OutboxMetrics metrics;
 
+  /** One attempt's row update and log line, waiting to be written with the others that finished meanwhile. */
+  private record Completion(long id, String token, String status, int attempts, boolean ambiguous, long nextAt,
+      Integer httpStatus, String error, long now, long started, int latencyMs, String outcome, String kind,
+      String response, long until, Promise<Void> written) {}
+
+  private final java.util.ArrayDeque<Completion> completions = new java.util.ArrayDeque<>();
+  private int completing;
   private final Map<Long, String> inFlight = new HashMap<>();
   private long claims;
   private final Map<Long, Promise<Void>> running = new HashMap<>();
@@ -176,11 +186,13 @@ final class DeliveryWorker extends VerticleBase {
           if ("delivered".equals(d.outcome())) {
             metrics.delivered(c.route, Duration.ofMillis(Math.max(0, now - c.createdAt)));
           }
-          Tuple t = Tuple.of(c.id, d.status(), d.attempts(), d.ambiguous(), now + d.delay().toMillis(),
-                  result.kind() == Sender.Kind.HTTP ? result.status() : null, d.error(), now)
-              .addValue(c.token).addValue(d.attempts()).addValue(started).addValue(latencyMs).addValue(d.outcome())
-              .addValue(result.kindName()).addValue(truncate(result.body())).addValue(workerId);
-          return record(c.id, t, clock.millis() + lease.toMillis());
+          Completion done1 = new Completion(c.id, c.token, d.status(), d.attempts(), d.ambiguous(),
+              now + d.delay().toMillis(), result.kind() == Sender.Kind.HTTP ? result.status() : null, d.error(), now,
+              started, latencyMs, d.outcome(), result.kindName(), truncate(result.body()), now + lease.toMillis(),
+              Promise.promise());
+          completions.add(done1);
+          flushCompletions();
+          return done1.written().future();
         })
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -191,27 +203,80 @@ final class DeliveryWorker extends VerticleBase {
           inFlight.remove(c.id);
           running.remove(c.id);
           done.complete();
-          pump();
+          // Claim again once half the room is free: one claim for many rows, not one per row.
+          if (inFlight.size() <= maxInFlight / 2) {
+            pump();
+          }
         });
   }
 
   /**
-   * Writes the attempt and its consequence. While PostgreSQL is away the write is retried until the
-   * lease would end: the result is then not lost, and the row is not sent a second time.
+   * Writes the attempts that finished meanwhile in one statement (group commit, as for ingest).
+   * While PostgreSQL is away the writes are retried until the lease would end: the result is then
+   * not lost, and the row is not sent a second time.
    */
-  private Future<Void> record(long id, Tuple t, long until) {
-    return pool.preparedQuery(OutboxSql.COMPLETE).execute(t).<Void>map(rows -> {
-      if (rows.iterator().next().getLong("updated") == 0) {
-        LOG.warning("outbox row " + id + ": lease lost while its request ran; the row's new holder decides");
+  private void flushCompletions() {
+    if (completing >= 2 || completions.isEmpty()) {
+      return;
+    }
+    List<Completion> batch = new java.util.ArrayList<>(completions);
+    completions.clear();
+    completing++;
+    int n = batch.size();
+    Long[] ids = new Long[n];
+    String[] tokens = new String[n], statuses = new String[n], errors = new String[n], outcomes = new String[n],
+        kinds = new String[n], responses = new String[n];
+    Integer[] attempts = new Integer[n], httpStatus = new Integer[n], latency = new Integer[n];
+    Boolean[] ambiguous = new Boolean[n];
+    Long[] nextAt = new Long[n], now = new Long[n], started = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Completion c = batch.get(i);
+      ids[i] = c.id();
+      tokens[i] = c.token();
+      statuses[i] = c.status();
+      attempts[i] = c.attempts();
+      ambiguous[i] = c.ambiguous();
+      nextAt[i] = c.nextAt();
+      httpStatus[i] = c.httpStatus();
+      errors[i] = c.error();
+      now[i] = c.now();
+      started[i] = c.started();
+      latency[i] = c.latencyMs();
+      outcomes[i] = c.outcome();
+      kinds[i] = c.kind();
+      responses[i] = c.response();
+    }
+    Tuple t = Tuple.of(ids, tokens, statuses, attempts, ambiguous, nextAt, httpStatus, errors, now, started, latency,
+        outcomes).addValue(kinds).addValue(responses).addValue(workerId);
+    pool.preparedQuery(OutboxSql.COMPLETE_BATCH).execute(t).onComplete(ar -> {
+      completing--;
+      if (ar.succeeded()) {
+        Set<Long> updated = new HashSet<>();
+        ar.result().forEach(r -> updated.add(r.getLong("id")));
+        for (Completion c : batch) {
+          if (!updated.contains(c.id())) {
+            LOG.warning("outbox row " + c.id() + ": lease lost while its request ran; the row's new holder decides");
+          }
+          c.written().complete();
+        }
+      } else {
+        long nowMs = clock.millis();
+        List<Completion> again = new java.util.ArrayList<>();
+        for (Completion c : batch) {
+          if (stopping || nowMs + 500 >= c.until()) {
+            c.written().fail(ar.cause());
+          } else {
+            again.add(c);
+          }
+        }
+        if (!again.isEmpty()) {
+          vertx.setTimer(500, x -> {
+            completions.addAll(again);
+            flushCompletions();
+          });
+        }
       }
-      return null;
-    }).recover(err -> {
-      if (stopping || clock.millis() + 500 >= until) {
-        return Future.failedFuture(err);
-      }
-      Promise<Void> later = Promise.promise();
-      vertx.setTimer(500, x -> record(id, t, until).onComplete(later));
-      return later.future();
+      flushCompletions();
     });
   }
 

@@ -66,25 +66,33 @@ final class OutboxSql {
       """;
 
   /**
-   * Record one attempt (once, even when the statement is retried after a lost answer) and its
-   * consequence, the latter only while this claim still holds the lease.
+   * Record the attempts that finished together: each row's consequence only while its claim still
+   * holds the lease; each attempt's log line once, even when the statement is retried after a lost
+   * answer. Returns the ids whose row was updated.
    */
-  static final String COMPLETE = """
-      WITH u AS (
-        UPDATE outbox SET status = $2, attempts = $3, ambiguous = $4, next_attempt_at = to_timestamp($5 / 1000.0),
-               lease_owner = NULL, last_status = $6, last_error = $7, updated_at = to_timestamp($8 / 1000.0),
-               delivered_at = CASE WHEN $2 = 'delivered' THEN to_timestamp($8 / 1000.0) ELSE delivered_at END
-        WHERE id = $1 AND lease_owner = $9
-        RETURNING id),
+  static final String COMPLETE_BATCH = """
+      WITH v AS (
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::bool[], $6::bigint[], $7::int[],
+                             $8::text[], $9::bigint[], $10::bigint[], $11::int[], $12::text[], $13::text[], $14::text[])
+          AS x(id, token, status, attempts, ambiguous, next_at, http_status, error, now_ms, started, latency, outcome,
+               kind, response)),
+      u AS (
+        UPDATE outbox o SET status = v.status, attempts = v.attempts, ambiguous = v.ambiguous,
+               next_attempt_at = to_timestamp(v.next_at / 1000.0), lease_owner = NULL, last_status = v.http_status,
+               last_error = v.error, updated_at = to_timestamp(v.now_ms / 1000.0),
+               delivered_at = CASE WHEN v.status = 'delivered' THEN to_timestamp(v.now_ms / 1000.0) ELSE o.delivered_at END
+        FROM v WHERE o.id = v.id AND o.lease_owner = v.token
+        RETURNING o.id),
       a AS (
         INSERT INTO outbox_attempt (outbox_id, attempt, worker, started_at, latency_ms, outcome, kind, http_status,
                                     error, response)
-        SELECT $1::bigint, $10::int, $16::text, to_timestamp($11::bigint / 1000.0), $12::int, $13::text, $14::text,
-               $6::int, $7::text, $15::text
-        WHERE NOT EXISTS (SELECT 1 FROM outbox_attempt WHERE outbox_id = $1::bigint AND worker = $16::text
-                            AND started_at = to_timestamp($11::bigint / 1000.0))
+        SELECT v.id, v.attempts, $15::text, to_timestamp(v.started / 1000.0), v.latency, v.outcome, v.kind,
+               v.http_status, v.error, v.response
+        FROM v
+        WHERE NOT EXISTS (SELECT 1 FROM outbox_attempt x WHERE x.outbox_id = v.id AND x.worker = $15::text
+                            AND x.started_at = to_timestamp(v.started / 1000.0))
         RETURNING id)
-      SELECT (SELECT count(*) FROM u) AS updated, (SELECT count(*) FROM a) AS recorded
+      SELECT id FROM u
       """;
 
   static final String NEXT_DUE = "SELECT (extract(epoch FROM min(next_attempt_at)) * 1000)::bigint AS due "
