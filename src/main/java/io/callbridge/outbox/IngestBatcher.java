@@ -1,6 +1,8 @@
 package io.callbridge.outbox;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -49,7 +51,14 @@ final class IngestBatcher {
     Promise<Enqueued> promise = Promise.promise();
     queue.add(new Item(envelope, fingerprint, promise));
     flush();
-    return promise.future();
+    // The batch completes on whichever event loop ran its statement: answer on the caller's own.
+    Context caller = Vertx.currentContext();
+    if (caller == null) {
+      return promise.future();
+    }
+    Promise<Enqueued> onCaller = Promise.promise();
+    promise.future().onComplete(ar -> caller.runOnContext(v -> onCaller.handle(ar)));
+    return onCaller.future();
   }
 
   private void flush() {

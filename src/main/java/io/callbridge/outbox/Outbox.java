@@ -44,7 +44,7 @@ public final class Outbox {
       boolean deliver = !"off".equalsIgnoreCase(delivery);
       Duration margin = Duration.ofMillis(Long.parseLong(
           System.getenv().getOrDefault("CALLBRIDGE_OUTBOX_LEASE_MARGIN_MS", "15000")));
-      return new Options(Duration.ofMillis(500), margin, 64, 512, deliver);
+      return new Options(Duration.ofMillis(500), margin, 128, 512, deliver);
     }
   }
 

@@ -122,11 +122,13 @@ public final class PostbackBench {
     Await.result(gateway.stop());
 
     // 2. Accept to delivery, delivery running, a healthy destination.
+    // A fresh schema: the ingest runs above left thousands of rows nobody delivered.
     System.setProperty("callbridge.outbox.delivery", "on");
-    Gateway live = Await.result(Gateway.start(TestConfigs.forTest(yaml, db), Clock.systemUTC(), PostbackFlow::create));
+    PostgresConfig db2 = TestDb.freshSchema(PostbackBench.class);
+    Gateway live = Await.result(Gateway.start(TestConfigs.forTest(yaml, db2), Clock.systemUTC(), PostbackFlow::create));
     String liveUrl = "http://127.0.0.1:" + live.publicPort() + "/v1/postbacks/ringba-payout";
     Map<String, Long> accepted = new ConcurrentHashMap<>();
-    int deliveryConcurrency = Integer.parseInt(System.getProperty("bench.delivery.concurrency", "16"));
+    int deliveryConcurrency = Integer.parseInt(System.getProperty("bench.delivery.concurrency", "4"));
     load(vertx, liveUrl, deliveryConcurrency, warmup, null);
     arrivals.clear();
     Result withDelivery = load(vertx, liveUrl, deliveryConcurrency, seconds, accepted);
@@ -168,6 +170,7 @@ public final class PostbackBench {
     Await.result(vertx.close());
     if (!Boolean.getBoolean("bench.keep")) {
       TestDb.drop(db);
+      TestDb.drop(db2);
     }
     System.exit(0);
   }
