@@ -95,9 +95,6 @@ final class OutboxSql {
       SELECT id FROM u
       """;
 
-  static final String NEXT_DUE = "SELECT (extract(epoch FROM min(next_attempt_at)) * 1000)::bigint AS due "
-      + "FROM outbox WHERE status = 'pending'";
-
   static final String DEPTH = "SELECT status, count(*) AS n FROM outbox GROUP BY status";
 
   static final String OLDEST_PENDING = "SELECT (extract(epoch FROM min(created_at)) * 1000)::bigint AS oldest "
