@@ -229,9 +229,15 @@ class CorrelationTest {
     String uuid = id("td");
     correlation.link("enrich", CallLink.builder().callUuid(uuid).callerId("+15557770002").build());
     clock.advance(Duration.ofMinutes(1));
-    CallRecord r = correlation.link("other", CallLink.builder().callerId("+1 (555) 777-0002").build());
+    CallRecord r = correlation.link("other", CallLink.builder().callerId("+1 (555) 777-0002").build()).orElseThrow();
     assertThat(r.callUuid()).contains(uuid);
     assertThat(r.lastSeen()).isEqualTo(T0.plusSeconds(60));
+  }
+
+  @Test
+  void aLinkWithoutIdsIsIgnored() {
+    assertThat(correlation.link("x", CallLink.builder().callUuid("  ", "acme").callerId("n/a").build())).isEmpty();
+    assertThat(correlation.queueDepth()).isZero();
   }
 
   @Test
