@@ -237,7 +237,14 @@ class CorrelationTest {
   @Test
   void aLinkWithoutIdsIsIgnored() {
     assertThat(correlation.link("x", CallLink.builder().callUuid("  ", "acme").callerId("n/a").build())).isEmpty();
+    assertThat(correlation.link("x", CallLink.builder().callUuid("a\u0000b").inboundCallId("R".repeat(300)).build()))
+        .as("NUL bytes and oversized values are not ids").isEmpty();
     assertThat(correlation.queueDepth()).isZero();
+    // and a good id next to a bad subdomain still flushes
+    String uuid = id("td");
+    correlation.link("x", CallLink.builder().callUuid(uuid, "ac\u0000me").build());
+    flushAndForget();
+    assertThat(find(IdKind.CALL_UUID, uuid).subdomain()).isEmpty();
   }
 
   @Test
