@@ -29,7 +29,7 @@ class IngressTest {
         - name: echo
           kind: ping
           auth: { token: route-secret }
-          targets: [ { destination: sim, template: ringba-rtb-ping } ]
+          targets: [ { destination: sim, template: ringba-rtb-ping, vars: { rtb_id: r1 } } ]
       """;
 
   static PostgresConfig db;
