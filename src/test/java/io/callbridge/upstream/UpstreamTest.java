@@ -113,6 +113,9 @@ class UpstreamTest {
             baseUrl: http://127.0.0.1:%d
             simulator: true
             connectTimeout: 200ms
+          nowhere:
+            baseUrl: http://no-such-host.invalid
+            simulator: true
           tls-verified:
             baseUrl: https://localhost:%d
             connectTimeout: 3s
@@ -175,6 +178,14 @@ class UpstreamTest {
     Outcome o = send("refused", "/ok", 2000);
     assertThat(o).isInstanceOf(Outcome.Refused.class);
     assertThat(((Outcome.Refused) o).detail()).containsIgnoringCase("refused");
+    assertThat(((Outcome.Refused) o).attempts()).as("nothing was sent: tried once more").isEqualTo(2);
+  }
+
+  @Test
+  void unknownHostIsRefusedAfterOneMoreTry() {
+    Outcome o = send("nowhere", "/ok", 5000);
+    assertThat(o).isInstanceOf(Outcome.Refused.class);
+    assertThat(((Outcome.Refused) o).attempts()).isEqualTo(2);
   }
 
   @Test
