@@ -113,6 +113,11 @@ class UpstreamTest {
             baseUrl: http://127.0.0.1:%d
             simulator: true
             connectTimeout: 200ms
+          tiny:
+            baseUrl: http://127.0.0.1:%d
+            simulator: true
+            poolSize: 1
+            waitQueue: 0
           nowhere:
             baseUrl: http://no-such-host.invalid
             simulator: true
@@ -123,7 +128,7 @@ class UpstreamTest {
             baseUrl: https://localhost:%d
             connectTimeout: 3s
             simulator: true
-        """.formatted(port, port, closedPort, tlsPort, tlsPort);
+        """.formatted(port, port, closedPort, port, tlsPort, tlsPort);
     try {
       return TestConfigs.parse(yaml);
     } catch (io.callbridge.config.ConfigException e) {
@@ -206,6 +211,23 @@ class UpstreamTest {
     assertThat(tookMs).isBetween(200L, 1500L);
     // The request itself was reset: the server's connection closes, not only our future.
     closed.get("/slow").future().toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void fullPoolWithoutWaitQueueIsRefusedAndGaugesShowTheConnectionInUse() throws Exception {
+    var slow = upstream.send("tiny", OutboundRequest.get("/slow"), ms(1500));
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    while (!metrics.scrape().contains("callbridge_upstream_pool_in_use{destination=\"tiny\"} 1.0")
+        && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
+    assertThat(metrics.scrape()).contains("callbridge_upstream_pool_in_use{destination=\"tiny\"} 1.0");
+    Outcome o = send("tiny", "/ok", 1000);
+    assertThat(o).isInstanceOf(Outcome.Refused.class);
+    assertThat(((Outcome.Refused) o).detail()).contains("wait queue");
+    assertThat(((Outcome.Refused) o).attempts()).isEqualTo(1);
+    assertThat(Await.result(slow)).isInstanceOf(Outcome.Timeout.class);
+    assertThat(metrics.scrape()).contains("callbridge_upstream_pool_in_use{destination=\"tiny\"} 0.0");
   }
 
   @Test
