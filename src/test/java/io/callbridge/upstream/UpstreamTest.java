@@ -105,7 +105,7 @@ class UpstreamTest {
             simulator: true
             maxResponseBytes: 64KiB
             headers: { Authorization: "Basic abc", X-Template: default }
-            breaker: { failures: 3, window: 10s, resetTimeout: 300ms }
+            breaker: { failures: 3, window: 10s, resetTimeout: 1s }
           other:
             baseUrl: http://127.0.0.1:%d
             simulator: true
@@ -208,7 +208,7 @@ class UpstreamTest {
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
     assertThat(o).isInstanceOf(Outcome.Timeout.class);
     assertThat(((Outcome.Timeout) o).sent()).isTrue();
-    assertThat(tookMs).isBetween(200L, 1500L);
+    assertThat(tookMs).as("cut short by the deadline (the server never answers)").isBetween(200L, 5000L);
     // The request itself was reset: the server's connection closes, not only our future.
     closed.get("/slow").future().toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS);
   }
@@ -338,9 +338,9 @@ class UpstreamTest {
     long t0 = System.nanoTime();
     List<Outcome> early = Await.result(upstream.fanOut().until(List.of(
             new FanOut.Call("other", OutboundRequest.get("/slow")),
-            new FanOut.Call("other", OutboundRequest.get("/ok"))), ms(5000),
+            new FanOut.Call("other", OutboundRequest.get("/ok"))), ms(10_000),
         settled -> settled.stream().anyMatch(o -> o.map(Outcome::isOk).orElse(false))));
-    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2000);
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(4000);
     assertThat(early).extracting(Outcome::kind).containsExactly(Outcome.Kind.CANCELLED, Outcome.Kind.OK);
     closed.get("/slow").future().toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS);
   }
