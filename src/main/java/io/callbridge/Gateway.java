@@ -10,6 +10,7 @@ import io.callbridge.ingress.IngressMetrics;
 import io.callbridge.ingress.PublicServer;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
+import io.callbridge.upstream.Upstream;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -75,7 +76,8 @@ public final class Gateway {
         .compose(v -> {
           Database db = Database.open(vertx, config.postgres());
           Correlation correlation = Correlation.create(vertx, db.pool(), config.correlation(), metrics, clock);
-          Services services = new Services(vertx, config, db, metrics, clock, correlation);
+          Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, clock);
+          Services services = new Services(vertx, config, db, metrics, clock, correlation, upstream);
           return recordStart(db).compose(x -> correlation.start()).compose(x -> deploy(vertx, services, flowFactory));
         })
         .onComplete(ar -> {
@@ -154,6 +156,7 @@ public final class Gateway {
     List<Future<Void>> undeploys = publicDeployments.stream().map(vertx::undeploy).toList();
     return Future.join(undeploys)
         .transform(v -> vertx.undeploy(adminDeployment))
+        .transform(v -> services.upstream().close())
         .transform(v -> services.correlation().close())
         .transform(v -> services.database().close())
         .transform(v -> vertx.close());
