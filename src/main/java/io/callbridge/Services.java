@@ -16,8 +16,9 @@ public record Services(
     Database database,
     Metrics metrics,
     Clock clock,
+    // Call-id links: cache + write-behind to PostgreSQL.
+    Correlation correlation,
     // Outbound: per-destination clients and breakers; templates are config().templates().
     Upstream upstream,
-    Correlation correlation,
     // Durable delivery (postbacks, leads): enqueue after validation, answered once committed.
     Outbox outbox) {}

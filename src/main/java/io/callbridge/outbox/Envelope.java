@@ -11,7 +11,9 @@ import java.util.Optional;
  * destination accepts one request per {@code callId} (Ringba's conversion webhook): a later envelope
  * for that call with a different request is stored as {@code conflict} and never sent.
  * {@code request} empty means the flow could not find the other side's id: the row is stored as
- * {@code unmatched} (visible, replayable) with {@code destination} remembered.
+ * {@code unmatched} (visible, replayable) with {@code destination} remembered. A {@code problem}
+ * (the request could not be rendered because of configuration) stores the row as {@code dead} with
+ * that error: kept, visible, and replayed (re-rendered) once configuration is fixed.
  */
 public record Envelope(
     String flow,
@@ -24,7 +26,8 @@ public record Envelope(
     Optional<StoredRequest> request,
     Schedule schedule,
     Duration settleWindow,
-    Raw raw) {
+    Raw raw,
+    Optional<String> problem) {
 
   /** The inbound request exactly as received, kept with the row for audit and replay. */
   public record Raw(String method, String query, byte[] body, Map<String, Object> fields, String requestId) {
@@ -48,22 +51,27 @@ public record Envelope(
   public static Envelope of(String flow, Inbound inbound, String idempotencyKey, StoredRequest request,
       Schedule schedule) {
     return new Envelope(flow, inbound.route().name(), idempotencyKey, flow, Optional.empty(), false,
-        request.destination(), Optional.of(request), schedule, Duration.ZERO, Raw.of(inbound));
+        request.destination(), Optional.of(request), schedule, Duration.ZERO, Raw.of(inbound), Optional.empty());
   }
 
   public Envelope withEventKind(String kind) {
     return new Envelope(flow, route, idempotencyKey, kind, callId, oncePerCall, destination, request, schedule,
-        settleWindow, raw);
+        settleWindow, raw, problem);
   }
 
   public Envelope withCallId(String id, boolean once) {
     return new Envelope(flow, route, idempotencyKey, eventKind, Optional.of(id), once, destination, request, schedule,
-        settleWindow, raw);
+        settleWindow, raw, problem);
   }
 
   public Envelope withSettleWindow(Duration settle) {
     return new Envelope(flow, route, idempotencyKey, eventKind, callId, oncePerCall, destination, request, schedule,
-        settle, raw);
+        settle, raw, problem);
+  }
+
+  public Envelope withProblem(String error) {
+    return new Envelope(flow, route, idempotencyKey, eventKind, callId, oncePerCall, destination, Optional.empty(),
+        schedule, settleWindow, raw, Optional.of(error));
   }
 
   Optional<String> onceKey() {

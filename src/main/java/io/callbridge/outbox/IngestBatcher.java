@@ -114,7 +114,8 @@ final class IngestBatcher {
     String[] flow = new String[n], route = new String[n], key = new String[n], once = new String[n],
         call = new String[n], kind = new String[n], status = new String[n], fp = new String[n], dest = new String[n],
         method = new String[n], uri = new String[n], headers = new String[n], rawMethod = new String[n],
-        rawQuery = new String[n], fields = new String[n], rid = new String[n], sched = new String[n];
+        rawQuery = new String[n], fields = new String[n], rid = new String[n], sched = new String[n],
+        problems = new String[n];
     Buffer[] body = new Buffer[n], rawBody = new Buffer[n];
     Float[] jitter = new Float[n];
     Long[] due = new Long[n], created = new Long[n], relatedIds = new Long[n];
@@ -126,7 +127,9 @@ final class IngestBatcher {
       once[i] = e.onceKey().orElse(null);
       call[i] = e.callId().orElse(null);
       kind[i] = e.eventKind();
-      status[i] = statusOverride != null ? statusOverride : e.request().isPresent() ? "pending" : "unmatched";
+      status[i] = statusOverride != null ? statusOverride : e.problem().isPresent() ? "dead"
+          : e.request().isPresent() ? "pending" : "unmatched";
+      problems[i] = e.problem().orElse(null);
       fp[i] = items.get(i).fingerprint;
       dest[i] = e.destination();
       StoredRequest r = e.request().orElse(null);
@@ -150,7 +153,7 @@ final class IngestBatcher {
     }
     return Tuple.of(flow, route, key, once, call, kind, status, fp, dest, method, uri, headers)
         .addValue(body).addValue(rawMethod).addValue(rawQuery).addValue(rawBody).addValue(fields).addValue(rid)
-        .addValue(sched).addValue(jitter).addValue(due).addValue(created).addValue(relatedIds);
+        .addValue(sched).addValue(jitter).addValue(due).addValue(created).addValue(relatedIds).addValue(problems);
   }
 
   /** Completes the created ones; reads back what the others collided with and decides their fate. */
@@ -205,7 +208,9 @@ final class IngestBatcher {
     }
     long id = existing.getLong("id");
     String status = existing.getString("status");
-    if (existing.getString("fingerprint").equals(item.fingerprint) || item.envelope.request().isEmpty()) {
+    if (existing.getString("fingerprint").equals(item.fingerprint) || item.envelope.request().isEmpty()
+        || existing.getString("status").equals("unmatched") || existing.getString("status").equals("dead")
+            && existing.getInteger("attempts") == 0) {
       item.promise.complete(new Enqueued(id, Enqueued.Result.DUPLICATE, status, Optional.empty()));
       return Future.succeededFuture();
     }
@@ -241,7 +246,7 @@ final class IngestBatcher {
     Envelope e = item.envelope;
     String key = e.idempotencyKey() + "#conflict:" + item.fingerprint;
     Envelope c = new Envelope(e.flow(), e.route(), key, e.eventKind(), e.callId(), false, e.destination(),
-        e.request(), e.schedule(), e.settleWindow(), e.raw());
+        e.request(), e.schedule(), e.settleWindow(), e.raw(), e.problem());
     List<Item> one = List.of(new Item(c, item.fingerprint, Promise.promise()));
     Tuple t = columns(one, clock.millis(), "conflict", original);
     return pool.preparedQuery(OutboxSql.INSERT_BATCH).execute(t).compose(rows -> {

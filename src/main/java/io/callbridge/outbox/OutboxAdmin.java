@@ -160,7 +160,8 @@ final class OutboxAdmin {
     long id = row.getLong("id");
     String status = row.getString("status");
     long now = clock.millis();
-    if ("unmatched".equals(status)) {
+    if (row.getString("method").isEmpty()) {
+      // Never rendered (unmatched, or a configuration problem): look up and render again.
       Outbox.Rematcher rematcher = rematchers.get(row.getString("route"));
       if (rematcher == null) {
         return Future.succeededFuture(new JsonObject().put("id", id).put("status", "unmatched")
@@ -170,7 +171,8 @@ final class OutboxAdmin {
       return rematcher.rematch(fields).compose(found -> {
         if (found.isEmpty()) {
           return Future.succeededFuture(new JsonObject().put("id", id).put("status", "unmatched").put("replayed", false)
-              .put("reason", "the call is still not found through correlation"));
+              .put("reason", "unmatched".equals(status) ? "the call is still not found through correlation"
+                  : "the request still cannot be rendered: " + row.getString("last_error")));
         }
         Outbox.Rematched m = found.get();
         StoredRequest r = m.request();
@@ -220,8 +222,12 @@ final class OutboxAdmin {
           .execute(Tuple.of(new String[] {status}, route, since, until, limit))
           .compose(rows -> {
             List<Long> ids = new ArrayList<>();
-            rows.forEach(r -> ids.add(r.getLong("id")));
-            if (!"unmatched".equals(status)) {
+            boolean unrendered = false;
+            for (Row r : rows) {
+              ids.add(r.getLong("id"));
+              unrendered |= r.getBoolean("unrendered");
+            }
+            if (!unrendered) {
               return pool.preparedQuery(OutboxSql.REPLAY)
                   .execute(Tuple.of(ids.toArray(Long[]::new), clock.millis(), new String[] {status}))
                   .compose(u -> notifyWorkers().map(u))
@@ -231,7 +237,7 @@ final class OutboxAdmin {
                     return new JsonObject().put("replayed", done.size()).put("ids", done).put("limit", limit);
                   });
             }
-            // Unmatched rows are looked up one by one (each may now match, or not).
+            // Rows never rendered are looked up and rendered one by one (each may now work, or not).
             Future<JsonArray> chain = Future.succeededFuture(new JsonArray());
             for (Long id : ids) {
               chain = chain.compose(acc -> pool.preparedQuery(OutboxSql.GET).execute(Tuple.of(id))

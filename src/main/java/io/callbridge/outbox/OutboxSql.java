@@ -13,14 +13,14 @@ final class OutboxSql {
   static final String INSERT_BATCH = """
       INSERT INTO outbox (flow, route, idem_key, once_key, call_id, event_kind, status, fingerprint, destination,
                           method, uri, headers, body, raw_method, raw_query, raw_body, fields, request_id,
-                          schedule_ms, jitter, next_attempt_at, created_at, updated_at, related_id)
+                          schedule_ms, jitter, next_attempt_at, created_at, updated_at, related_id, last_error)
       SELECT f, r, k, o, c, e, st, fp, d, m, u, h::jsonb, b, rm, rq, rb, fl::jsonb, rid,
-             s::bigint[], j, to_timestamp(n / 1000.0), to_timestamp(t / 1000.0), to_timestamp(t / 1000.0), rel
+             s::bigint[], j, to_timestamp(n / 1000.0), to_timestamp(t / 1000.0), to_timestamp(t / 1000.0), rel, pr
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                   $9::text[], $10::text[], $11::text[], $12::text[], $13::bytea[], $14::text[], $15::text[],
                   $16::bytea[], $17::text[], $18::text[], $19::text[], $20::real[], $21::bigint[], $22::bigint[],
-                  $23::bigint[])
-           AS x(f, r, k, o, c, e, st, fp, d, m, u, h, b, rm, rq, rb, fl, rid, s, j, n, t, rel)
+                  $23::bigint[], $24::text[])
+           AS x(f, r, k, o, c, e, st, fp, d, m, u, h, b, rm, rq, rb, fl, rid, s, j, n, t, rel, pr)
       ON CONFLICT DO NOTHING
       RETURNING id, route, idem_key, status
       """;
@@ -117,12 +117,12 @@ final class OutboxSql {
   static final String REPLAY = """
       UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = to_timestamp($2 / 1000.0),
              lease_owner = NULL, updated_at = to_timestamp($2 / 1000.0), last_error = NULL
-      WHERE id = ANY($1::bigint[]) AND status = ANY($3::text[])
+      WHERE id = ANY($1::bigint[]) AND status = ANY($3::text[]) AND method <> ''
       RETURNING id
       """;
 
   static final String REPLAY_SELECT = """
-      SELECT id FROM outbox
+      SELECT id, method = '' AS unrendered FROM outbox
       WHERE status = ANY($1::text[]) AND ($2::text IS NULL OR route = $2)
         AND created_at >= to_timestamp($3 / 1000.0) AND created_at < to_timestamp($4 / 1000.0)
       ORDER BY id LIMIT $5
@@ -132,7 +132,7 @@ final class OutboxSql {
       UPDATE outbox SET status = 'pending', attempts = 0, method = $2, uri = $3, headers = $4::text::jsonb, body = $5,
              fingerprint = $6, call_id = $7, once_key = $8, next_attempt_at = to_timestamp($9 / 1000.0),
              updated_at = to_timestamp($9 / 1000.0), last_error = NULL
-      WHERE id = $1 AND status = 'unmatched'
+      WHERE id = $1 AND status IN ('unmatched', 'dead', 'cancelled') AND method = ''
       RETURNING id
       """;
 

@@ -132,7 +132,7 @@ final class Exchange {
       attempt();
       return;
     }
-    settle(new Outcome.Refused(detail, latency()), false);
+    settle(new Outcome.Refused(detail, attempts, latency()), false);
   }
 
   private void read(HttpClientResponse resp) {

@@ -64,7 +64,8 @@ public final class PostbackFlow implements Flow {
     return new PostbackFlow(route, services, matcher);
   }
 
-  private record Rendered(Optional<String> callId, Optional<StoredRequest> request, Map<String, Object> fields) {}
+  private record Rendered(Optional<String> callId, Optional<StoredRequest> request, Map<String, Object> fields,
+      Optional<String> problem) {}
 
   private static final class Invalid extends RuntimeException {
     final String field;
@@ -155,14 +156,19 @@ public final class PostbackFlow implements Flow {
     return fields.map(f -> {
       Optional<String> callId = text(f, settings.callIdField());
       if (callId.isEmpty()) {
-        return new Rendered(Optional.empty(), Optional.empty(), f);
+        return new Rendered(Optional.empty(), Optional.empty(), f, Optional.empty());
       }
       Rendering rendering = template.render(f, target.vars());
       if (rendering instanceof Rendering.Rejected rejected) {
+        if (rejected.configuration()) {
+          // The operator's problem, not the caller's: keep the postback (dead, with the reason) for replay.
+          return new Rendered(callId, Optional.empty(), f, Optional.of("template " + rejected.template() + ": "
+              + rejected.message() + " (configuration: fix it, then replay)"));
+        }
         throw new Invalid(rejected.token(), rejected.reason());
       }
       StoredRequest request = StoredRequest.of(target.destination(), ((Rendering.Rendered) rendering).request());
-      return new Rendered(callId, Optional.of(request), f);
+      return new Rendered(callId, Optional.of(request), f, Optional.empty());
     });
   }
 
@@ -180,15 +186,20 @@ public final class PostbackFlow implements Flow {
       // No call to key on: identical copies of the same request still dedupe.
       key = settings.eventKind() + "|unmatched|" + sha256(raw.query(), raw.body());
     }
-    return new Envelope("postback", route.name(), key, settings.eventKind(), r.callId(),
-        settings.oncePerCall(), target.destination(), r.request(), schedule, settings.settleWindow(), raw);
+    Envelope e = new Envelope("postback", route.name(), key, settings.eventKind(), r.callId(),
+        settings.oncePerCall(), target.destination(), r.request(), schedule, settings.settleWindow(), raw,
+        Optional.empty());
+    return r.problem().map(e::withProblem).orElse(e);
   }
 
   private Reply reply(Enqueued e) {
     JsonObject body = new JsonObject().put("id", e.id()).put("status", e.status());
     switch (e.result()) {
       case CREATED -> {
-        metrics.accepted(route.name(), e.status().equals("unmatched") ? "unmatched" : "accepted");
+        metrics.accepted(route.name(), e.status().equals("pending") ? "accepted" : e.status());
+        if (e.status().equals("dead")) {
+          body.put("error", "stored, but not deliverable until the route's configuration is fixed; then replay it");
+        }
         return Reply.json(202, body);
       }
       case SUPERSEDED -> {

@@ -74,6 +74,12 @@ class PostbackFlowTest {
           eventKind: payout
           matchBy: [inboundCallId, caller_id]
           targets: [ { destination: td, template: trackdrive-update-call } ]
+        - name: misconfigured
+          kind: postback
+          auth: { token: td-secret }
+          callIdField: ringba_call_uuid
+          oncePerCall: true
+          targets: [ { destination: ringba, template: ringba-conversion-webhook, vars: { webhook_id: "" } } ]
         - name: jittered
           kind: postback
           auth: { token: ringba-secret }
@@ -472,6 +478,25 @@ class PostbackFlowTest {
     JsonObject row = awaitStatus(r.json().getLong("id"), "delivered");
     assertThat(row.getString("callId")).isEqualTo(uuid);
     assertThat(dest.forCall(uuid)).hasSize(1);
+  }
+
+  @Test
+  void aConfigurationProblemKeepsThePostbackAsDeadForReplayNotA4xx() {
+    String ringbaId = "RGB" + id();
+    Http.Response r = Http.get(base + "/v1/postbacks/misconfigured?ringba_call_uuid=" + ringbaId + "&revenue=5", TD);
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    assertThat(r.json().getString("status")).isEqualTo("dead");
+    long id = r.json().getLong("id");
+    JsonObject row = row(id);
+    assertThat(row.getString("lastError")).contains("webhook_id").contains("configuration");
+    assertThat(row.getJsonObject("inbound").getString("query")).contains(ringbaId);
+    Http.Response again = Http.get(base + "/v1/postbacks/misconfigured?ringba_call_uuid=" + ringbaId + "&revenue=5", TD);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.json().getLong("id")).isEqualTo(id);
+    JsonObject replay = Http.post(admin + "/admin/postbacks/" + id + "/replay", null, null, ADMIN).json();
+    assertThat(replay.getBoolean("replayed")).isFalse();
+    assertThat(replay.getString("reason")).contains("cannot be rendered");
+    assertThat(dest.forCall(ringbaId)).isEmpty();
   }
 
   @Test
