@@ -53,7 +53,9 @@ final class IngressRouter {
     router.errorHandler(404, ctx -> fail(ctx, 404, "no route at " + safePath(ctx), null));
     router.errorHandler(405, ctx -> fail(ctx, 405, "method " + ctx.request().method() + " not allowed here; use GET or POST", null));
     router.errorHandler(413, ctx -> fail(ctx, 413, "body larger than " + server.bodyLimitBytes() + " bytes", "body"));
-    router.errorHandler(400, ctx -> fail(ctx, 400, "bad request", null));
+    // Vert.x's body handler fails with 400 only when it cannot decode a form body.
+    router.errorHandler(400, ctx -> fail(ctx, 400, "malformed form body"
+        + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage()), "body"));
     router.errorHandler(500, ctx -> {
       LOG.log(Level.SEVERE, "request " + ctx.get("requestId") + " failed", ctx.failure());
       fail(ctx, 500, "internal error (request id " + ctx.get("requestId") + "); see the gateway log", null);
