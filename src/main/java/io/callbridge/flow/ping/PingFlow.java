@@ -7,15 +7,15 @@ import io.callbridge.config.TargetConfig;
 import io.callbridge.ingress.Flow;
 import io.callbridge.ingress.Inbound;
 import io.callbridge.ingress.Reply;
+import io.callbridge.template.RequestTemplate;
+import io.callbridge.template.Rendering;
 import io.callbridge.upstream.Deadline;
+import io.callbridge.upstream.FanOut;
+import io.callbridge.upstream.Outcome;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The ping/post flow: TrackDrive's PING buyer asks, every RTB target of the route is pinged at
@@ -23,51 +23,56 @@ import java.util.logging.Logger;
  * call behind the answer, and kept in the ping shield for identical pings while it lives.
  */
 public final class PingFlow implements Flow {
-  private static final Logger LOG = Logger.getLogger(PingFlow.class.getName());
-
   private final RouteConfig route;
   private final PingInput input;
-  private final RtbTransport transport;
+  private final FanOut fanOut;
+  private final List<TargetConfig> targets;
+  private final RequestTemplate[] templates;
   private final Selection selection;
   private final PingAnswer answer;
   private final PingShield shield;
   private final PingMetrics metrics;
   private final BidLinks links;
   private final Clock clock;
-  private final String[] targetNames;
 
-  PingFlow(RouteConfig route, PingInput input, RtbTransport transport, PingShield shield, PingMetrics metrics,
-      BidLinks links, Clock clock) {
+  PingFlow(RouteConfig route, PingInput input, FanOut fanOut, RequestTemplate[] templates, PingAnswer answer,
+      PingShield shield, PingMetrics metrics, BidLinks links, Clock clock) {
     PingSettings s = route.settingsAs(PingSettings.class);
     this.route = route;
     this.input = input;
-    this.transport = transport;
+    this.fanOut = fanOut;
+    this.targets = route.targets();
+    this.templates = templates;
     this.selection = new Selection(s.floor(), s.minTransferSeconds());
-    this.answer = new PingAnswer(s);
+    this.answer = answer;
     this.shield = shield;
     this.metrics = metrics;
     this.links = links;
     this.clock = clock;
-    this.targetNames = route.targets().stream().map(TargetConfig::name).toArray(String[]::new);
   }
 
   /** The flow of one ping route, built from the gateway's services. */
   public static PingFlow create(RouteConfig route, Services services) {
     PingSettings s = route.settingsAs(PingSettings.class);
-    List<String> targets = route.targets().stream().map(TargetConfig::name).toList();
+    List<String> names = route.targets().stream().map(TargetConfig::name).toList();
     PingInput input = new PingInput(route.name(), route.required(), s.shieldIgnore(), services.config().phoneRegion());
-    RtbTransport transport = new StandInTransport(services.vertx(), route.targets(), services.config().destinations());
+    RequestTemplate[] templates = route.targets().stream()
+        .map(t -> services.config().templates().get(t.template())).toArray(RequestTemplate[]::new);
+    RequestTemplate answerTemplate = s.answerTemplate().isEmpty() ? null
+        : services.config().templates().get(s.answerTemplate());
     PingShield shield = s.shield() ? new PingShield(s.shieldMaxEntries(), s.minTransferSeconds(), services.clock()) : null;
-    return new PingFlow(route, input, transport, shield, new PingMetrics(services.metrics(), route.name(), targets),
-        BidLinks.NONE, services.clock());
+    return new PingFlow(route, input, services.upstream().fanOut(), templates, new PingAnswer(s, answerTemplate),
+        shield, new PingMetrics(services.metrics(), route.name(), names), BidLinks.NONE, services.clock());
   }
 
   @Override
   public Future<Reply> handle(Inbound in) {
     long start = System.nanoTime();
     PingRequest request;
+    List<FanOut.Call> calls;
     try {
       request = input.parse(in);
+      calls = render(request);
     } catch (PingInput.Invalid e) {
       metrics.invalidInput();
       return Future.succeededFuture(e.reply);
@@ -78,49 +83,45 @@ public final class PingFlow implements Flow {
       if (hit != null) {
         links.link(request, hit.bid());
         metrics.shieldHit(hit.bid().amount(), System.nanoTime() - start);
-        return Future.succeededFuture(Reply.json(200, answer.accepted(hit, true, now)));
+        return Future.succeededFuture(answer.accepted(request, hit, true, now));
       }
     }
+    long sentAtMs = clock.millis();
     Deadline budget = in.deadline().minus(route.replyReserve());
-    int n = targetNames.length;
-    TargetResult[] results = new TargetResult[n];
-    List<Future<TargetResult>> pending = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      int index = i;
-      pending.add(send(index, request, budget).map(ex -> {
-        TargetResult r = TargetResult.read(index, targetNames[index], ex, clock.millis(), System.nanoTime());
-        results[index] = r;
-        return r;
-      }));
-    }
-    Promise<Reply> reply = Promise.promise();
-    // Every per-target future completes by the budget (the transport resets what is still running).
-    Future.join(pending).onComplete(ar -> reply.complete(conclude(request, Arrays.asList(results), start)));
-    return reply.future();
+    // Every outcome arrives by the budget: the outbound core resets what is still running then.
+    return fanOut.all(calls, budget).map(outcomes -> conclude(request, outcomes, sentAtMs, start));
   }
 
-  private Future<Exchange> send(int index, PingRequest request, Deadline budget) {
-    try {
-      return transport.send(index, request, budget)
-          .otherwise(e -> Exchange.failed(Exchange.Kind.INVALID_RESPONSE, 0, 0));
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "ping target " + targetNames[index] + " could not be sent", e);
-      return Future.succeededFuture(Exchange.failed(Exchange.Kind.INVALID_RESPONSE, 0, 0));
+  /** Every target's bid request; a template token that cannot be filled is the caller's 422. */
+  private List<FanOut.Call> render(PingRequest request) throws PingInput.Invalid {
+    List<FanOut.Call> calls = new ArrayList<>(templates.length);
+    for (int i = 0; i < templates.length; i++) {
+      TargetConfig t = targets.get(i);
+      Rendering r = templates[i].render(request.fields(), t.vars());
+      if (r instanceof Rendering.Rejected rejected) {
+        throw new PingInput.Invalid(422, rejected.token(), rejected.reason());
+      }
+      calls.add(new FanOut.Call(t.destination(), ((Rendering.Rendered) r).request()));
     }
+    return calls;
   }
 
-  private Reply conclude(PingRequest request, List<TargetResult> results, long start) {
+  private Reply conclude(PingRequest request, List<Outcome> outcomes, long sentAtMs, long start) {
+    List<TargetResult> results = new ArrayList<>(outcomes.size());
+    for (int i = 0; i < outcomes.size(); i++) {
+      results.add(TargetResult.read(i, targets.get(i).name(), outcomes.get(i), sentAtMs));
+    }
     long now = clock.millis();
     Selection.Outcome outcome = selection.select(results, now);
     metrics.answered(outcome, System.nanoTime() - start);
     if (!outcome.accepted()) {
-      return Reply.json(200, answer.notAccepted(outcome));
+      return answer.notAccepted(request, outcome);
     }
     TargetResult winner = outcome.winner();
     links.link(request, winner.bid());
     if (shield != null) {
       shield.remember(request.shieldKey(), winner, now);
     }
-    return Reply.json(200, answer.accepted(winner, false, now));
+    return answer.accepted(request, winner, false, now);
   }
 }

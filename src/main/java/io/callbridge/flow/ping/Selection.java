@@ -50,7 +50,7 @@ final class Selection {
         } else if (bid.amount() < floor) {
           r = r.as(Result.BELOW_FLOOR, "bid " + bid.amount() + " below the floor " + floor);
         } else if (best == null || bid.amount() > best.bid().amount()
-            || (bid.amount() == best.bid().amount() && r.arrivalNanos() < best.arrivalNanos())) {
+            || (bid.amount() == best.bid().amount() && r.latencyNanos() < best.latencyNanos())) {
           best = r;
         }
         results[i] = r;

@@ -1,14 +1,16 @@
 package io.callbridge.flow.ping;
 
+import io.callbridge.upstream.Outcome;
 import java.util.Locale;
 
 /**
  * What one target contributed to a ping: its result word (the {@code result} label of the bids
  * metric and of the per-target details), the bid when one parsed, a detail for the operator, and
- * when the answer arrived ({@code arrivalNanos}, for ties: the earlier answer wins).
+ * how long it took ({@code latencyNanos}: all targets are sent together, so the shorter latency is
+ * the earlier answer, which wins a tie).
  */
 record TargetResult(int index, String target, Result result, Bid bid, String detail, int httpStatus,
-    long latencyNanos, long arrivalNanos) {
+    long latencyNanos) {
 
   enum Result {
     ACCEPTED, REJECTED, NO_BID, EXPIRED, BELOW_FLOOR, TIMEOUT, REFUSED, HTTP_ERROR, BREAKER_OPEN, NO_BUDGET,
@@ -17,39 +19,46 @@ record TargetResult(int index, String target, Result result, Bid bid, String det
     final String word = name().toLowerCase(Locale.ROOT);
   }
 
-  /** Reads what the transport saw: a bid, a no-bid, or the transport's own outcome. */
-  static TargetResult read(int index, String target, Exchange ex, long nowMs, long arrivalNanos) {
-    Result transport = switch (ex.kind()) {
-      case OK -> null;
-      case TIMEOUT -> Result.TIMEOUT;
+  /**
+   * Reads one target's outcome: a bid or a no-bid from a 2xx body; the outbound core's own
+   * outcome otherwise. An error answer that still carries a Ringba no-bid keeps its reject code.
+   */
+  static TargetResult read(int index, String target, Outcome outcome, long sentAtMs) {
+    long latency = outcome.latency().toNanos();
+    long receivedAtMs = sentAtMs + outcome.latency().toMillis();
+    if (outcome instanceof Outcome.Ok ok) {
+      try {
+        Bid bid = BidParser.parse(ok.body(), receivedAtMs);
+        Result r = bid.accepted() ? Result.ACCEPTED : bid.rejectReason().isEmpty() ? Result.NO_BID : Result.REJECTED;
+        return new TargetResult(index, target, r, bid, bid.rejectReason(), ok.status(), latency);
+      } catch (BidParser.Invalid e) {
+        return new TargetResult(index, target, Result.INVALID_RESPONSE, null, e.getMessage(), ok.status(), latency);
+      }
+    }
+    if (outcome instanceof Outcome.HttpError err) {
+      try {
+        Bid bid = BidParser.parse(err.body(), receivedAtMs);
+        if (!bid.accepted() && !bid.rejectReason().isEmpty()) {
+          return new TargetResult(index, target, Result.REJECTED, bid, bid.rejectReason(), err.status(), latency);
+        }
+      } catch (BidParser.Invalid e) {
+        // Not a Ringba answer: the status says it all.
+      }
+      return new TargetResult(index, target, Result.HTTP_ERROR, null, "HTTP " + err.status(), err.status(), latency);
+    }
+    Result r = switch (outcome.kind()) {
+      case TIMEOUT, CANCELLED -> Result.TIMEOUT;
       case REFUSED -> Result.REFUSED;
-      case HTTP_ERROR -> Result.HTTP_ERROR;
       case BREAKER_OPEN -> Result.BREAKER_OPEN;
       case NO_BUDGET -> Result.NO_BUDGET;
-      case INVALID_RESPONSE -> Result.INVALID_RESPONSE;
+      default -> Result.INVALID_RESPONSE;
     };
-    if (transport != null) {
-      String detail = ex.kind() == Exchange.Kind.HTTP_ERROR ? "HTTP " + ex.status() : "";
-      return new TargetResult(index, target, transport, null, detail, ex.status(), ex.latencyNanos(), arrivalNanos);
-    }
-    boolean success = ex.status() >= 200 && ex.status() < 300;
-    try {
-      Bid bid = BidParser.parse(ex.body(), nowMs);
-      Result r = bid.accepted() ? Result.ACCEPTED : bid.rejectReason().isEmpty() ? Result.NO_BID : Result.REJECTED;
-      if (!success && r == Result.ACCEPTED) {
-        // A bid in an error answer is not a bid anyone should transfer on.
-        return new TargetResult(index, target, Result.HTTP_ERROR, null, "HTTP " + ex.status(), ex.status(),
-            ex.latencyNanos(), arrivalNanos);
-      }
-      return new TargetResult(index, target, r, bid, bid.rejectReason(), ex.status(), ex.latencyNanos(), arrivalNanos);
-    } catch (BidParser.Invalid e) {
-      Result r = success ? Result.INVALID_RESPONSE : Result.HTTP_ERROR;
-      String detail = success ? e.getMessage() : "HTTP " + ex.status();
-      return new TargetResult(index, target, r, null, detail, ex.status(), ex.latencyNanos(), arrivalNanos);
-    }
+    String detail = outcome instanceof Outcome.InvalidResponse inv ? inv.detail()
+        : outcome instanceof Outcome.Refused ref ? ref.detail() : "";
+    return new TargetResult(index, target, r, null, detail, 0, latency);
   }
 
   TargetResult as(Result r, String why) {
-    return new TargetResult(index, target, r, bid, why, httpStatus, latencyNanos, arrivalNanos);
+    return new TargetResult(index, target, r, bid, why, httpStatus, latencyNanos);
   }
 }

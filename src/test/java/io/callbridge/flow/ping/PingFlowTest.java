@@ -31,7 +31,11 @@ class PingFlowTest {
     return """
         server: { accessLog: false }
         destinations:
-          rtb: { baseUrl: "http://127.0.0.1:%d", simulator: true, connectTimeout: 200ms }
+          rtb: { baseUrl: "http://127.0.0.1:%1$d", simulator: true, connectTimeout: 200ms }
+          rtb-flaky:
+            baseUrl: "http://127.0.0.1:%1$d"
+            simulator: true
+            breaker: { failures: 2, window: 10s, resetTimeout: 60s }
         routes:
           - name: three
             kind: ping
@@ -80,6 +84,21 @@ class PingFlowTest {
             required: [caller_id, call_uuid, subdomain]
             targets:
               - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: strict-a } }
+          - name: breaker
+            kind: ping
+            auth: { token: ping-secret }
+            shield: false
+            targets:
+              - { name: good, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: breaker-good } }
+              - { name: flaky, destination: rtb-flaky, template: ringba-rtb-ping, vars: { rtb_id: breaker-flaky } }
+          - name: shaped
+            kind: ping
+            auth: { token: ping-secret }
+            shield: false
+            answerTemplate: trackdrive-ping-answer
+            attributes: { vertical: auto }
+            targets:
+              - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: shaped-a } }
         """.formatted(port);
   }
 
@@ -349,5 +368,41 @@ class PingFlowTest {
     assertThat(text).contains("callbridge_ping_winning_bid_amount_count{route=\"three\"}");
     assertThat(text).contains("callbridge_ping_latency_seconds_bucket{route=\"three\"");
     assertThat(text).contains("callbridge_ping_shield_hits_total{route=\"shielded\"}");
+  }
+
+  @Test
+  void aTargetBehindAnOpenBreakerIsSkipped() {
+    rtb.bid("breaker-good", 2.0, 60);
+    rtb.script("breaker-flaky", 500, "{\"message\":\"internal\"}", 0);
+    for (int i = 0; i < 2; i++) {
+      JsonObject a = ping("breaker", call(caller())).json();
+      assertThat(a.getString("target")).isEqualTo("good");
+    }
+    int before = rtb.hits("breaker-flaky");
+    rtb.bid("breaker-flaky", 50.0, 60);
+    rtb.noBid("breaker-good", 1003, "No capacity");
+    JsonObject a = ping("breaker", call(caller())).json();
+    assertThat(rtb.hits("breaker-flaky")).as("nothing sent while the breaker is open").isEqualTo(before);
+    assertThat(a.getBoolean("accepted")).isFalse();
+    assertThat(a.getString("reason")).isEqualTo("no_bid");
+    assertThat(a.getJsonArray("targets").getJsonObject(1).getString("result")).isEqualTo("breaker_open");
+  }
+
+  @Test
+  void theAnswerTemplateReshapesBothAnswers() {
+    rtb.bid("shaped-a", 3.25, 60);
+    JsonObject a = ping("shaped", call(caller()).put("call_uuid", "CA-shaped")).json();
+    assertThat(a.getBoolean("accepted")).isTrue();
+    assertThat(a.getString("number")).isEqualTo("+17733408913");
+    assertThat(a.getDouble("revenue")).isEqualTo(3.25);
+    assertThat(a.getInteger("duration")).isEqualTo(60);
+    assertThat(a.getString("call_uuid")).isEqualTo("CA-shaped");
+    assertThat(a.getJsonObject("attributes").getString("vertical")).isEqualTo("auto");
+    assertThat(a.containsKey("reason")).isFalse();
+    rtb.noBid("shaped-a", 1004, "Caller id blocked or duplicate");
+    JsonObject none = ping("shaped", call(caller())).json();
+    assertThat(none.getBoolean("accepted")).isFalse();
+    assertThat(none.getString("reason")).isEqualTo("all_rejected");
+    assertThat(none.containsKey("number")).isFalse();
   }
 }
