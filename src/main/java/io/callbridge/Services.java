@@ -1,6 +1,7 @@
 package io.callbridge;
 
 import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.correlation.Correlation;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
 import io.callbridge.upstream.Upstream;
@@ -15,4 +16,6 @@ public record Services(
     Metrics metrics,
     Clock clock,
     // Outbound: per-destination clients and breakers; templates are config().templates().
-    Upstream upstream) {}
+    Upstream upstream,
+    // Call-id links, cached and written behind.
+    Correlation correlation) {}
