@@ -62,7 +62,8 @@ public final class PingFlow implements Flow {
         : services.config().templates().get(s.answerTemplate());
     PingShield shield = s.shield() ? new PingShield(s.shieldMaxEntries(), s.minTransferSeconds(), services.clock()) : null;
     return new PingFlow(route, input, services.upstream().fanOut(), templates, new PingAnswer(s, answerTemplate),
-        shield, new PingMetrics(services.metrics(), route.name(), names), BidLinks.NONE, services.clock());
+        shield, new PingMetrics(services.metrics(), route.name(), names),
+        new BidLinks(services.correlation(), route.name()), services.clock());
   }
 
   @Override

@@ -3,6 +3,9 @@ package io.callbridge.flow.ping;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callbridge.Gateway;
+import io.callbridge.correlation.CallRecord;
+import io.callbridge.correlation.Correlation;
+import io.callbridge.correlation.IdKind;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
@@ -11,6 +14,7 @@ import io.callbridge.testing.TestDb;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -404,5 +408,34 @@ class PingFlowTest {
     assertThat(none.getBoolean("accepted")).isFalse();
     assertThat(none.getString("reason")).isEqualTo("all_rejected");
     assertThat(none.containsKey("number")).isFalse();
+  }
+
+  @Test
+  void theWinningBidIsLinkedToTheCallBehindTheAnswer() throws Exception {
+    rtb.bid("shield-a", 5.5, 60);
+    String callerId = caller();
+    JsonObject first = call(callerId).put("call_uuid", "CA-link-1").put("ping_id", "PING-1");
+    String bidId = ping("shielded", first).json().getString("bid_id");
+    JsonObject second = call(callerId).put("call_uuid", "CA-link-2");
+    assertThat(ping("shielded", second).json().getBoolean("cached")).isTrue();
+    Correlation correlation = gateway.services().correlation();
+    CallRecord one = awaitLink(correlation, "CA-link-1");
+    assertThat(one.bidId()).contains(bidId);
+    assertThat(one.subdomain()).contains("acme");
+    assertThat(one.pingId()).contains("PING-1");
+    assertThat(one.bidAmount().getAsDouble()).isEqualTo(5.5);
+    // CA-link-2 got the same bid from the shield; correlation keeps one call per bid (the first).
+  }
+
+  private static CallRecord awaitLink(Correlation correlation, String callUuid) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      Optional<CallRecord> r = Await.result(correlation.find(IdKind.CALL_UUID, callUuid));
+      if (r.isPresent() && r.get().bidId().isPresent()) {
+        return r.get();
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no link for " + callUuid + ": " + Await.result(correlation.find(IdKind.CALL_UUID, callUuid))
+        + " bid " + Await.result(correlation.findAny(callUuid)));
   }
 }
