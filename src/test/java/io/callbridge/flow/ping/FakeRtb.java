@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeRtb implements AutoCloseable {
   record Script(int status, String body, long delayMs) {}
 
+  private static final AtomicInteger SEQ = new AtomicInteger();
   final Vertx vertx = Vertx.vertx();
   final Map<String, Script> scripts = new ConcurrentHashMap<>();
   final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
@@ -80,7 +81,7 @@ final class FakeRtb implements AutoCloseable {
   /** The captured accepted shape (platforms.md section 4). */
   static JsonObject bidJson(String id, double amount, long expireIn, long epochMs, boolean cached) {
     JsonObject bid = new JsonObject()
-        .put("bidId", "RTB" + id + "e983e428edc946a3863bcc912b8")
+        .put("bidId", "RTB" + id + "e983e428edc946a3863bc" + SEQ.incrementAndGet())
         .put("bidAmount", amount)
         .put("expireInSeconds", expireIn)
         .put("bidExpireDT", "8/12/2025 4:12:56 PM +00:00")
