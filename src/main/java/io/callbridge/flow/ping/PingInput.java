@@ -97,7 +97,7 @@ final class PingInput {
     }
     try {
       Phonenumber.PhoneNumber p = PHONES.parse(raw, region);
-      return PHONES.isPossibleNumber(p) ? PHONES.format(p, PhoneNumberUtil.PhoneNumberFormat.E164) : null;
+      return PHONES.isValidNumber(p) ? PHONES.format(p, PhoneNumberUtil.PhoneNumberFormat.E164) : null;
     } catch (NumberParseException e) {
       return null;
     }
