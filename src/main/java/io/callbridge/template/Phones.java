@@ -70,6 +70,11 @@ public final class Phones {
     if (fast != null) {
       return fast.isEmpty() ? null : fast;
     }
+    return slowE164(raw);
+  }
+
+  /** libphonenumber alone (the fast path's reference). */
+  String slowE164(String raw) {
     try {
       PhoneNumber n = UTIL.parse(raw, region);
       if (UTIL.isPossibleNumberWithReason(n) != PhoneNumberUtil.ValidationResult.IS_POSSIBLE) {
