@@ -42,7 +42,7 @@ public final class CallLink {
   }
 
   private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s.trim();
+    return s == null || s.isBlank() || s.length() > IdKind.MAX_LENGTH || s.indexOf('\0') >= 0 ? null : s.trim();
   }
 
   /** Collects the ids of one event. Not thread-safe; build one per event. */

@@ -101,11 +101,6 @@ public final class CallRecord {
     return false;
   }
 
-  /** Same content (the write-behind queue skips nothing on it; tests and fills use it). */
-  boolean sameIds(CallRecord o) {
-    return java.util.Arrays.equals(ids, o.ids);
-  }
-
   public Optional<String> id(IdKind kind) {
     return Optional.ofNullable(ids[kind.ordinal()]);
   }

@@ -68,16 +68,17 @@ public final class Correlation {
   /**
    * Records that {@code route} saw these ids together. Merges the records they name (a known id is
    * never replaced by an empty or different one; a newer bid replaces an older one), queues the
-   * write, and answers the record as it now stands. Never blocks; callable from any thread.
+   * write, and answers the record as it now stands (empty when the link carried no id at all).
+   * Never blocks; callable from any thread.
    */
-  public CallRecord link(String route, CallLink link) {
+  public Optional<CallRecord> link(String route, CallLink link) {
     if (link.isEmpty()) {
-      throw new IllegalArgumentException("a link needs at least one id");
+      return Optional.empty();
     }
     CallRecord merged = cache.link(link, route, clock.millis());
     metrics.links.increment();
     writeBehind.offer(merged);
-    return merged;
+    return Optional.of(merged);
   }
 
   /** The call {@code value} names; a caller id names the most recently seen call from it within the window. */

@@ -42,13 +42,19 @@ public enum IdKind {
     return ALL[code - 1];
   }
 
-  /** The value as it is keyed: trimmed; caller ids in E.164; null when empty. */
+  /** Longer than this is not an id any platform issues; such a value is treated as absent. */
+  static final int MAX_LENGTH = 256;
+
+  /**
+   * The value as it is keyed: trimmed; caller ids in E.164; null when empty, too long, or holding
+   * a NUL (PostgreSQL text refuses it, and one such row would fail every batch it is in).
+   */
   String normalize(String value) {
     if (value == null) {
       return null;
     }
     String v = value.trim();
-    if (v.isEmpty()) {
+    if (v.isEmpty() || v.length() > MAX_LENGTH || v.indexOf('\0') >= 0) {
       return null;
     }
     return this == CALLER_ID ? e164(v) : v;

@@ -229,9 +229,22 @@ class CorrelationTest {
     String uuid = id("td");
     correlation.link("enrich", CallLink.builder().callUuid(uuid).callerId("+15557770002").build());
     clock.advance(Duration.ofMinutes(1));
-    CallRecord r = correlation.link("other", CallLink.builder().callerId("+1 (555) 777-0002").build());
+    CallRecord r = correlation.link("other", CallLink.builder().callerId("+1 (555) 777-0002").build()).orElseThrow();
     assertThat(r.callUuid()).contains(uuid);
     assertThat(r.lastSeen()).isEqualTo(T0.plusSeconds(60));
+  }
+
+  @Test
+  void aLinkWithoutIdsIsIgnored() {
+    assertThat(correlation.link("x", CallLink.builder().callUuid("  ", "acme").callerId("n/a").build())).isEmpty();
+    assertThat(correlation.link("x", CallLink.builder().callUuid("a\u0000b").inboundCallId("R".repeat(300)).build()))
+        .as("NUL bytes and oversized values are not ids").isEmpty();
+    assertThat(correlation.queueDepth()).isZero();
+    // and a good id next to a bad subdomain still flushes
+    String uuid = id("td");
+    correlation.link("x", CallLink.builder().callUuid(uuid, "ac\u0000me").build());
+    flushAndForget();
+    assertThat(find(IdKind.CALL_UUID, uuid).subdomain()).isEmpty();
   }
 
   @Test
