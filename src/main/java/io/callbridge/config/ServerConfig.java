@@ -15,6 +15,12 @@ public record ServerConfig(
     Secret adminToken,
     boolean vertxHttpMetrics) {
 
+  /** Without {@code vertxHttpMetrics} (on). */
+  public ServerConfig(String host, int port, int adminPort, long bodyLimitBytes, Duration idleTimeout,
+      Duration shutdownGrace, int instances, boolean accessLog, Secret adminToken) {
+    this(host, port, adminPort, bodyLimitBytes, idleTimeout, shutdownGrace, instances, accessLog, adminToken, true);
+  }
+
   static ServerConfig parse(Node n, java.util.Map<String, String> env) {
     String host = n.string("host", "0.0.0.0");
     int port = n.integer("port", 8080, 0, 65535);
