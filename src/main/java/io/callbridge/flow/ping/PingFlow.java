@@ -55,7 +55,8 @@ public final class PingFlow implements Flow {
   public static PingFlow create(RouteConfig route, Services services) {
     PingSettings s = route.settingsAs(PingSettings.class);
     List<String> names = route.targets().stream().map(TargetConfig::name).toList();
-    PingInput input = new PingInput(route.name(), route.required(), s.shieldIgnore(), services.config().phoneRegion());
+    PingInput input = new PingInput(route.name(), route.required(), s.shieldIgnore(),
+        services.config().templates().phones());
     RequestTemplate[] templates = route.targets().stream()
         .map(t -> services.config().templates().get(t.template())).toArray(RequestTemplate[]::new);
     RequestTemplate answerTemplate = s.answerTemplate().isEmpty() ? null

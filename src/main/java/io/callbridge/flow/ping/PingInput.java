@@ -1,10 +1,8 @@
 package io.callbridge.flow.ping;
 
-import com.google.i18n.phonenumbers.NumberParseException;
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import com.google.i18n.phonenumbers.Phonenumber;
 import io.callbridge.ingress.Inbound;
 import io.callbridge.ingress.Reply;
+import io.callbridge.template.Phones;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,18 +18,16 @@ final class PingInput {
   static final String CALL_UUID = "call_uuid";
   static final String SUBDOMAIN = "subdomain";
 
-  private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
-
   private final String route;
   private final List<String> required;
   private final Set<String> shieldIgnore;
-  private final String region;
+  private final Phones phones;
 
-  PingInput(String route, List<String> required, List<String> shieldIgnore, String region) {
+  PingInput(String route, List<String> required, List<String> shieldIgnore, Phones phones) {
     this.route = route;
     this.required = required;
     this.shieldIgnore = Set.copyOf(shieldIgnore);
-    this.region = region;
+    this.phones = phones;
   }
 
   /** Bad input, as the reply ingress sends. */
@@ -89,51 +85,8 @@ final class PingInput {
     return sb.toString();
   }
 
-  /** E.164, or null. North American numbers take a fast path; anything else goes through libphonenumber. */
+  /** E.164, or null: the same reading of phone numbers as the templates' {@code e164} filter. */
   String e164(String raw) {
-    String nanp = nanp(raw);
-    if (nanp != null) {
-      return nanp;
-    }
-    try {
-      Phonenumber.PhoneNumber p = PHONES.parse(raw, region);
-      return PHONES.isValidNumber(p) ? PHONES.format(p, PhoneNumberUtil.PhoneNumberFormat.E164) : null;
-    } catch (NumberParseException e) {
-      return null;
-    }
-  }
-
-  private String nanp(String raw) {
-    if (!"US".equals(region) && !raw.startsWith("+1")) {
-      return null;
-    }
-    char[] digits = new char[11];
-    int n = 0;
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c >= '0' && c <= '9') {
-        if (n == 11) {
-          return null;
-        }
-        digits[n++] = c;
-      } else if (c == '+' && i == 0) {
-        continue;
-      } else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') {
-        return null;
-      }
-    }
-    int off;
-    if (n == 11 && digits[0] == '1') {
-      off = 1;
-    } else if (n == 10 && raw.charAt(0) != '+') {
-      off = 0;
-    } else {
-      return null;
-    }
-    // NXX-NXX-XXXX: area code and exchange never start with 0 or 1.
-    if (digits[off] < '2' || digits[off + 3] < '2') {
-      return null;
-    }
-    return "+1" + new String(digits, off, 10);
+    return phones.format(raw, Phones.Format.E164).orElse(null);
   }
 }
