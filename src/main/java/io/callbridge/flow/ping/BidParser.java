@@ -1,8 +1,10 @@
 package io.callbridge.flow.ping;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +19,7 @@ final class BidParser {
       "bidExpireEpoch", "phoneNumber", "phoneNumberNoPlus", "sipAddress", "warnings", "rejectReason", "rejectCode",
       "code", "status", "message");
   static final int CACHED_WARNING = 230;
+  private static final JsonFactory JSON = new JsonFactory();
 
   private BidParser() {}
 
@@ -31,82 +34,146 @@ final class BidParser {
     if (body == null || body.length() == 0) {
       throw new Invalid("empty body");
     }
-    JsonObject json;
-    try {
-      Object v = body.toJsonValue();
-      if (!(v instanceof JsonObject o)) {
+    // Streamed, not bound to a JsonObject: this runs once per target per ping.
+    Fields f = new Fields();
+    try (JsonParser p = JSON.createParser(body.getBytes())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new Invalid("not a JSON object");
       }
-      json = o;
-    } catch (Invalid e) {
-      throw e;
-    } catch (RuntimeException e) {
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        switch (name) {
+          case "bidId" -> f.bidId = scalar(p, t);
+          case "bidAmount" -> f.amount = number(p, t, "bidAmount");
+          case "expireInSeconds" -> f.expireIn = number(p, t, "expireInSeconds");
+          case "bidExpireEpoch" -> f.epoch = number(p, t, "bidExpireEpoch");
+          case "phoneNumber" -> f.phone = scalar(p, t);
+          case "phoneNumberNoPlus" -> f.phoneNoPlus = scalar(p, t);
+          case "sipAddress" -> f.sip = scalar(p, t);
+          case "rejectReason" -> f.reason = scalar(p, t);
+          case "rejectCode", "code" -> {
+            if (t == JsonToken.VALUE_NUMBER_INT && f.code == 0) {
+              f.code = p.getIntValue();
+            } else {
+              p.skipChildren();
+            }
+          }
+          case "warnings" -> f.cached |= warns230(p, t);
+          default -> {
+            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+              p.skipChildren();
+            } else if (!KNOWN.contains(name) && t != JsonToken.VALUE_NULL) {
+              if (f.extras == null) {
+                f.extras = new LinkedHashMap<>();
+              }
+              f.extras.put(name, t == JsonToken.VALUE_STRING ? p.getText()
+                  : t.isNumeric() ? p.getNumberValue() : t == JsonToken.VALUE_TRUE);
+            }
+          }
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw new Invalid("malformed JSON");
+      }
+    } catch (IOException | RuntimeException e) {
       throw new Invalid("malformed JSON");
     }
-    String reason = text(json.getValue("rejectReason"));
-    double amount = number(json.getValue("bidAmount"), reason.isEmpty() ? Double.NaN : 0.0, "bidAmount");
-    if (Double.isNaN(amount) || amount < 0 || Double.isInfinite(amount)) {
-      throw new Invalid("bidAmount missing or not a positive number");
-    }
-    String bidId = text(json.getValue("bidId"));
-    int code = rejectCode(json, reason);
-    if (amount == 0 || !reason.isEmpty()) {
-      return new Bid(bidId, 0, "", "", -1, -1, receivedAtMs, false, reason, code, Map.of());
-    }
-    String phone = text(json.getValue("phoneNumber"));
-    if (phone.isEmpty()) {
-      String noPlus = text(json.getValue("phoneNumberNoPlus"));
-      phone = noPlus.isEmpty() ? "" : "+" + noPlus;
-    }
-    if (phone.isEmpty()) {
-      throw new Invalid("accepted bid without phoneNumber");
-    }
-    if (bidId.isEmpty()) {
-      throw new Invalid("accepted bid without bidId");
-    }
-    long expireIn = (long) number(json.getValue("expireInSeconds"), -1, "expireInSeconds");
-    long epoch = (long) number(json.getValue("bidExpireEpoch"), -1, "bidExpireEpoch");
-    if (expireIn < 0 && epoch <= 0) {
-      throw new Invalid("accepted bid without expireInSeconds or bidExpireEpoch");
-    }
-    return new Bid(bidId, amount, phone, text(json.getValue("sipAddress")), expireIn, epoch, receivedAtMs,
-        cached(json.getValue("warnings")), "", 0, extras(json));
+    return f.bid(receivedAtMs);
   }
 
-  private static boolean cached(Object warnings) {
-    if (warnings instanceof JsonArray list) {
-      for (Object w : list) {
-        if (w instanceof JsonObject o && o.getValue("code") instanceof Number n && n.intValue() == CACHED_WARNING) {
-          return true;
+  /** The fields of one answer as they stream by. */
+  private static final class Fields {
+    String bidId = "";
+    double amount = Double.NaN;
+    double expireIn = -1;
+    double epoch = -1;
+    String phone = "";
+    String phoneNoPlus = "";
+    String sip = "";
+    String reason = "";
+    int code;
+    boolean cached;
+    Map<String, Object> extras;
+
+    Bid bid(long receivedAtMs) throws Invalid {
+      if (Double.isNaN(amount) && !reason.isEmpty()) {
+        amount = 0;
+      }
+      if (Double.isNaN(amount) || amount < 0 || Double.isInfinite(amount)) {
+        throw new Invalid("bidAmount missing or not a positive number");
+      }
+      int rejectCode = code != 0 ? code : codeIn(reason);
+      if (amount == 0 || !reason.isEmpty()) {
+        return new Bid(bidId, 0, "", "", -1, -1, receivedAtMs, false, reason, rejectCode, Map.of());
+      }
+      String number = !phone.isEmpty() ? phone : phoneNoPlus.isEmpty() ? "" : "+" + phoneNoPlus;
+      if (number.isEmpty()) {
+        throw new Invalid("accepted bid without phoneNumber");
+      }
+      if (bidId.isEmpty()) {
+        throw new Invalid("accepted bid without bidId");
+      }
+      if (expireIn < 0 && epoch <= 0) {
+        throw new Invalid("accepted bid without expireInSeconds or bidExpireEpoch");
+      }
+      return new Bid(bidId, amount, number, sip, (long) expireIn, (long) epoch, receivedAtMs, cached, "", 0,
+          extras == null ? Map.of() : extras);
+    }
+  }
+
+  private static boolean warns230(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return false;
+    }
+    boolean found = false;
+    JsonToken item;
+    while ((item = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (item == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken v = p.nextToken();
+          if ("code".equals(name) && v == JsonToken.VALUE_NUMBER_INT && p.getIntValue() == CACHED_WARNING) {
+            found = true;
+          } else {
+            p.skipChildren();
+          }
         }
+      } else {
+        p.skipChildren();
       }
     }
-    return false;
+    return found;
   }
 
-  /** What the bid returned beyond Ringba's known fields (scalars only): passed on as attributes. */
-  private static Map<String, Object> extras(JsonObject json) {
-    Map<String, Object> out = null;
-    for (Map.Entry<String, Object> e : json) {
-      Object v = e.getValue();
-      if (!KNOWN.contains(e.getKey()) && (v instanceof String || v instanceof Number || v instanceof Boolean)) {
-        if (out == null) {
-          out = new LinkedHashMap<>();
-        }
-        out.put(e.getKey(), v);
-      }
+  private static String scalar(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.VALUE_STRING || t.isNumeric() || t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+      return p.getText().trim();
     }
-    return out == null ? Map.of() : out;
+    p.skipChildren();
+    return "";
   }
 
-  /** A numeric {@code rejectCode}/{@code code}, else the first 4-digit number in the reason ("1003 - No capacity"). */
-  static int rejectCode(JsonObject json, String reason) {
-    for (String key : new String[] {"rejectCode", "code"}) {
-      Object v = json.getValue(key);
-      if (v instanceof Number n) {
-        return n.intValue();
+  private static double number(JsonParser p, JsonToken t, String field) throws IOException, Invalid {
+    if (t.isNumeric()) {
+      return p.getDoubleValue();
+    }
+    if (t == JsonToken.VALUE_NULL) {
+      return Double.NaN;
+    }
+    if (t == JsonToken.VALUE_STRING && !p.getText().isBlank()) {
+      try {
+        return Double.parseDouble(p.getText().trim());
+      } catch (NumberFormatException e) {
+        throw new Invalid(field + " is not a number");
       }
     }
+    throw new Invalid(field + " is not a number");
+  }
+
+  /** The first 4-digit number in a reject reason ("1003 - No capacity", "… (Code: 1100)"), else 0. */
+  static int codeIn(String reason) {
     int run = 0;
     for (int i = 0; i <= reason.length(); i++) {
       char c = i < reason.length() ? reason.charAt(i) : ' ';
@@ -120,35 +187,5 @@ final class BidParser {
       }
     }
     return 0;
-  }
-
-  private static String text(Object v) {
-    if (v == null) {
-      return "";
-    }
-    if (v instanceof String s) {
-      return s.trim();
-    }
-    if (v instanceof Number || v instanceof Boolean) {
-      return String.valueOf(v);
-    }
-    return "";
-  }
-
-  private static double number(Object v, double absent, String field) throws Invalid {
-    if (v == null) {
-      return absent;
-    }
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (v instanceof String s && !s.isBlank()) {
-      try {
-        return Double.parseDouble(s.trim());
-      } catch (NumberFormatException e) {
-        throw new Invalid(field + " is not a number");
-      }
-    }
-    throw new Invalid(field + " is not a number");
   }
 }
