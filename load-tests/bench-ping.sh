@@ -42,7 +42,7 @@ cleanup() {
   for p in "${PIDS[@]:-}"; do
     [[ -n "$p" ]] && kill "$p" 2>/dev/null || true
   done
-  [[ -f "$WORK/nginx.pid" ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  for f in "$WORK"/*/nginx.pid; do [[ -f "$f" ]] && kill "$(cat "$f")" 2>/dev/null || true; done
   sleep 0.5
   rm -rf "$WORK"
 }
@@ -60,37 +60,34 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
-# ---- the upstream and the nginx proxy (one nginx, two servers) --------------------------------
+# ---- the upstream and the nginx proxy: two nginx instances, so each one's CPU can be measured ---
 # A fixed accepted bid in the captured shape; its expiry is far ahead so it is always live.
 BID='{"bidId":"RTBe983e428edc946a3863bcc912b828927","bidAmount":4.2,"expireInSeconds":60,"bidExpireDT":"1/1/2100 12:00:00 AM +00:00","bidExpireEpoch":4102444800000,"phoneNumber":"+17733408913","phoneNumberNoPlus":"17733408913","sipAddress":"RTBe983e428edc946a3863bcc912b828927@rtb.ringba.sip.telnyx.com","warnings":[]}'
 NPROC="$(nproc)"
-cat > "$WORK/nginx.conf" <<NGINX
+nginx_conf() { # name, server block
+  mkdir -p "$WORK/$1"
+  cat > "$WORK/$1/nginx.conf" <<NGINX
 worker_processes $NPROC;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
+pid $WORK/$1/nginx.pid;
+error_log $WORK/$1/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
   keepalive_requests 1000000;
-  client_body_temp_path $WORK/body;
-  proxy_temp_path $WORK/proxy;
-  upstream rtb { server 127.0.0.1:$BENCH_UPSTREAM_PORT; keepalive 256; }
-  server {
-    listen 127.0.0.1:$BENCH_UPSTREAM_PORT;
-    location / { default_type application/json; return 200 '$BID'; }
-  }
-  server {
-    listen 127.0.0.1:$PROXY_PORT;
-    location / {
-      proxy_pass http://rtb;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering on;
-    }
-  }
+  client_body_temp_path $WORK/$1/body;
+  proxy_temp_path $WORK/$1/proxy;
+  $2
 }
 NGINX
-"$NGINX" -c "$WORK/nginx.conf" -p "$WORK" -g 'daemon on;'
+  "$NGINX" -c "$WORK/$1/nginx.conf" -p "$WORK/$1" -g 'daemon on;'
+}
+nginx_conf upstream "server { listen 127.0.0.1:$BENCH_UPSTREAM_PORT;
+    location / { default_type application/json; return 200 '$BID'; } }"
+nginx_conf proxy "upstream rtb { server 127.0.0.1:$BENCH_UPSTREAM_PORT; keepalive 256; }
+  server { listen 127.0.0.1:$PROXY_PORT;
+    location / { proxy_pass http://rtb; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+sleep 0.5
+NGINX_PROXY_PIDS="$(pgrep -P "$(cat "$WORK/proxy/nginx.pid")" | tr '\n' ' ') $(cat "$WORK/proxy/nginx.pid")"
 
 # ---- CallBridge -------------------------------------------------------------------------------
 "$ROOT/bin/callbridge" db >/dev/null
@@ -101,7 +98,8 @@ if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$
 fi
 java -Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -jar "$JAR" run --config "$ROOT/load-tests/bench-ping.yaml" \
   > "$WORK/callbridge.log" 2>&1 &
-PIDS+=($!)
+CB_PID=$!
+PIDS+=($CB_PID)
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$BENCH_CB_ADMIN_PORT/health/ready" >/dev/null 2>&1 && break
   sleep 0.25
@@ -135,30 +133,38 @@ check "http://127.0.0.1:$PROXY_PORT/v1/ping/bench"
 check "http://127.0.0.1:$BENCH_CB_PORT/v1/ping/bench"
 check "http://127.0.0.1:$BENCH_UPSTREAM_PORT/v1/production/bench.json"
 
-# run NAME URL [DELAY_MS] -> sets R_rps R_p50 R_p99 (ms)
+# CPU time (ms) of processes, from /proc (utime + stime, in clock ticks).
+cpu_ms() { local t=0 p; for p in "$@"; do [[ -r /proc/$p/stat ]] && t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $((t * 1000 / $(getconf CLK_TCK))); }
+
+# run NAME URL [DELAY_MS] [PIDS...] -> sets R_rps R_p50 R_p99 (ms) and R_cpu (CPU µs per request of PIDS)
 run() {
-  local name="$1" url="$2" delay="${3:-0}" line
+  local name="$1" url="$2" delay="${3:-0}" line c0 c1 n
+  shift 3 || shift $#
+  c0="$(cpu_ms "$@")"
   line="$(BENCH_DELAY_MS="$delay" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s -s "$WORK/ping.lua" "$url" \
     | tee "$WORK/wrk-$name.txt" | grep '^RESULT')"
+  c1="$(cpu_ms "$@")"
   R_rps="$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")"
   R_p50="$(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$line")"
   R_p99="$(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$line")"
+  n="$(awk '/requests in/{print $1}' "$WORK/wrk-$name.txt")"
+  R_cpu="$(awk -v c="$((c1 - c0))" -v n="$n" 'BEGIN{ if (n>0) printf "%.0f", c*1000/n; else print "n/a" }')"
   local errs; errs="$(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$line")"
-  say "$name: $R_rps req/s, p50 ${R_p50} ms, p99 ${R_p99} ms (errors+non2xx $errs)"
+  say "$name: $R_rps req/s, p50 ${R_p50} ms, p99 ${R_p99} ms, ${R_cpu} µs CPU/request (errors+non2xx $errs)"
 }
 
-# The JIT needs a while on a small machine: CallBridge's throughput keeps rising for ~30 s of load.
 say "warm-up: CallBridge ${WARMUP}, nginx 5s"
 DURATION_SAVED="$DURATION"; DURATION="$WARMUP"
-run warmup-cb "http://127.0.0.1:$BENCH_CB_PORT/v1/ping/bench" >/dev/null 2>&1 || true
+run warmup-cb "http://127.0.0.1:$BENCH_CB_PORT/v1/ping/bench" 0 >/dev/null 2>&1 || true
 DURATION=5s
-run warmup-nginx "http://127.0.0.1:$PROXY_PORT/v1/ping/bench" >/dev/null 2>&1 || true
+run warmup-nginx "http://127.0.0.1:$PROXY_PORT/v1/ping/bench" 0 >/dev/null 2>&1 || true
 DURATION="$DURATION_SAVED"
 
-say "saturation: wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
-run upstream "http://127.0.0.1:$BENCH_UPSTREAM_PORT/v1/production/bench.json"; U_rps=$R_rps; U_p50=$R_p50; U_p99=$R_p99
-run nginx "http://127.0.0.1:$PROXY_PORT/v1/ping/bench"; A_rps=$R_rps; A_p50=$R_p50; A_p99=$R_p99
-run callbridge "http://127.0.0.1:$BENCH_CB_PORT/v1/ping/bench"; B_rps=$R_rps; B_p50=$R_p50; B_p99=$R_p99
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+say "saturation: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (load average before: $LOAD_BEFORE)"
+run upstream "http://127.0.0.1:$BENCH_UPSTREAM_PORT/v1/production/bench.json" 0; U_rps=$R_rps; U_p50=$R_p50; U_p99=$R_p99
+run nginx "http://127.0.0.1:$PROXY_PORT/v1/ping/bench" 0 $NGINX_PROXY_PIDS; A_rps=$R_rps; A_p50=$R_p50; A_p99=$R_p99; A_cpu=$R_cpu
+run callbridge "http://127.0.0.1:$BENCH_CB_PORT/v1/ping/bench" 0 $CB_PID; B_rps=$R_rps; B_p50=$R_p50; B_p99=$R_p99; B_cpu=$R_cpu
 
 # Half of CallBridge's saturation throughput, paced per connection (wrk's delay() is whole ms).
 HALF="$(awk -v r="$B_rps" 'BEGIN{printf "%.0f", r/2}')"
@@ -183,12 +189,16 @@ cat > "$REPORT" <<MD
 Machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB;
 everything on loopback: wrk, nginx ($("$NGINX" -v 2>&1 | sed 's/.*\///'), $NPROC workers) and CallBridge (JVM $(java -version 2>&1 | head -1 | cut -d'"' -f2), 2 event loops) share the CPUs.
 wrk -t$THREADS -c$CONNECTIONS -d$DURATION, POST of a TrackDrive ping JSON; the upstream returns a fixed accepted Ringba bid (nginx \`return 200\`).
+Load average before the measured runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (anything above ~2 on this machine is other processes competing for the CPUs, which inflates every tail).
 
 | path | req/s | p50 ms | p99 ms |
 |---|---:|---:|---:|
 | (U) wrk → upstream | $U_rps | $U_p50 | $U_p99 |
 | (A) wrk → nginx proxy_pass → upstream | $A_rps | $A_p50 | $A_p99 |
 | (B) wrk → CallBridge ping route → upstream | $B_rps | $B_p50 | $B_p99 |
+
+CPU per request of the middle hop (independent of what else runs on the machine): nginx proxy
+$A_cpu µs, CallBridge $B_cpu µs.
 
 | goal | value | |
 |---|---:|---|
