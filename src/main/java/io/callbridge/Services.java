@@ -15,7 +15,7 @@ public record Services(
     Database database,
     Metrics metrics,
     Clock clock,
+    // Call-id links: cache + write-behind to PostgreSQL.
+    Correlation correlation,
     // Outbound: per-destination clients and breakers; templates are config().templates().
-    Upstream upstream,
-    // Call-id links, cached and written behind.
-    Correlation correlation) {}
+    Upstream upstream) {}

@@ -144,7 +144,7 @@ public final class RequestTemplate {
   }
 
   private Rendering rejected(RenderContext ctx) {
-    return new Rendering.Rejected(name, ctx.rejectedToken, ctx.rejectedReason);
+    return new Rendering.Rejected(name, ctx.rejectedToken, ctx.rejectedReason, ctx.rejectedVar);
   }
 
   @Override

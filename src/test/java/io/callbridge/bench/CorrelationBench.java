@@ -41,6 +41,7 @@ public final class CorrelationBench {
   static final int ROWS_PER_STATEMENT = 500;
   static final Duration MEASURE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
   static final int CLIENTS = Integer.getInteger("bench.clients", 2);
+  static final int IN_FLIGHT = Integer.getInteger("bench.inflight", CLIENTS);
   static final String PGBENCH = System.getProperty("bench.pgbench", "/usr/lib/postgresql/15/bin/pgbench");
 
   private CorrelationBench() {}
@@ -146,7 +147,7 @@ public final class CorrelationBench {
     Database db = Database.open(vertx, pg.withSchema(pg.schema()));
     Metrics metrics = new Metrics();
     CorrelationConfig cfg = new CorrelationConfig(20_000_000, Duration.ofHours(48), Duration.ofHours(2),
-        ROWS_PER_STATEMENT / 2, Duration.ofMillis(50), 100_000, Duration.ofDays(35), Duration.ofHours(1), CLIENTS, 5_000);
+        ROWS_PER_STATEMENT / 2, Duration.ofMillis(50), 100_000, Duration.ofDays(35), Duration.ofHours(1), IN_FLIGHT, 5_000);
     Correlation c = Correlation.create(vertx, db.pool(), cfg, metrics, Clock.systemUTC());
     Await.result(c.start());
     var rowsSummary = metrics.registry().get("callbridge_correlation_batch_rows").summary();
@@ -170,10 +171,11 @@ public final class CorrelationBench {
     double overflow = metrics.registry().get("callbridge_correlation_overflow_total").counter().count();
     double flushMean = metrics.registry().get("callbridge_correlation_flush_seconds").timer().mean(TimeUnit.MILLISECONDS);
     line(report, String.format("| CallBridge write-behind, %d batches in flight, %d links/batch | %.0f | %.0f | %.0f |",
-        CLIENTS, cfg.flushBatch(), batches / secs, rows / secs, links / secs));
+        IN_FLIGHT, cfg.flushBatch(), batches / secs, rows / secs, links / secs));
     line(report, "");
-    line(report, String.format("write-behind: mean flush %.1f ms, overflow %.0f, links produced %d", flushMean, overflow,
-        producer.count));
+    line(report, String.format("write-behind: mean flush %.1f ms, overflow %.0f, links produced %d; load average %.1f "
+        + "(other work on these cores skews both writers)", flushMean, overflow, producer.count,
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     Await.result(db.close());
     Await.result(vertx.close());
     return rows / secs;

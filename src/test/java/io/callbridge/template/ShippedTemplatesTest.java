@@ -61,7 +61,8 @@ class ShippedTemplatesTest {
     assertThat(r.uri()).isEqualTo("/hook/wh-1?call_id=RGB3B0001&call_revenue=12.5&sale_successful=true");
     Rendering notANumber = templates.get("ringba-conversion-webhook")
         .render(Map.of("ringba_call_uuid", "RGB3B0001", "revenue", "twelve"), Map.of("webhook_id", "wh-1"));
-    assertThat(notANumber).isEqualTo(new Rendering.Rejected("ringba-conversion-webhook", "revenue", "not a number"));
+    assertThat(notANumber)
+        .isEqualTo(new Rendering.Rejected("ringba-conversion-webhook", "revenue", "not a number", false));
   }
 
   @Test
@@ -96,11 +97,12 @@ class ShippedTemplatesTest {
   void missingRequiredTokenNamesIt() {
     Rendering r = templates.get("ringba-enrich").render(Map.of("caller_id", "5557779999"),
         Map.of("publisher_number_id", "PN42"));
-    assertThat(r).isEqualTo(new Rendering.Rejected("ringba-enrich", "call_uuid", "missing"));
+    assertThat(r).isEqualTo(new Rendering.Rejected("ringba-enrich", "call_uuid", "missing", false));
     assertThat(((Rendering.Rejected) r).message()).isEqualTo("call_uuid: missing");
     Rendering bad = templates.get("ringba-enrich").render(Map.of("caller_id", "12", "call_uuid", "x"),
         Map.of("publisher_number_id", "PN42"));
-    assertThat(bad).isEqualTo(new Rendering.Rejected("ringba-enrich", "caller_id", "not a phone number"));
+    assertThat(bad)
+        .isEqualTo(new Rendering.Rejected("ringba-enrich", "caller_id", "not a phone number", false));
   }
 
   @Test
@@ -113,6 +115,6 @@ class ShippedTemplatesTest {
     // A var the template declares never comes from data, even when configuration left it empty.
     Rendering r2 = templates.get("ringba-rtb-ping").render(Map.of("caller_id", "5557779999", "rtb_id", "evil"),
         Map.of("rtb_id", ""));
-    assertThat(r2).isEqualTo(new Rendering.Rejected("ringba-rtb-ping", "rtb_id", "not configured"));
+    assertThat(r2).isEqualTo(new Rendering.Rejected("ringba-rtb-ping", "rtb_id", "not configured", true));
   }
 }

@@ -109,7 +109,7 @@ class TemplateSyntaxTest {
     assertThat(r.bodyText()).isEqualTo("caller=%2B15557779999&note=a%26b");
     assertThat(r.headers()).containsEntry("X-Call", "c-1");
     Rendering injected = t.render(Map.of("p", "5557779999", "call", "c\r\nX-Evil: 1"), Map.of());
-    assertThat(injected).isEqualTo(new Rendering.Rejected("t", "call", "contains a line break"));
+    assertThat(injected).isEqualTo(new Rendering.Rejected("t", "call", "contains a line break", false));
   }
 
   @Test
