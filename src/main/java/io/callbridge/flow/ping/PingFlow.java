@@ -71,10 +71,10 @@ public final class PingFlow implements Flow {
   public Future<Reply> handle(Inbound in) {
     long start = System.nanoTime();
     PingRequest request;
-    List<FanOut.Call> calls;
+    Object[] rendered;
     try {
       request = input.parse(in);
-      calls = render(request);
+      rendered = render(request);
     } catch (PingInput.Invalid e) {
       metrics.invalidInput();
       return Future.succeededFuture(e.reply);
@@ -90,28 +90,45 @@ public final class PingFlow implements Flow {
     }
     long sentAtMs = clock.millis();
     Deadline budget = in.deadline().minus(route.replyReserve());
+    List<FanOut.Call> calls = new ArrayList<>(rendered.length);
+    for (int i = 0; i < rendered.length; i++) {
+      if (rendered[i] instanceof FanOut.Call call) {
+        calls.add(call);
+      }
+    }
     // Every outcome arrives by the budget: the outbound core resets what is still running then.
-    return fanOut.all(calls, budget).map(outcomes -> conclude(request, outcomes, sentAtMs, start));
+    return fanOut.all(calls, budget).map(outcomes -> conclude(request, rendered, outcomes, sentAtMs, start));
   }
 
-  /** Every target's bid request; a template token that cannot be filled is the caller's 422. */
-  private List<FanOut.Call> render(PingRequest request) throws PingInput.Invalid {
-    List<FanOut.Call> calls = new ArrayList<>(templates.length);
+  /**
+   * Each target's bid request ({@link FanOut.Call}), or why it cannot be sent (a String): a target
+   * whose configuration lacks a value is skipped; a token the caller must give is the caller's 422.
+   */
+  private Object[] render(PingRequest request) throws PingInput.Invalid {
+    Object[] out = new Object[templates.length];
     for (int i = 0; i < templates.length; i++) {
       TargetConfig t = targets.get(i);
       Rendering r = templates[i].render(request.fields(), t.vars());
       if (r instanceof Rendering.Rejected rejected) {
-        throw new PingInput.Invalid(422, rejected.token(), rejected.reason());
+        if (!rejected.configuration()) {
+          throw new PingInput.Invalid(422, rejected.token(), rejected.reason());
+        }
+        out[i] = "not configured: " + rejected.message();
+      } else {
+        out[i] = new FanOut.Call(t.destination(), ((Rendering.Rendered) r).request());
       }
-      calls.add(new FanOut.Call(t.destination(), ((Rendering.Rendered) r).request()));
     }
-    return calls;
+    return out;
   }
 
-  private Reply conclude(PingRequest request, List<Outcome> outcomes, long sentAtMs, long start) {
-    List<TargetResult> results = new ArrayList<>(outcomes.size());
-    for (int i = 0; i < outcomes.size(); i++) {
-      results.add(TargetResult.read(i, targets.get(i).name(), outcomes.get(i), sentAtMs));
+  private Reply conclude(PingRequest request, Object[] rendered, List<Outcome> outcomes, long sentAtMs, long start) {
+    List<TargetResult> results = new ArrayList<>(rendered.length);
+    int sent = 0;
+    for (int i = 0; i < rendered.length; i++) {
+      String name = targets.get(i).name();
+      results.add(rendered[i] instanceof String why
+          ? new TargetResult(i, name, TargetResult.Result.NOT_CONFIGURED, null, why, 0, 0)
+          : TargetResult.read(i, name, outcomes.get(sent++), sentAtMs));
     }
     long now = clock.millis();
     Selection.Outcome outcome = selection.select(results, now);

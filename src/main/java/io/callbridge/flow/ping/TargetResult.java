@@ -14,7 +14,7 @@ record TargetResult(int index, String target, Result result, Bid bid, String det
 
   enum Result {
     ACCEPTED, REJECTED, NO_BID, EXPIRED, BELOW_FLOOR, TIMEOUT, REFUSED, HTTP_ERROR, BREAKER_OPEN, NO_BUDGET,
-    INVALID_RESPONSE;
+    INVALID_RESPONSE, NOT_CONFIGURED;
 
     final String word = name().toLowerCase(Locale.ROOT);
   }

@@ -95,6 +95,13 @@ class PingFlowTest {
             targets:
               - { name: good, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: breaker-good } }
               - { name: flaky, destination: rtb-flaky, template: ringba-rtb-ping, vars: { rtb_id: breaker-flaky } }
+          - name: unset
+            kind: ping
+            auth: { token: ping-secret }
+            shield: false
+            targets:
+              - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: unset-a } }
+              - { name: b, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: "" } }
           - name: shaped
             kind: ping
             auth: { token: ping-secret }
@@ -437,5 +444,18 @@ class PingFlowTest {
     }
     throw new AssertionError("no link for " + callUuid + ": " + Await.result(correlation.find(IdKind.CALL_UUID, callUuid))
         + " bid " + Await.result(correlation.findAny(callUuid)));
+  }
+
+  @Test
+  void aTargetWithoutItsConfigurationIsSkippedNotTheCallersFault() {
+    rtb.bid("unset-a", 2.0, 60);
+    JsonObject a = ping("unset", call(caller())).json();
+    assertThat(a.getBoolean("accepted")).isTrue();
+    rtb.noBid("unset-a", 1003, "No capacity");
+    JsonObject none = ping("unset", call(caller())).json();
+    assertThat(none.getString("reason")).isEqualTo("no_bid");
+    JsonObject b = none.getJsonArray("targets").getJsonObject(1);
+    assertThat(b.getString("result")).isEqualTo("not_configured");
+    assertThat(b.getString("detail")).contains("rtb_id");
   }
 }
