@@ -187,7 +187,7 @@ cat > "$REPORT" <<MD
 # Ping benchmark ($(date -u +%Y-%m-%dT%H:%MZ))
 
 Machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB;
-everything on loopback: wrk, nginx ($("$NGINX" -v 2>&1 | sed 's/.*\///'), $NPROC workers) and CallBridge (JVM $(java -version 2>&1 | head -1 | cut -d'"' -f2), 2 event loops) share the CPUs.
+everything on loopback: wrk, nginx ($("$NGINX" -v 2>&1 | sed 's/.*\///'); two instances, the upstream and the proxy, $NPROC workers each) and CallBridge (JVM $(java -version 2>&1 | head -1 | cut -d'"' -f2), 2 event loops) share the CPUs.
 wrk -t$THREADS -c$CONNECTIONS -d$DURATION, POST of a TrackDrive ping JSON; the upstream returns a fixed accepted Ringba bid (nginx \`return 200\`).
 Load average before the measured runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (anything above ~2 on this machine is other processes competing for the CPUs, which inflates every tail).
 
