@@ -22,12 +22,14 @@ final class PingInput {
   private final List<String> required;
   private final Set<String> shieldIgnore;
   private final Phones phones;
+  private final boolean shield;
 
-  PingInput(String route, List<String> required, List<String> shieldIgnore, Phones phones) {
+  PingInput(String route, List<String> required, List<String> shieldIgnore, Phones phones, boolean shield) {
     this.route = route;
     this.required = required;
     this.shieldIgnore = Set.copyOf(shieldIgnore);
     this.phones = phones;
+    this.shield = shield;
   }
 
   /** Bad input, as the reply ingress sends. */
@@ -58,7 +60,7 @@ final class PingInput {
       }
     }
     return new PingRequest(callerId, in.text(CALL_UUID).orElse(""), in.text(SUBDOMAIN).orElse(""), in.fields(),
-        shieldKey(callerId, in.fields()));
+        shield ? shieldKey(callerId, in.fields()) : "");
   }
 
   /**

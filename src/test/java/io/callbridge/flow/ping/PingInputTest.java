@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class PingInputTest {
   final PingInput us = new PingInput("r", java.util.List.of(), PingSettings.DEFAULT_SHIELD_IGNORE,
-      new io.callbridge.template.Phones("US"));
+      new io.callbridge.template.Phones("US"), true);
 
   @Test
   void callerIdsNormaliseToE164() {
