@@ -1,6 +1,7 @@
 package io.callbridge;
 
 import io.callbridge.config.RouteConfig;
+import io.callbridge.flow.ping.PingFlow;
 import io.callbridge.flow.postback.PostbackFlow;
 import io.callbridge.ingress.Flow;
 
@@ -10,7 +11,8 @@ final class Flows {
 
   static Flow create(RouteConfig route, Services services) {
     return switch (route.kind()) {
-      case ENRICH, LEAD, PING -> null;
+      case ENRICH, LEAD -> null;
+      case PING -> PingFlow.create(route, services);
       case POSTBACK -> PostbackFlow.create(route, services);
     };
   }

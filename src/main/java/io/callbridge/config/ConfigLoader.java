@@ -91,6 +91,11 @@ public final class ConfigLoader {
               + ".yaml in " + templates + ")");
         }
       }
+      if (r.settings() instanceof PingSettings ping && !ping.answerTemplate().isEmpty() && Files.isDirectory(templates)
+          && !Files.isRegularFile(templates.resolve(ping.answerTemplate() + ".yaml"))) {
+        rn.get("answerTemplate").error("unknown template '" + ping.answerTemplate() + "' (no file "
+            + ping.answerTemplate() + ".yaml in " + templates + ")");
+      }
       if (r.kind() != null && r.targets().isEmpty()) {
         rn.get("targets").error("a " + r.kind().yamlName() + " route needs at least one target");
       }
@@ -120,6 +125,10 @@ public final class ConfigLoader {
         if (!t.template().isEmpty() && Files.isRegularFile(dir.resolve(t.template() + ".yaml"))) {
           names.add(t.template());
         }
+      }
+      if (r.settings() instanceof PingSettings ping && !ping.answerTemplate().isEmpty()
+          && Files.isRegularFile(dir.resolve(ping.answerTemplate() + ".yaml"))) {
+        names.add(ping.answerTemplate());
       }
     }
     List<String> templateErrors = new java.util.ArrayList<>();

@@ -22,6 +22,8 @@ final class DemoIds {
 
   /** A caller id in the 555 range. */
   String callerId() {
-    return String.format("+1555%07d", ThreadLocalRandom.current().nextInt(10_000_000));
+    // NANP: the exchange starts with 2-9, or the number is not one (templates refuse it).
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return String.format("+1555%d%06d", 2 + r.nextInt(8), r.nextInt(1_000_000));
   }
 }
