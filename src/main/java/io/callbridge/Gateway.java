@@ -9,6 +9,7 @@ import io.callbridge.ingress.IngressMetrics;
 import io.callbridge.ingress.PublicServer;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
+import io.callbridge.upstream.Upstream;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -73,7 +74,8 @@ public final class Gateway {
         }, false)
         .compose(v -> {
           Database db = Database.open(vertx, config.postgres());
-          Services services = new Services(vertx, config, db, metrics, clock);
+          Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, clock);
+          Services services = new Services(vertx, config, db, metrics, clock, upstream);
           return recordStart(db).compose(x -> deploy(vertx, services, flowFactory));
         })
         .onComplete(ar -> {
@@ -148,6 +150,7 @@ public final class Gateway {
     List<Future<Void>> undeploys = publicDeployments.stream().map(vertx::undeploy).toList();
     return Future.join(undeploys)
         .transform(v -> vertx.undeploy(adminDeployment))
+        .transform(v -> services.upstream().close())
         .transform(v -> services.database().close())
         .transform(v -> vertx.close());
   }
