@@ -19,6 +19,11 @@ public final class Main {
         run [--config FILE]        start the gateway in the foreground (default conf/callbridge.yaml,
                                    or CALLBRIDGE_CONFIG)
         check-config [FILE]        validate a configuration: every error with its path, or a summary
+        sim [--port P] [--seed N] [--config FILE]
+                                   run the Ringba and TrackDrive simulators (default port 8090, or
+                                   CALLBRIDGE_SIM_PORT; default conf/sim.yaml)
+        demo [--keep-running]      start the simulators and the gateway (conf/demo.yaml), drive scripted
+                                   calls through every flow, print each call's timeline
         --help                     this text
       """;
 
@@ -40,6 +45,8 @@ public final class Main {
     return switch (command) {
       case "run" -> run(rest);
       case "check-config" -> checkConfig(rest, out);
+      case "sim" -> io.callbridge.sim.SimCommand.run(rest, System.getenv());
+      case "demo" -> io.callbridge.demo.Demo.run(rest, System.getenv());
       default -> {
         System.err.println("unknown command '" + command + "'\n" + USAGE);
         yield 2;

@@ -1,0 +1,239 @@
+package io.callbridge.demo;
+
+import io.callbridge.Gateway;
+import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.config.ConfigException;
+import io.callbridge.config.ConfigLoader;
+import io.callbridge.config.ServerConfig;
+import io.callbridge.sim.SimCommand;
+import io.callbridge.sim.SimConfig;
+import io.callbridge.sim.Simulator;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code callbridge demo [--keep-running]}: starts the simulators (conf/sim.yaml) and the gateway
+ * (conf/demo.yaml) in this process, runs every flow's script ({@link #scripts}), prints each call's
+ * timeline, and exits 0 only when every step behaved as expected. A flow not in this build yet
+ * (its route answers 501) is reported as "not there yet" and does not fail the demo.
+ */
+public final class Demo {
+  /**
+   * What to run with. {@code simPort} 0 picks an ephemeral port (the gateway's destinations follow
+   * it through {@code CALLBRIDGE_SIM_PORT}); {@code adjust} changes the loaded gateway configuration
+   * (tests: ephemeral ports, their own database schema).
+   */
+  public record Options(Path config, Path simConfig, Map<String, String> env, int simPort,
+      UnaryOperator<CallBridgeConfig> adjust, boolean keepRunning, PrintStream out) {
+
+    public static Options fromCommandLine(List<String> args, Map<String, String> env) {
+      boolean keep = false;
+      for (String a : args) {
+        if (a.equals("--keep-running")) {
+          keep = true;
+        } else {
+          throw new IllegalArgumentException("unknown option '" + a + "'");
+        }
+      }
+      return new Options(Path.of("conf/demo.yaml"), Path.of("conf/sim.yaml"), env, SimCommand.defaultPort(env),
+          UnaryOperator.identity(), keep, System.out);
+    }
+  }
+
+  private record Result(FlowDemo script, DemoCall.Outcome outcome, String detail) {}
+
+  private Demo() {}
+
+  /** The scripts, in the order a call's life goes. A new flow's script goes here. */
+  static List<FlowDemo> scripts() {
+    DemoIds ids = new DemoIds();
+    return List.of(new EnrichDemo(ids), new PingDemo(ids), new LeadDemo(ids), new PayoutDemo(ids),
+        new ConversionDemo(ids));
+  }
+
+  /** The command line: quiets the INFO log so the timeline reads well. */
+  public static int run(List<String> args, Map<String, String> env) {
+    Options options;
+    try {
+      options = Options.fromCommandLine(args, env);
+    } catch (IllegalArgumentException e) {
+      System.err.println("demo: " + e.getMessage() + "\nusage: callbridge demo [--keep-running]");
+      return 2;
+    }
+    Logger.getLogger("").setLevel(Level.WARNING);
+    return run(options);
+  }
+
+  public static int run(Options o) {
+    PrintStream out = o.out();
+    SimConfig simConfig;
+    try {
+      simConfig = SimConfig.load(o.simConfig());
+    } catch (SimConfig.Invalid e) {
+      out.println("demo: " + e.getMessage());
+      return 1;
+    }
+    Vertx simVertx = Vertx.vertx();
+    Simulator sim;
+    try {
+      sim = await(Simulator.start(simVertx, simConfig, simConfig.seed(), o.simPort()));
+    } catch (Exception e) {
+      out.println("demo: the simulator cannot listen on port " + o.simPort() + ": " + message(e)
+          + " (is a 'callbridge sim' already running? stop it, or set CALLBRIDGE_SIM_PORT)");
+      simVertx.close();
+      return 1;
+    }
+    Map<String, String> env = new HashMap<>(o.env());
+    env.put("CALLBRIDGE_SIM_PORT", String.valueOf(sim.port()));
+    CallBridgeConfig config;
+    try {
+      config = o.adjust().apply(quiet(ConfigLoader.load(o.config(), env)));
+    } catch (ConfigException e) {
+      out.println("demo: " + o.config() + " is invalid:\n  " + String.join("\n  ", e.errors()));
+      await(simVertx.close());
+      return 1;
+    }
+    Gateway gateway;
+    try {
+      gateway = await(Gateway.start(config));
+    } catch (Exception e) {
+      out.println("demo: the gateway did not start: " + message(e)
+          + "\n  (PostgreSQL must answer at " + config.postgres().host() + ":" + config.postgres().port()
+          + ": run bin/callbridge db; ports " + config.server().port() + "/" + config.server().adminPort()
+          + " must be free: CALLBRIDGE_PORT, CALLBRIDGE_ADMIN_PORT)");
+      await(simVertx.close());
+      return 1;
+    }
+    String gatewayBase = "http://127.0.0.1:" + gateway.publicPort();
+    String adminBase = "http://127.0.0.1:" + gateway.adminPort();
+    String token = config.route("td-enrich").map(r -> r.token().value()).orElse("demo");
+    String adminToken = config.server().adminToken().isPresent() ? config.server().adminToken().value() : "(unset)";
+    out.println("CallBridge demo");
+    out.println("  simulators  " + sim.baseUrl() + "   (" + o.simConfig() + ", seed " + simConfig.seed() + ")");
+    out.println("  gateway     " + gatewayBase + "   admin " + adminBase + "   (" + o.config() + ")");
+
+    List<Result> results = new ArrayList<>();
+    for (FlowDemo script : scripts()) {
+      results.add(runOne(script, gatewayBase, token, sim, out));
+    }
+
+    long failed = results.stream().filter(r -> r.outcome() == DemoCall.Outcome.FAILED).count();
+    long passed = results.stream().filter(r -> r.outcome() == DemoCall.Outcome.PASSED).count();
+    long missing = results.stream().filter(r -> r.outcome() == DemoCall.Outcome.NOT_THERE_YET).count();
+    out.println();
+    out.println("Summary");
+    for (Result r : results) {
+      out.println(String.format("  %-9s %-14s %s", r.script().flow(), r.script().route(), switch (r.outcome()) {
+        case PASSED -> "✔ as expected";
+        case FAILED -> "✘ " + r.detail();
+        case NOT_THERE_YET -> "· not there yet (the " + r.script().flow() + " flow is not in this build)";
+      }));
+    }
+    out.println();
+    out.println("Where to look");
+    out.println("  metrics      curl -s " + adminBase + "/metrics | grep callbridge_");
+    out.println("  health       curl -s " + adminBase + "/health/ready");
+    out.println("  admin API    curl -s -H 'Authorization: Bearer " + adminToken + "' " + adminBase + "/admin/...");
+    out.println("  simulators   curl -s '" + sim.baseUrl() + "/_sim/requests?since=0'   ·   curl -s " + sim.baseUrl()
+        + "/_sim/state");
+    out.println("  a call       curl -s -H 'X-CallBridge-Token: " + token + "' -H 'Content-Type: application/json' -d "
+        + "'{\"caller_id\":\"+15557779999\",\"call_uuid\":\"TD-1\",\"subdomain\":\"demo\"}' " + gatewayBase
+        + "/v1/ping/td-ping");
+    out.println();
+    out.println(String.format("demo: %d passed, %d failed, %d not there yet%s", passed, failed, missing,
+        failed == 0 ? " — every step behaved as expected" : " — see ✘ above"));
+
+    if (o.keepRunning()) {
+      out.println("demo: everything stays up (--keep-running); Ctrl-C stops");
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        shutdown(gateway, simVertx);
+        stop.countDown();
+      }));
+      try {
+        stop.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } else {
+      shutdown(gateway, simVertx);
+    }
+    return failed == 0 ? 0 : 1;
+  }
+
+  private static Result runOne(FlowDemo script, String gatewayBase, String token, Simulator sim, PrintStream out) {
+    out.println();
+    out.println("━━ " + script.flow() + " · " + script.route() + " — " + script.story());
+    DemoCall call = new DemoCall(script, gatewayBase, token, sim, out);
+    try {
+      script.run(call);
+    } catch (DemoCall.NotThereYet e) {
+      out.println(String.format("  %-9s· not there yet: %s (this script runs as soon as it lands)", "outcome",
+          e.getMessage()));
+      return new Result(script, DemoCall.Outcome.NOT_THERE_YET, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      call.fail("interrupted");
+    } catch (Exception e) {
+      call.fail("the script stopped: " + e);
+    }
+    if (call.failures().isEmpty()) {
+      out.println(String.format("  %-9s✔ as expected (%d checks)", "outcome", call.checks()));
+      return new Result(script, DemoCall.Outcome.PASSED, "");
+    }
+    out.println(String.format("  %-9s✘ %d of %d checks failed", "outcome", call.failures().size(), call.checks()));
+    return new Result(script, DemoCall.Outcome.FAILED, String.join("; ", call.failures()));
+  }
+
+  /** The demo prints its own timeline; the access log would interleave with it. */
+  private static CallBridgeConfig quiet(CallBridgeConfig c) {
+    ServerConfig s = c.server();
+    return c.withServer(new ServerConfig(s.host(), s.port(), s.adminPort(), s.bodyLimitBytes(), s.idleTimeout(),
+        s.shutdownGrace(), s.instances(), false, s.adminToken()));
+  }
+
+  private static void shutdown(Gateway gateway, Vertx simVertx) {
+    try {
+      await(gateway.stop());
+    } catch (RuntimeException ignored) {
+      // exiting anyway
+    }
+    try {
+      await(simVertx.close());
+    } catch (RuntimeException ignored) {
+      // exiting anyway
+    }
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause() == null ? e : e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("timed out after 120 s", e);
+    }
+  }
+
+  private static String message(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return String.valueOf(c.getMessage());
+  }
+}

@@ -1,0 +1,369 @@
+package io.callbridge.sim;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * How the simulated Ringba and TrackDrive behave, per endpoint id (publisher number id, RTB id,
+ * webhook id, TrackDrive subdomain, ping vanity). A {@code "*"} entry answers for any id not listed.
+ * The format is documented in {@code conf/sim.yaml}.
+ */
+public record SimConfig(
+    long seed,
+    int recorderCapacity,
+    int recorderBodyBytes,
+    Map<String, Enrich> enrich,
+    Map<String, Rtb> rtb,
+    Map<String, Webhook> webhooks,
+    String defaultSubdomain,
+    Map<String, Company> companies) {
+
+  /** A configuration error with every problem and its path. */
+  public static final class Invalid extends RuntimeException {
+    private final List<String> errors;
+
+    Invalid(String source, List<String> errors) {
+      super(source + ": " + errors.size() + " error(s)\n  " + String.join("\n  ", errors));
+      this.errors = List.copyOf(errors);
+    }
+
+    public List<String> errors() {
+      return errors;
+    }
+  }
+
+  /** Latency and faults, shared by every endpoint. */
+  public record Behaviour(Latency latency, Faults faults) {
+    static final Behaviour NONE = new Behaviour(Latency.NONE, Faults.NONE);
+  }
+
+  /** {@code fixed}, {@code uniform} between two values, or {@code logNormal} around a median (capped at max). */
+  public record Latency(String kind, Duration a, Duration b, double sigma, Duration max) {
+    static final Latency NONE = new Latency("fixed", Duration.ZERO, Duration.ZERO, 0, Duration.ZERO);
+
+    long sampleMillis(SplittableRandom r) {
+      double ms = switch (kind) {
+        case "uniform" -> a.toMillis() + r.nextDouble() * (b.toMillis() - a.toMillis());
+        case "logNormal" -> Math.min(max.toMillis(), a.toMillis() * Math.exp(sigma * gaussian(r)));
+        default -> a.toMillis();
+      };
+      return Math.max(0, Math.round(ms));
+    }
+  }
+
+  /** What a fault turns a request into. */
+  public enum Fault { OK, HTTP500, HTTP429, RESET, HANG }
+
+  /**
+   * Probabilities of each fault (checked in this order from one draw), the {@code Retry-After} of a
+   * 429, how long a hang holds the connection, and an optional script: the first requests to the
+   * endpoint get these faults in order, before the probabilities apply.
+   */
+  public record Faults(double http500, double http429, Duration retryAfter, double reset, double hang,
+      Duration hangFor, List<Fault> script) {
+    static final Faults NONE = new Faults(0, 0, Duration.ofSeconds(1), 0, 0, Duration.ofMinutes(5), List.of());
+
+    Fault pick(SplittableRandom r, long index) {
+      if (index < script.size()) {
+        return script.get((int) index);
+      }
+      double u = r.nextDouble();
+      if ((u -= http500) < 0) {
+        return Fault.HTTP500;
+      }
+      if ((u -= http429) < 0) {
+        return Fault.HTTP429;
+      }
+      if ((u -= reset) < 0) {
+        return Fault.RESET;
+      }
+      if ((u -= hang) < 0) {
+        return Fault.HANG;
+      }
+      return Fault.OK;
+    }
+  }
+
+  /** A bid amount: {@code fixed}, {@code uniform: [lo, hi]}, or {@code normal: {mean, sd}} (never below 0.01); cents. */
+  public record Amount(String kind, double a, double b) {
+    double sample(SplittableRandom r) {
+      double v = switch (kind) {
+        case "uniform" -> a + r.nextDouble() * (b - a);
+        case "normal" -> Math.max(0.01, a + b * gaussian(r));
+        default -> a;
+      };
+      return Math.round(v * 100) / 100.0;
+    }
+  }
+
+  /** Which call ids exist: {@code any}, {@code seen} (carried over by the other platform's traffic), or a regex. */
+  public record KnownIds(String mode, Pattern pattern) {
+    static final KnownIds ANY = new KnownIds("any", null);
+
+    boolean known(String id, java.util.function.Predicate<String> seen) {
+      return switch (mode) {
+        case "any" -> true;
+        case "seen" -> seen.test(id);
+        default -> pattern.matcher(id).matches() || seen.test(id);
+      };
+    }
+  }
+
+  public record Enrich(Behaviour behaviour) {}
+
+  public record Rtb(Behaviour behaviour, boolean requireCallerId, Amount bidAmount, double noBidRate, int rejectCode,
+      int expireInSeconds, List<String> phoneNumbers, String sipDomain) {}
+
+  public record Webhook(Behaviour behaviour, KnownIds knownCallIds, String callIdParam, String revenueParam,
+      String convertParam) {}
+
+  public record PostingInstruction(String leadToken, String trafficSourceId) {}
+
+  public record Ping(Behaviour behaviour, Amount bid, double noBidRate) {}
+
+  public record Company(Behaviour behaviour, String publicKey, String privateKey, String authToken,
+      List<PostingInstruction> postingInstructions, KnownIds knownCallIds, Map<String, Ping> ping) {}
+
+  /** The profile for {@code id}, or the {@code "*"} one. */
+  static <T> Optional<T> lookup(Map<String, T> map, String id) {
+    T t = map.get(id);
+    return Optional.ofNullable(t != null ? t : map.get("*"));
+  }
+
+  public static SimConfig load(Path file) {
+    try {
+      return parse(Files.readString(file), file.toString());
+    } catch (IOException e) {
+      throw new Invalid(file.toString(), List.of("cannot read: " + e.getMessage()));
+    }
+  }
+
+  /** Everything at its default: any publisher number, a bidding {@code "*"} RTB id, any webhook, company {@code demo}. */
+  public static SimConfig defaults() {
+    return parse("""
+        ringba:
+          rtb: { "*": {} }
+          webhooks: { "*": {} }
+        trackdrive:
+          companies:
+            demo:
+              postingInstructions: [ { leadToken: demo-lead-token, trafficSourceId: "1001" } ]
+              ping: { "*": {} }
+        """, "defaults");
+  }
+
+  public static SimConfig parse(String yaml, String source) {
+    Object doc;
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      doc = new Yaml(new SafeConstructor(options)).load(yaml);
+    } catch (YAMLException e) {
+      throw new Invalid(source, List.of(String.valueOf(e.getMessage())));
+    }
+    List<String> errors = new ArrayList<>();
+    SimYaml root = new SimYaml("", doc == null ? Map.of() : doc, errors);
+    root.only("seed", "recorder", "ringba", "trackdrive");
+    long seed = (long) root.get("seed").number(1, -9.0e15, 9.0e15);
+    SimYaml rec = root.get("recorder");
+    rec.only("capacity", "maxBodyBytes");
+    int capacity = rec.get("capacity").integer(10_000, 1, 1_000_000);
+    int bodyBytes = rec.get("maxBodyBytes").integer(16 * 1024, 0, 1024 * 1024);
+
+    SimYaml ringba = root.get("ringba");
+    ringba.only("enrich", "rtb", "webhooks");
+    Map<String, Enrich> enrich = new LinkedHashMap<>();
+    ringba.get("enrich").entries().forEach((id, n) -> {
+      n.only("latency", "faults");
+      enrich.put(id, new Enrich(behaviour(n)));
+    });
+    Map<String, Rtb> rtb = new LinkedHashMap<>();
+    ringba.get("rtb").entries().forEach((id, n) -> rtb.put(id, rtb(n)));
+    Map<String, Webhook> webhooks = new LinkedHashMap<>();
+    ringba.get("webhooks").entries().forEach((id, n) -> {
+      n.only("latency", "faults", "knownCallIds", "callIdParam", "revenueParam", "convertParam");
+      webhooks.put(id, new Webhook(behaviour(n), known(n.get("knownCallIds")),
+          n.get("callIdParam").text("call_id"), n.get("revenueParam").text("call_revenue"),
+          n.get("convertParam").text("sale_successful")));
+    });
+
+    SimYaml td = root.get("trackdrive");
+    td.only("defaultSubdomain", "companies");
+    Map<String, Company> companies = new LinkedHashMap<>();
+    td.get("companies").entries().forEach((sub, n) -> companies.put(sub, company(n)));
+    String defaultSub = td.get("defaultSubdomain").text(companies.isEmpty() ? "" : companies.keySet().iterator().next());
+    if (!defaultSub.isEmpty() && !companies.containsKey(defaultSub)) {
+      td.get("defaultSubdomain").error("no company '" + defaultSub + "' under trackdrive.companies");
+    }
+    if (!errors.isEmpty()) {
+      throw new Invalid(source, errors);
+    }
+    return new SimConfig(seed, capacity, bodyBytes, Map.copyOf(enrich), Map.copyOf(rtb), Map.copyOf(webhooks),
+        defaultSub, Map.copyOf(companies));
+  }
+
+  public SimConfig withSeed(long newSeed) {
+    return new SimConfig(newSeed, recorderCapacity, recorderBodyBytes, enrich, rtb, webhooks, defaultSubdomain,
+        companies);
+  }
+
+  private static Rtb rtb(SimYaml n) {
+    n.only("latency", "faults", "requireCallerId", "bidAmount", "noBidRate", "rejectCode", "expireInSeconds",
+        "phoneNumbers", "sipDomain");
+    int code = n.get("rejectCode").integer(1003, 1000, 9999);
+    if (!RingbaEndpoints.REJECT_REASONS.containsKey(code)) {
+      n.get("rejectCode").error("not a Ringba reject code (one of " + RingbaEndpoints.REJECT_REASONS.keySet() + ")");
+    }
+    List<String> numbers = n.get("phoneNumbers").strings();
+    for (String p : numbers) {
+      if (!p.matches("\\+\\d{8,15}")) {
+        n.get("phoneNumbers").error("'" + p + "' is not an E.164 number such as +17733408913");
+      }
+    }
+    return new Rtb(behaviour(n), n.get("requireCallerId").bool(true), amount(n.get("bidAmount"), 20),
+        n.get("noBidRate").number(0, 0, 1), code, n.get("expireInSeconds").integer(60, 1, 86_400),
+        numbers.isEmpty() ? List.of("+17733408913") : List.copyOf(numbers), n.get("sipDomain").text(""));
+  }
+
+  private static Company company(SimYaml n) {
+    n.only("latency", "faults", "publicKey", "privateKey", "authToken", "postingInstructions", "knownCallIds", "ping");
+    List<PostingInstruction> pis = new ArrayList<>();
+    for (SimYaml pi : n.get("postingInstructions").items()) {
+      pi.only("leadToken", "trafficSourceId");
+      String token = pi.get("leadToken").text("");
+      String source = pi.get("trafficSourceId").text("");
+      if (token.isEmpty() || source.isEmpty()) {
+        pi.error("needs leadToken and trafficSourceId");
+      }
+      pis.add(new PostingInstruction(token, source));
+    }
+    Map<String, Ping> ping = new LinkedHashMap<>();
+    n.get("ping").entries().forEach((vanity, p) -> {
+      p.only("latency", "faults", "bid", "noBidRate");
+      ping.put(vanity, new Ping(behaviour(p), amount(p.get("bid"), 25), p.get("noBidRate").number(0, 0, 1)));
+    });
+    return new Company(behaviour(n), n.get("publicKey").text("demo-public"), n.get("privateKey").text("demo-private"),
+        n.get("authToken").text(""), List.copyOf(pis), known(n.get("knownCallIds")), Map.copyOf(ping));
+  }
+
+  private static KnownIds known(SimYaml n) {
+    String v = n.text("any");
+    if (v.equals("any") || v.equals("seen")) {
+      return new KnownIds(v, null);
+    }
+    try {
+      return new KnownIds("pattern", Pattern.compile(v));
+    } catch (PatternSyntaxException e) {
+      n.error("expected any, seen or a regular expression: " + e.getDescription());
+      return KnownIds.ANY;
+    }
+  }
+
+  private static Behaviour behaviour(SimYaml n) {
+    return new Behaviour(latency(n.get("latency")), faults(n.get("faults")));
+  }
+
+  private static Latency latency(SimYaml n) {
+    if (n.missing()) {
+      return Latency.NONE;
+    }
+    n.only("fixed", "uniform", "logNormal");
+    if (n.entries().size() != 1) {
+      n.error("give exactly one of fixed, uniform, logNormal");
+      return Latency.NONE;
+    }
+    if (!n.get("fixed").missing()) {
+      Duration d = n.get("fixed").duration(Duration.ZERO);
+      return new Latency("fixed", d, d, 0, d);
+    }
+    if (!n.get("uniform").missing()) {
+      List<SimYaml> ab = n.get("uniform").items();
+      if (ab.size() != 2) {
+        n.get("uniform").error("expected [min, max], e.g. [5ms, 50ms]");
+        return Latency.NONE;
+      }
+      Duration a = ab.get(0).duration(Duration.ZERO);
+      Duration b = ab.get(1).duration(Duration.ZERO);
+      if (b.compareTo(a) < 0) {
+        n.get("uniform").error("max is below min");
+      }
+      return new Latency("uniform", a, b, 0, b);
+    }
+    SimYaml ln = n.get("logNormal");
+    ln.only("median", "sigma", "max");
+    Duration median = ln.get("median").duration(Duration.ofMillis(20));
+    return new Latency("logNormal", median, median, ln.get("sigma").number(0.5, 0, 5),
+        ln.get("max").duration(Duration.ofSeconds(30)));
+  }
+
+  private static Faults faults(SimYaml n) {
+    if (n.missing()) {
+      return Faults.NONE;
+    }
+    n.only("http500", "http429", "retryAfter", "reset", "hang", "hangFor", "script");
+    double p500 = n.get("http500").number(0, 0, 1);
+    double p429 = n.get("http429").number(0, 0, 1);
+    double reset = n.get("reset").number(0, 0, 1);
+    double hang = n.get("hang").number(0, 0, 1);
+    if (p500 + p429 + reset + hang > 1.0000001) {
+      n.error("the fault probabilities add up to more than 1");
+    }
+    List<Fault> script = new ArrayList<>();
+    for (String s : n.get("script").strings()) {
+      try {
+        script.add(Fault.valueOf(s.toUpperCase(java.util.Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        n.get("script").error("unknown fault '" + s + "' (expected ok, http500, http429, reset, hang)");
+      }
+    }
+    return new Faults(p500, p429, n.get("retryAfter").duration(Duration.ofSeconds(1)), reset, hang,
+        n.get("hangFor").duration(Duration.ofMinutes(5)), List.copyOf(script));
+  }
+
+  private static Amount amount(SimYaml n, double fallback) {
+    if (n.missing()) {
+      return new Amount("fixed", fallback, fallback);
+    }
+    if (!(n.raw() instanceof Map)) {
+      double v = n.number(fallback, 0, 1_000_000);
+      return new Amount("fixed", v, v);
+    }
+    n.only("fixed", "uniform", "normal");
+    if (!n.get("fixed").missing()) {
+      double v = n.get("fixed").number(fallback, 0, 1_000_000);
+      return new Amount("fixed", v, v);
+    }
+    if (!n.get("uniform").missing()) {
+      List<SimYaml> ab = n.get("uniform").items();
+      if (ab.size() != 2) {
+        n.get("uniform").error("expected [min, max], e.g. [5.0, 40.0]");
+        return new Amount("fixed", fallback, fallback);
+      }
+      return new Amount("uniform", ab.get(0).number(0, 0, 1_000_000), ab.get(1).number(0, 0, 1_000_000));
+    }
+    SimYaml nd = n.get("normal");
+    nd.only("mean", "sd");
+    return new Amount("normal", nd.get("mean").number(fallback, 0, 1_000_000), nd.get("sd").number(0, 0, 1_000_000));
+  }
+
+  private static double gaussian(SplittableRandom r) {
+    // Box-Muller: SplittableRandom has no nextGaussian on Java 17.
+    double u1 = 1.0 - r.nextDouble();
+    double u2 = r.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}

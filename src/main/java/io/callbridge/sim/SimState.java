@@ -1,0 +1,108 @@
+package io.callbridge.sim;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the simulated platforms remember: Ringba's enrichment data (48 h), cached RTB bids,
+ * conversions (one per call), TrackDrive's leads and call updates, and the ids one platform has
+ * carried to the other (the "seen" set behind {@code knownCallIds: seen}). Every map is bounded.
+ */
+final class SimState {
+  static final Duration ENRICH_TTL = Duration.ofHours(48);
+  private static final int MAX = 100_000;
+
+  record CachedBid(JsonObject bid, long expireEpochMs) {}
+
+  private final Map<String, JsonObject> enrichments = bounded();
+  private final Map<String, CachedBid> bids = bounded();
+  private final Map<String, JsonObject> conversions = bounded();
+  private final Map<String, JsonObject> leads = bounded();
+  private final Map<String, JsonObject> calls = bounded();
+  private final Map<String, Boolean> seen = bounded();
+  private long leadSeq;
+
+  synchronized void enrich(String callerId, String publisherNumberId, JsonObject values, Instant at) {
+    enrichments.remove(callerId);
+    enrichments.put(callerId, new JsonObject().put("callerid", callerId).put("publisherNumberId", publisherNumberId)
+        .put("values", values).put("at", at.toString()).put("expiresAt", at.plus(ENRICH_TTL).toString()));
+    values.forEach(e -> see(e.getValue()));
+  }
+
+  synchronized CachedBid cachedBid(String key, long nowMs) {
+    CachedBid b = bids.get(key);
+    if (b != null && b.expireEpochMs() <= nowMs) {
+      bids.remove(key);
+      return null;
+    }
+    return b;
+  }
+
+  synchronized void cacheBid(String key, JsonObject bid, long expireEpochMs) {
+    bids.put(key, new CachedBid(bid.copy(), expireEpochMs));
+  }
+
+  /** Records the conversion unless the call already has one; false when it had. */
+  synchronized boolean convert(String callId, JsonObject conversion) {
+    if (conversions.containsKey(callId)) {
+      return false;
+    }
+    conversions.put(callId, conversion);
+    return true;
+  }
+
+  synchronized JsonObject lead(String subdomain, JsonObject lead) {
+    long id = ++leadSeq;
+    lead.put("id", id);
+    leads.put(subdomain + "/" + id, lead);
+    see(lead.getValue("data"));
+    return lead;
+  }
+
+  synchronized JsonObject updateCall(String subdomain, String uuid, JsonObject update) {
+    String key = subdomain + "/" + uuid;
+    JsonObject call = calls.computeIfAbsent(key, k -> new JsonObject().put("uuid", uuid).put("subdomain", subdomain)
+        .put("updates", 0));
+    update.forEach(e -> call.put(e.getKey(), e.getValue()));
+    call.put("updates", call.getInteger("updates") + 1);
+    return call.copy();
+  }
+
+  synchronized boolean seen(String id) {
+    return seen.containsKey(id);
+  }
+
+  synchronized void see(Object value) {
+    if (value instanceof JsonObject o) {
+      o.forEach(e -> see(e.getValue()));
+    } else if (value instanceof JsonArray a) {
+      a.forEach(this::see);
+    } else if (value != null && !String.valueOf(value).isBlank()) {
+      seen.put(String.valueOf(value).trim(), Boolean.TRUE);
+    }
+  }
+
+  synchronized JsonObject snapshot() {
+    return new JsonObject()
+        .put("ringba", new JsonObject()
+            .put("enrichments", new JsonObject(new LinkedHashMap<>(enrichments)).copy())
+            .put("conversions", new JsonObject(new LinkedHashMap<>(conversions)).copy())
+            .put("cachedBids", bids.size()))
+        .put("trackdrive", new JsonObject()
+            .put("leads", new JsonObject(new LinkedHashMap<>(leads)).copy())
+            .put("calls", new JsonObject(new LinkedHashMap<>(calls)).copy()));
+  }
+
+  private static <V> Map<String, V> bounded() {
+    return new LinkedHashMap<>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > MAX;
+      }
+    };
+  }
+}

@@ -1,0 +1,139 @@
+package io.callbridge.sim;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/** TrackDrive's Leads API, call update and ping endpoint, answering in TrackDrive's wire format. */
+final class TrackDriveEndpoints {
+  private static final Set<String> RESERVED = Set.of("lead_token", "traffic_source_id", "caller_id", "data", "auth_token");
+
+  private final SimState state;
+  private final Clock clock;
+
+  TrackDriveEndpoints(SimState state, Clock clock) {
+    this.state = state;
+    this.clock = clock;
+  }
+
+  /** Posting instructions are checked exactly; any non-reserved key becomes a token on the lead. */
+  void lead(Exchange ex, SplittableRandom r, String subdomain, SimConfig.Company company) {
+    JsonObject errors = new JsonObject();
+    String token = ex.text("lead_token");
+    String source = ex.text("traffic_source_id");
+    if (token == null) {
+      errors.put("lead_token", new JsonArray().add("can't be blank"));
+    }
+    if (source == null) {
+      errors.put("traffic_source_id", new JsonArray().add("can't be blank"));
+    }
+    if (token != null) {
+      Optional<SimConfig.PostingInstruction> pi = company.postingInstructions().stream()
+          .filter(p -> p.leadToken().equals(token)).findFirst();
+      if (pi.isEmpty()) {
+        errors.put("lead_token", new JsonArray().add("is invalid"));
+      } else if (source != null && !pi.get().trafficSourceId().equals(source)) {
+        errors.put("traffic_source_id", new JsonArray().add("does not match the offer's posting instructions"));
+      }
+    }
+    String rawCaller = ex.text("caller_id");
+    Optional<String> caller = Phone.e164(rawCaller);
+    if (rawCaller == null) {
+      errors.put("caller_id", new JsonArray().add("can't be blank"));
+    } else if (caller.isEmpty()) {
+      errors.put("caller_id", new JsonArray().add("is not a valid phone number"));
+    }
+    if (!errors.isEmpty()) {
+      ex.reply(422, new JsonObject().put("status", "error").put("errors", errors),
+          "rejected: " + String.join(", ", errors.fieldNames()));
+      return;
+    }
+    JsonObject data = new JsonObject();
+    Object given = ex.params().getValue("data");
+    if (given instanceof JsonObject d) {
+      data.mergeIn(d);
+    }
+    ex.params().forEach(e -> {
+      if (!RESERVED.contains(e.getKey())) {
+        data.put(e.getKey(), e.getValue());
+      }
+    });
+    JsonObject lead = state.lead(subdomain, new JsonObject()
+        .put("uuid", "LD" + Dice.hex(r, 24))
+        .put("subdomain", subdomain)
+        .put("caller_id", caller.get())
+        .put("traffic_source_id", source)
+        .put("data", data)
+        .put("created_at", clock.instant().toString()));
+    ex.reply(200, new JsonObject().put("status", "success").put("lead", lead),
+        "lead " + lead.getString("uuid") + " for " + caller.get());
+  }
+
+  /** Absolute call update behind Basic auth (or the company's auth_token in the body). */
+  void updateCall(Exchange ex, SplittableRandom r, String subdomain, SimConfig.Company company) {
+    if (!authorized(ex, company)) {
+      ex.reply(401, new JsonObject().put("status", "error")
+          .put("errors", new JsonObject().put("base", new JsonArray().add("Invalid API credentials"))),
+          "unauthorized", Map.of("WWW-Authenticate", "Basic realm=\"TrackDrive API\""));
+      return;
+    }
+    String uuid = ex.pathParam("callUuid");
+    if (!company.knownCallIds().known(uuid, state::seen)) {
+      ex.reply(404, new JsonObject().put("status", "error")
+          .put("errors", new JsonObject().put("call", new JsonArray().add("not found"))), "unknown call " + uuid);
+      return;
+    }
+    JsonObject update = new JsonObject();
+    ex.params().forEach(e -> {
+      if (!e.getKey().equals("auth_token")) {
+        update.put(e.getKey(), e.getValue());
+      }
+    });
+    JsonObject call = state.updateCall(subdomain, uuid, update.put("updated_at", clock.instant().toString()));
+    ex.reply(200, new JsonObject().put("status", "success").put("call", call),
+        "updated " + uuid + " converted=" + update.getValue("buyer_converted") + " revenue=" + update.getValue("revenue")
+            + " payout=" + update.getValue("payout"));
+  }
+
+  /** TrackDrive as the pinged side: one buyer's bid, or none. */
+  void ping(Exchange ex, SplittableRandom r, String vanity, SimConfig.Ping profile) {
+    String pingId = Dice.hex(r, 24);
+    if (r.nextDouble() < profile.noBidRate()) {
+      ex.reply(200, new JsonObject().put("success", false).put("status", "rejected")
+          .put("try_all_buyers_ping_id", pingId).put("buyers", new JsonArray())
+          .put("errors", new JsonArray().add("No buyers available")), "no bid");
+      return;
+    }
+    double bid = profile.bid().sample(r);
+    ex.reply(200, new JsonObject().put("success", true).put("status", "accepted")
+        .put("try_all_buyers_ping_id", pingId)
+        .put("buyers", new JsonArray().add(new JsonObject().put("ping_id", Dice.hex(r, 24)).put("bid", bid)))
+        .put("errors", new JsonArray()), "bid " + bid);
+  }
+
+  private static boolean authorized(Exchange ex, SimConfig.Company company) {
+    String header = ex.header("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+      return same(decoded, company.publicKey() + ":" + company.privateKey());
+    }
+    String token = ex.text("auth_token");
+    return token != null && !company.authToken().isEmpty() && same(token, company.authToken());
+  }
+
+  private static boolean same(String a, String b) {
+    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+}
