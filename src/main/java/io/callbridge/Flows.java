@@ -10,7 +10,7 @@ final class Flows {
 
   static Flow create(RouteConfig route, Services services) {
     return switch (route.kind()) {
-      case ENRICH -> new EnrichFlow(route, services, enriched -> { });
+      case ENRICH -> new EnrichFlow(route, services);
       case LEAD, PING, POSTBACK -> null;
     };
   }

@@ -1,6 +1,7 @@
 package io.callbridge;
 
 import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.correlation.Correlation;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
 import io.callbridge.upstream.Upstream;
@@ -14,5 +15,7 @@ public record Services(
     Database database,
     Metrics metrics,
     Clock clock,
+    // Call-id links: cache + write-behind to PostgreSQL.
+    Correlation correlation,
     // Outbound: per-destination clients and breakers; templates are config().templates().
     Upstream upstream) {}

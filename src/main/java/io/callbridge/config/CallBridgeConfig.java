@@ -1,10 +1,10 @@
 package io.callbridge.config;
 
+import io.callbridge.template.Templates;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.callbridge.template.Templates;
 
 /**
  * The whole, validated configuration. Immutable; secrets are {@link Secret}s and print redacted.

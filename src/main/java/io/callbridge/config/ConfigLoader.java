@@ -1,5 +1,7 @@
 package io.callbridge.config;
 
+import io.callbridge.template.RequestTemplate;
+import io.callbridge.template.Templates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -9,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.callbridge.template.RequestTemplate;
-import io.callbridge.template.Templates;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;

@@ -35,11 +35,12 @@ final class ConversionDemo implements FlowDemo {
         "Ringba's webhook converted " + inboundCallId + " (200)");
     DemoCall.Answer again = call.send("TrackDrive (again)", in);
     Thread.sleep(500);
-    long converted = call.outbound("/hook/").stream()
-        .filter(e -> inboundCallId.equals(DemoCall.query(e, "call_id")))
-        .filter(e -> Integer.valueOf(200).equals(e.getInteger("status"))).count();
+    List<JsonObject> sent = call.outbound("/hook/").stream()
+        .filter(e -> inboundCallId.equals(DemoCall.query(e, "call_id"))).toList();
+    call.show(sent.subList(Math.min(hooks.size(), sent.size()), sent.size()));
     call.expect(again.ok(), "the duplicate got a 2xx answer (" + again.status() + ")");
-    call.expect(converted == 1, "Ringba converted the call exactly once (" + converted + ")");
+    // Ringba would 404 a second conversion anyway; the point is that CallBridge never sends one.
+    call.expect(sent.size() == 1, "CallBridge sent Ringba exactly one conversion for the call (" + sent.size() + ")");
     call.linked("Ringba inboundCallId " + inboundCallId + " ← conversion, revenue 42.00");
   }
 }

@@ -12,10 +12,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -32,10 +34,11 @@ public final class Demo {
   /**
    * What to run with. {@code simPort} 0 picks an ephemeral port (the gateway's destinations follow
    * it through {@code CALLBRIDGE_SIM_PORT}); {@code adjust} changes the loaded gateway configuration
-   * (tests: ephemeral ports, their own database schema).
+   * (tests: ephemeral ports, their own database schema); {@code flows}, when present, replaces the
+   * build's flows (tests: stand-ins that show the scripts pass and fail as they should).
    */
   public record Options(Path config, Path simConfig, Map<String, String> env, int simPort,
-      UnaryOperator<CallBridgeConfig> adjust, boolean keepRunning, PrintStream out) {
+      UnaryOperator<CallBridgeConfig> adjust, Optional<Gateway.FlowFactory> flows, boolean keepRunning, PrintStream out) {
 
     public static Options fromCommandLine(List<String> args, Map<String, String> env) {
       boolean keep = false;
@@ -47,7 +50,7 @@ public final class Demo {
         }
       }
       return new Options(Path.of("conf/demo.yaml"), Path.of("conf/sim.yaml"), env, SimCommand.defaultPort(env),
-          UnaryOperator.identity(), keep, System.out);
+          UnaryOperator.identity(), Optional.empty(), keep, System.out);
     }
   }
 
@@ -106,7 +109,8 @@ public final class Demo {
     }
     Gateway gateway;
     try {
-      gateway = await(Gateway.start(config));
+      gateway = await(o.flows().isPresent() ? Gateway.start(config, Clock.systemUTC(), o.flows().get())
+          : Gateway.start(config));
     } catch (Exception e) {
       out.println("demo: the gateway did not start: " + message(e)
           + "\n  (PostgreSQL must answer at " + config.postgres().host() + ":" + config.postgres().port()

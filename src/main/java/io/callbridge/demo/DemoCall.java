@@ -32,7 +32,8 @@ final class DemoCall {
 
   enum Outcome { PASSED, FAILED, NOT_THERE_YET }
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
 
   private final FlowDemo script;
   private final String gatewayBase;
@@ -181,7 +182,7 @@ final class DemoCall {
 
   private void line(String who, String what) {
     long ms = (System.nanoTime() - startNanos) / 1_000_000;
-    out.println(String.format("  %-9s%-26s %s", "+" + ms + "ms", who, what));
+    out.println(String.format("  %-9s%-36s %s", "+" + ms + "ms", who, what));
   }
 
   private static String platform(String endpoint) {

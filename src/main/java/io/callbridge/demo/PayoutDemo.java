@@ -42,7 +42,9 @@ final class PayoutDemo implements FlowDemo {
     }
     DemoCall.Answer again = call.send("Ringba pixel (again)", in);
     Thread.sleep(500);
-    long deliveries = call.outbound(path).size();
+    List<JsonObject> all = call.outbound(path);
+    call.show(all.subList(Math.min(updates.size(), all.size()), all.size()));
+    long deliveries = all.size();
     call.expect(again.ok(), "the duplicate got a 2xx answer (" + again.status() + ")");
     call.expect(deliveries == 1, "TrackDrive was updated exactly once (" + deliveries + ")");
     call.linked("TrackDrive call_uuid " + uuid + " (demo) ← payout 10.00, revenue 12.50");

@@ -50,7 +50,7 @@ final class Expr {
         continue;
       }
       if (!enc.append(out, Values.text(v))) {
-        ctx.reject(slot.name, "contains a line break");
+        ctx.reject(slot.name, "contains a line break", slot.varOnly);
         return REJECTED;
       }
     }

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -25,7 +24,6 @@ enum Filter {
   BOOL("true or false (a JSON boolean in a JSON body); accepts true/false, yes/no, 1/0"),
   JSON("the value as JSON text");
 
-  private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
   private static final Map<String, Filter> BY_NAME = Arrays.stream(values())
       .collect(Collectors.toMap(Filter::filterName, f -> f));
 
@@ -92,10 +90,58 @@ enum Filter {
       return v;
     }
     String s = Values.text(v).strip();
-    if (!JSON_NUMBER.matcher(s).matches()) {
+    if (!isJsonNumber(s)) {
       return null;
     }
     return new BigDecimal(s);
+  }
+
+  /** The JSON number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? (by hand: this is on the render path). */
+  static boolean isJsonNumber(String s) {
+    int n = s.length();
+    int i = 0;
+    if (i < n && s.charAt(i) == '-') {
+      i++;
+    }
+    if (i >= n) {
+      return false;
+    }
+    if (s.charAt(i) == '0') {
+      i++;
+    } else if (s.charAt(i) >= '1' && s.charAt(i) <= '9') {
+      while (i < n && isDigit(s.charAt(i))) {
+        i++;
+      }
+    } else {
+      return false;
+    }
+    if (i < n && s.charAt(i) == '.') {
+      int start = ++i;
+      while (i < n && isDigit(s.charAt(i))) {
+        i++;
+      }
+      if (i == start) {
+        return false;
+      }
+    }
+    if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+        i++;
+      }
+      int start = i;
+      while (i < n && isDigit(s.charAt(i))) {
+        i++;
+      }
+      if (i == start) {
+        return false;
+      }
+    }
+    return i == n;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private static Object bool(Object v) {

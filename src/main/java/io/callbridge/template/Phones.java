@@ -37,6 +37,14 @@ public final class Phones {
   public Phones(String region) {
     this.region = region.toUpperCase(Locale.ROOT);
     this.nanpRegion = UTIL.getCountryCodeForRegion(this.region) == 1;
+    // libphonenumber reads a region's metadata from the classpath on first use: do it now, at
+    // configuration load, not on an event loop during the first request.
+    slowE164("+1 202 555 0100");
+    try {
+      UTIL.parse("0", this.region);
+    } catch (NumberParseException expected) {
+      // only loading metadata
+    }
   }
 
   public String region() {
@@ -70,6 +78,11 @@ public final class Phones {
     if (fast != null) {
       return fast.isEmpty() ? null : fast;
     }
+    return slowE164(raw);
+  }
+
+  /** libphonenumber alone (the fast path's reference). */
+  String slowE164(String raw) {
     try {
       PhoneNumber n = UTIL.parse(raw, region);
       if (UTIL.isPossibleNumberWithReason(n) != PhoneNumberUtil.ValidationResult.IS_POSSIBLE) {

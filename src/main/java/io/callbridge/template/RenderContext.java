@@ -10,6 +10,7 @@ final class RenderContext {
   final Phones phones;
   String rejectedToken;
   String rejectedReason;
+  boolean rejectedVar;
 
   RenderContext(Map<String, ?> fields, Map<String, String> vars, Map<String, ?> extras, Phones phones) {
     this.fields = fields;
@@ -31,10 +32,11 @@ final class RenderContext {
     return fields.get(name);
   }
 
-  void reject(String token, String reason) {
+  void reject(String token, String reason, boolean var) {
     if (rejectedToken == null) {
       rejectedToken = token;
       rejectedReason = reason;
+      rejectedVar = var;
     }
   }
 }

@@ -87,7 +87,7 @@ public final class RequestTemplate {
         sep = '&';
       }
     }
-    StringBuilder scratch = new StringBuilder(64);
+    StringBuilder scratch = headers.length > 0 || bodyKind == BodyKind.JSON ? new StringBuilder(64) : null;
     Map<String, String> h = Map.of();
     if (headers.length > 0) {
       h = new HashMap<>(headers.length * 2);
@@ -144,7 +144,7 @@ public final class RequestTemplate {
   }
 
   private Rendering rejected(RenderContext ctx) {
-    return new Rendering.Rejected(name, ctx.rejectedToken, ctx.rejectedReason);
+    return new Rendering.Rejected(name, ctx.rejectedToken, ctx.rejectedReason, ctx.rejectedVar);
   }
 
   @Override

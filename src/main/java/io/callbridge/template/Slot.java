@@ -47,7 +47,7 @@ final class Slot {
       if (optional) {
         return OMIT;
       }
-      ctx.reject(name, varOnly ? "not configured" : "missing");
+      ctx.reject(name, varOnly ? "not configured" : "missing", varOnly);
       return null;
     }
     for (Filter f : filters) {
@@ -56,7 +56,7 @@ final class Slot {
         if (hasDefault) {
           return defaultValue;
         }
-        ctx.reject(name, f.rejection());
+        ctx.reject(name, f.rejection(), varOnly);
         return null;
       }
     }

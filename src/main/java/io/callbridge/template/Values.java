@@ -29,7 +29,8 @@ final class Values {
       if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) {
         return Long.toString((long) d);
       }
-      return BigDecimal.valueOf(d).toPlainString();
+      String plain = Double.toString(d);
+      return plain.indexOf('E') < 0 ? plain : BigDecimal.valueOf(d).toPlainString();
     }
     if (v instanceof BigDecimal b) {
       return b.toPlainString();
@@ -57,8 +58,10 @@ final class Values {
       double d = ((Number) v).doubleValue();
       if (Double.isNaN(d) || Double.isInfinite(d)) {
         JsonText.string(out, Double.toString(d));
+      } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+        out.append((long) d);
       } else {
-        out.append(text(v));
+        out.append(d); // Double.toString is valid JSON, exponent included
       }
     } else if (v instanceof BigDecimal b) {
       out.append(b);

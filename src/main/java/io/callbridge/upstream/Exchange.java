@@ -132,12 +132,15 @@ final class Exchange {
       attempt();
       return;
     }
-    settle(new Outcome.Refused(detail, latency()), false);
+    settle(new Outcome.Refused(detail, attempts, latency()), false);
   }
 
   private void read(HttpClientResponse resp) {
     int status = resp.statusCode();
     long max = d.config.maxResponseBytes();
+    // Before anything can reset the request: a reset is reported here, and must not be logged as unhandled.
+    resp.exceptionHandler(t -> settle(new Outcome.InvalidResponse(
+        "connection failed while reading the response: " + describe(t), status, true, latency()), true));
     String length = resp.getHeader("Content-Length");
     if (length != null) {
       try {
@@ -163,8 +166,6 @@ final class Exchange {
       }
       body.appendBuffer(chunk);
     });
-    resp.exceptionHandler(t -> settle(new Outcome.InvalidResponse(
-        "connection failed while reading the response: " + describe(t), status, true, latency()), true));
     resp.endHandler(v -> settle(classify(status, resp.headers(), body), false));
   }
 

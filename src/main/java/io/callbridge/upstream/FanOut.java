@@ -47,7 +47,7 @@ public final class FanOut {
       try {
         f = client.send(call.destination(), call.request(), deadline, state.cancel.future());
       } catch (RuntimeException e) {
-        f = Future.succeededFuture(new Outcome.Refused("not sent: " + e.getMessage(), Duration.ZERO));
+        f = Future.succeededFuture(new Outcome.Refused("not sent: " + e.getMessage(), 0, Duration.ZERO));
       }
       f.onComplete(ar -> state.settle(index, ar.succeeded() ? ar.result()
           : new Outcome.InvalidResponse("unexpected failure: " + ar.cause(), 0, true, Duration.ZERO)));

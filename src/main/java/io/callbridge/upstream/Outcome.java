@@ -51,8 +51,11 @@ public sealed interface Outcome {
     }
   }
 
-  /** No connection: refused, DNS, connect timeout, TLS handshake, pool queue full. Nothing was sent. */
-  record Refused(String detail, Duration latency) implements Outcome {
+  /**
+   * No connection: refused, DNS, connect timeout, TLS handshake, pool queue full. Nothing was sent.
+   * {@code attempts}: refused, DNS and connect timeouts are tried again once while budget remains.
+   */
+  record Refused(String detail, int attempts, Duration latency) implements Outcome {
     public Kind kind() {
       return Kind.REFUSED;
     }

@@ -6,6 +6,8 @@ import io.callbridge.Services;
 import io.callbridge.config.EnrichSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.TargetConfig;
+import io.callbridge.correlation.CallLink;
+import io.callbridge.correlation.Correlation;
 import io.callbridge.ingress.Flow;
 import io.callbridge.ingress.Inbound;
 import io.callbridge.ingress.Reply;
@@ -22,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Enrich before dial: TrackDrive's pre-dial webhook fans the call's data out to every target of the
@@ -32,9 +33,6 @@ import java.util.function.Consumer;
  * {@code repeatWindow} gets the first answer and fans out nothing.
  */
 public final class EnrichFlow implements Flow {
-  /** What a flow reports about a call once the fan-out settled (correlation, when it is wired). */
-  public record Enriched(RouteConfig route, Inbound inbound, String callerId, List<Outcome> outcomes) {}
-
   private final RouteConfig route;
   private final EnrichSettings settings;
   private final List<TargetConfig> targets;
@@ -42,10 +40,10 @@ public final class EnrichFlow implements Flow {
   private final Phones phones;
   private final FanOut fanOut;
   private final EnrichMetrics metrics;
-  private final Consumer<Enriched> onEnriched;
+  private final Correlation correlation;
   private final Cache<String, Future<Reply>> firstAnswers;
 
-  public EnrichFlow(RouteConfig route, Services services, Consumer<Enriched> onEnriched) {
+  public EnrichFlow(RouteConfig route, Services services) {
     this.route = route;
     this.settings = route.settingsAs(EnrichSettings.class);
     this.targets = route.targets();
@@ -53,7 +51,7 @@ public final class EnrichFlow implements Flow {
     this.phones = services.config().templates().phones();
     this.fanOut = services.upstream().fanOut();
     this.metrics = new EnrichMetrics(services.metrics(), route);
-    this.onEnriched = onEnriched;
+    this.correlation = services.correlation();
     this.firstAnswers = Caffeine.newBuilder()
         .maximumSize(200_000)
         .expireAfterWrite(settings.repeatWindow().toMillis(), TimeUnit.MILLISECONDS)
@@ -83,21 +81,29 @@ public final class EnrichFlow implements Flow {
       Rendering r = templates.get(i).render(inbound.fields(), targets.get(i).vars());
       if (r instanceof Rendering.Rejected rejected) {
         metrics.result("invalid");
-        return Future.succeededFuture(Reply.error(422, rejected.message(), rejected.token()));
+        // A declared var left empty is the operator's mistake, not the caller's.
+        return Future.succeededFuture(rejected.configuration()
+            ? Reply.error(500, "route '" + route.name() + "' target '" + targets.get(i).name() + "': " + rejected.message()
+                + " (fix its vars in the configuration)")
+            : Reply.error(422, rejected.message(), rejected.token()));
       }
       calls.add(new FanOut.Call(targets.get(i).destination(), ((Rendering.Rendered) r).request()));
     }
     Optional<String> callUuid = inbound.text("call_uuid");
+    if (callUuid.isPresent() || callerId != null) {
+      CallLink.Builder link = CallLink.builder().callerId(callerId);
+      callUuid.ifPresent(uuid -> link.callUuid(uuid, inbound.text("subdomain").orElse(null)));
+      correlation.link(route.name(), link.build());
+    }
     if (callUuid.isEmpty()) {
-      return fanOut(inbound, callerId, calls);
+      return fanOut(inbound, calls);
     }
     // The first request for a call_uuid fans out; repeats within the window share its answer.
     String key = inbound.text("subdomain").orElse("") + '/' + callUuid.get();
-    String caller = callerId;
     boolean[] first = {false};
     Future<Reply> answer = firstAnswers.get(key, k -> {
       first[0] = true;
-      return fanOut(inbound, caller, calls);
+      return fanOut(inbound, calls);
     });
     if (!first[0]) {
       metrics.result("repeat");
@@ -105,13 +111,12 @@ public final class EnrichFlow implements Flow {
     return answer;
   }
 
-  private Future<Reply> fanOut(Inbound inbound, String callerId, List<FanOut.Call> calls) {
+  private Future<Reply> fanOut(Inbound inbound, List<FanOut.Call> calls) {
     Deadline budget = inbound.deadline().minus(route.replyReserve());
     Future<List<Outcome>> settled = fanOut.all(calls, budget).map(outcomes -> {
       for (int i = 0; i < outcomes.size(); i++) {
         metrics.target(targets.get(i).name(), outcomes.get(i));
       }
-      onEnriched.accept(new Enriched(route, inbound, callerId, outcomes));
       return outcomes;
     });
     if (settings.mode() == EnrichSettings.Mode.ASYNC) {

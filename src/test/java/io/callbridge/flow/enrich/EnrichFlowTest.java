@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callbridge.Gateway;
 import io.callbridge.config.PostgresConfig;
+import io.callbridge.correlation.CallRecord;
+import io.callbridge.correlation.IdKind;
 import io.callbridge.sim.SimConfig;
 import io.callbridge.sim.Simulator;
 import io.callbridge.testing.Await;
@@ -211,6 +213,15 @@ class EnrichFlowTest {
     assertThat(sim.requests("/enrich/pn-a")).hasSize(1);
     enrich("sync", call("CA" + UUID.randomUUID()));
     assertThat(sim.requests("/enrich/pn-a")).hasSize(2);
+  }
+
+  @Test
+  void theCallUuidAndSubdomainAreLinkedToTheCallerId() {
+    String uuid = "CA" + UUID.randomUUID();
+    enrich("sync", call(uuid));
+    CallRecord record = Await.result(gateway.services().correlation().find(IdKind.CALL_UUID, uuid)).orElseThrow();
+    assertThat(record.callerId()).contains("+15557779999");
+    assertThat(record.subdomain()).contains("acme");
   }
 
   @Test

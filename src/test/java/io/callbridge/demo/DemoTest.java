@@ -1,0 +1,140 @@
+package io.callbridge.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.callbridge.Gateway;
+import io.callbridge.Services;
+import io.callbridge.config.PostgresConfig;
+import io.callbridge.config.RouteConfig;
+import io.callbridge.ingress.Flow;
+import io.callbridge.ingress.Reply;
+import io.callbridge.testing.TestDb;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The demo end to end, in-process: simulators, gateway on ephemeral ports, a schema of its own. */
+class DemoTest {
+  static PostgresConfig db;
+
+  @BeforeAll
+  static void schema() {
+    db = TestDb.freshSchema(DemoTest.class);
+  }
+
+  @AfterAll
+  static void drop() {
+    TestDb.drop(db);
+  }
+
+  record Run(int exit, String output) {}
+
+  static Run demo(Optional<Gateway.FlowFactory> flows) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int exit = Demo.run(new Demo.Options(Path.of("conf/demo.yaml"), Path.of("conf/sim.yaml"), Map.of(), 0,
+        c -> c.withServer(c.server().withPorts(0, 0)).withPostgres(db), flows, false, out));
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    return new Run(exit, text);
+  }
+
+  @Test
+  void demoRunsEndToEndAndExitsZero() {
+    Run run = demo(Optional.empty());
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output()).contains("td-enrich", "ringba-lead", "td-ping", "ringba-payout", "td-conversion",
+        "Where to look", "/metrics", "0 failed");
+  }
+
+  @Test
+  void scriptsPassWhenFlowsDoTheirJob() {
+    Run run = demo(Optional.of(StandIns.good()));
+    assertThat(run.output()).contains("5 passed, 0 failed, 0 not there yet");
+    assertThat(run.exit()).as(run.output()).isZero();
+  }
+
+  @Test
+  void demoFailsWhenAFlowMisbehaves() {
+    Run run = demo(Optional.of(StandIns.sendingConversionsTwice()));
+    assertThat(run.exit()).as(run.output()).isEqualTo(1);
+    assertThat(run.output()).contains("✘ CallBridge sent Ringba exactly one conversion for the call (2)");
+  }
+
+  /**
+   * Minimal stand-ins for the flows, just enough to behave as DESIGN.md says at the wire; they
+   * show the demo's checks accept a correct flow and catch a wrong one.
+   */
+  static final class StandIns {
+    static Gateway.FlowFactory good() {
+      return (route, services) -> flow(route, services, false);
+    }
+
+    static Gateway.FlowFactory sendingConversionsTwice() {
+      return (route, services) -> flow(route, services, true);
+    }
+
+    static Flow flow(RouteConfig route, Services services, boolean duplicateConversions) {
+      WebClient web = WebClient.create(services.vertx());
+      // the simulator's port, as conf/demo.yaml's destination has it (CALLBRIDGE_SIM_PORT)
+      int port = services.config().destinations().get(route.targets().get(0).destination()).port();
+      Set<String> seen = ConcurrentHashMap.newKeySet();
+      return inbound -> {
+        Map<String, Object> f = inbound.fields();
+        String caller = String.valueOf(f.get("caller_id"));
+        return switch (route.name()) {
+          case "td-enrich" -> web.get(port, "127.0.0.1", "/enrich/demo-publisher-number")
+              .addQueryParam("callerid", caller).addQueryParam("trackdrive_call_uuid", String.valueOf(f.get("call_uuid")))
+              .send().map(r -> Reply.json(200, new JsonObject().put("accepted", true)));
+          case "td-ping" -> {
+            JsonObject ping = new JsonObject().put("CID", caller.replace("+", "")).put("exposeCallerId", "yes");
+            Future<HttpResponse<Buffer>> a = web.post(port, "127.0.0.1", "/v1/production/demo-rtb-buyer-a.json").sendJsonObject(ping);
+            Future<HttpResponse<Buffer>> b = web.post(port, "127.0.0.1", "/v1/production/demo-rtb-buyer-b.json").sendJsonObject(ping);
+            yield Future.join(a, b).map(x -> {
+              JsonObject bid = a.result().bodyAsJsonObject();
+              return Reply.json(200, new JsonObject().put("accepted", true).put("number", bid.getString("phoneNumber"))
+                  .put("bid", bid.getValue("bidAmount")));
+            });
+          }
+          case "ringba-lead" -> web.post(port, "127.0.0.1", "/api/v1/leads").sendJsonObject(new JsonObject()
+                  .put("lead_token", "demo-lead-token").put("traffic_source_id", "1001").put("caller_id", caller)
+                  .put("data", new JsonObject().put("ringba_call_uuid", f.get("inbound_call_id"))))
+              .map(r -> Reply.json(200, new JsonObject().put("status", r.statusCode())));
+          case "ringba-payout" -> {
+            String uuid = String.valueOf(f.get("trackdrive_call_uuid"));
+            if (!seen.add(uuid)) {
+              yield Future.succeededFuture(Reply.json(200, new JsonObject().put("duplicate", true)));
+            }
+            yield web.post(port, "127.0.0.1", "/api/v1/calls/update_call/" + uuid)
+                .putHeader("Authorization", "Basic ZGVtby1wdWJsaWM6ZGVtby1wcml2YXRl")
+                .sendJsonObject(new JsonObject().put("buyer_converted", f.get("converted")).put("revenue", f.get("revenue"))
+                    .put("payout", f.get("payout")))
+                .map(r -> Reply.json(202, new JsonObject().put("queued", true)));
+          }
+          case "td-conversion" -> {
+            String id = String.valueOf(f.get("ringba_call_uuid"));
+            if (!seen.add(id) && !duplicateConversions) {
+              yield Future.succeededFuture(Reply.json(200, new JsonObject().put("duplicate", true)));
+            }
+            yield web.get(port, "127.0.0.1", "/hook/demo-conversion-hook").addQueryParam("call_id", id)
+                .addQueryParam("call_revenue", String.valueOf(f.get("revenue"))).addQueryParam("sale_successful", "true")
+                .send().map(r -> Reply.json(202, new JsonObject().put("queued", true)));
+          }
+          default -> Future.succeededFuture(Reply.error(500, "no stand-in"));
+        };
+      };
+    }
+  }
+}
