@@ -2,6 +2,7 @@ package io.callbridge;
 
 import io.callbridge.config.RouteConfig;
 import io.callbridge.flow.enrich.EnrichFlow;
+import io.callbridge.flow.postback.PostbackFlow;
 import io.callbridge.ingress.Flow;
 
 /** Which flow runs each kind of route. A kind without a flow yet answers 501 at its path. */
@@ -11,7 +12,8 @@ final class Flows {
   static Flow create(RouteConfig route, Services services) {
     return switch (route.kind()) {
       case ENRICH -> new EnrichFlow(route, services);
-      case LEAD, PING, POSTBACK -> null;
+      case LEAD, PING -> null;
+      case POSTBACK -> PostbackFlow.create(route, services);
     };
   }
 }
