@@ -2,6 +2,7 @@ package io.callbridge;
 
 import io.callbridge.config.RouteConfig;
 import io.callbridge.flow.enrich.EnrichFlow;
+import io.callbridge.flow.lead.LeadFlow;
 import io.callbridge.flow.postback.PostbackFlow;
 import io.callbridge.ingress.Flow;
 
@@ -12,7 +13,8 @@ final class Flows {
   static Flow create(RouteConfig route, Services services) {
     return switch (route.kind()) {
       case ENRICH -> new EnrichFlow(route, services);
-      case LEAD, PING -> null;
+      case LEAD -> new LeadFlow(route, services);
+      case PING -> null;
       case POSTBACK -> PostbackFlow.create(route, services);
     };
   }
