@@ -561,7 +561,7 @@ class PostbackFlowTest {
     payout("ringba-payout", uuid, "2");
     payout("ringba-payout", id(), "nope");
     awaitStatus(id, "delivered");
-    eventually(() -> Http.get(admin + "/metrics").body().contains("callbridge_outbox_depth{status=\"delivered\"}"),
+    eventually(() -> Http.get(admin + "/metrics").body().contains("callbridge_outbox_depth{status=\"pending\"}"),
         "depth gauge");
     String m = Http.get(admin + "/metrics").body();
     assertThat(m).contains("callbridge_postback_accepted_total{result=\"accepted\",route=\"ringba-payout\"}")
