@@ -20,9 +20,8 @@ final class DemoIds {
     return "RGB" + tag + String.format("%08X", ThreadLocalRandom.current().nextInt()) + (++n);
   }
 
-  /** A caller id in the 555 range. */
+  /** A valid North American caller id in the 555 area (exchange 200-999: NANP exchanges never start with 0 or 1). */
   String callerId() {
-    // NANP: the exchange starts with 2-9, or the number is not one (templates refuse it).
     ThreadLocalRandom r = ThreadLocalRandom.current();
     return String.format("+1555%d%06d", 2 + r.nextInt(8), r.nextInt(1_000_000));
   }
