@@ -14,8 +14,8 @@ import java.util.Optional;
  * from one side finds the call on the other.
  *
  * <p>{@link #link} never blocks and never waits for PostgreSQL: it updates the cache (shared by all
- * event loops, keyed by every id) and queues the record for the correlation verticle, which writes
- * batches behind with one multi-row upsert. {@link #find} answers from the cache, else reads through
+ * event loops, one compact entry per call, found by every id) and queues the record for the
+ * correlation verticle, which writes batches behind with one multi-row upsert. {@link #find} answers from the cache, else reads through
  * to PostgreSQL, so links written by another instance or before a restart are found too.
  *
  * <pre>{@code

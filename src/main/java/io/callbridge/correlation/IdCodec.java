@@ -427,18 +427,14 @@ final class IdCodec {
     return true;
   }
 
-  /** A 64-bit hash of (kind, value) for the index; never 0 in its upper half (see {@link LinkIndex}). */
+  /**
+   * A 64-bit hash of (kind, value) for the index. Built on {@link String#hashCode()}, which the
+   * String computes once and keeps (a flow that looks one id up twice, or a value that was a map key,
+   * pays nothing); 32 bits of content are plenty because every hit is verified against the stored id,
+   * and the mix spreads them over the segment, tag and home bits.
+   */
   static long hash(IdKind kind, String v) {
-    long h = (kind.ordinal() + 1) * 0x9E3779B97F4A7C15L;
-    int n = v.length();
-    int i = 0;
-    for (; i + 1 < n; i += 2) {
-      h = (h ^ ((long) v.charAt(i) << 16 | v.charAt(i + 1))) * 0xBF58476D1CE4E5B9L;
-    }
-    if (i < n) {
-      h = (h ^ v.charAt(i)) * 0xBF58476D1CE4E5B9L;
-    }
-    h ^= n;
+    long h = (v.hashCode() & 0xFFFFFFFFL) | (long) v.length() << 32 | (long) kind.ordinal() << 48;
     h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
     h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
     return h ^ (h >>> 33);

@@ -28,8 +28,6 @@ final class LinkCache implements LinkIndex.Records {
   /** A slice of the entry arrays, indexed by entry number. */
   private static final class Chunk {
     final CallRecord[] record = new CallRecord[CHUNK];
-    /** When the entry was last written: seconds after {@link #baseMs}. */
-    final int[] written = new int[CHUNK];
     final int[] prev = new int[CHUNK];
     final int[] next = new int[CHUNK];
   }
@@ -75,10 +73,12 @@ final class LinkCache implements LinkIndex.Records {
   }
 
   @Override
-  public boolean expired(int entry, long nowMs) {
-    Chunk[] cs = chunks;
-    int c = entry >>> CHUNK_BITS;
-    return c < cs.length && nowMs - baseMs - cs[c].written[entry & (CHUNK - 1)] * 1000L >= maxAgeMs;
+  public boolean expired(CallRecord r, long nowMs) {
+    return nowMs - baseMs - r.cachedAt * 1000L >= maxAgeMs;
+  }
+
+  private boolean expired(int entry, long nowMs) {
+    return expired(record(entry), nowMs);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -223,8 +223,8 @@ final class LinkCache implements LinkIndex.Records {
   private void write(int e, CallRecord r, long nowMs) {
     Chunk c = chunk(e);
     int i = e & (CHUNK - 1);
-    // The stamp first: a reader that sees the new record sees its stamp (release/acquire on the record).
-    c.written[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.floorDiv(nowMs - baseMs, 1000)));
+    // The stamp first: a reader that sees the record sees its stamp (release/acquire on the slot).
+    r.cachedAt = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.floorDiv(nowMs - baseMs, 1000)));
     SLOT.setRelease(c.record, i, r);
     if (newest == e) {
       return;

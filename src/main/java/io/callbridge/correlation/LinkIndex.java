@@ -23,8 +23,8 @@ final class LinkIndex {
     /** The record of {@code entry}, or null when the entry is free (any thread). */
     CallRecord record(int entry);
 
-    /** Whether {@code entry} is older than the cache's age bound at {@code nowMs}. */
-    boolean expired(int entry, long nowMs);
+    /** Whether the cached record is older than the cache's age bound at {@code nowMs}. */
+    boolean expired(CallRecord record, long nowMs);
   }
 
   private static final class Segment {
@@ -75,7 +75,6 @@ final class LinkIndex {
         int capacity = t.length;
         int pos = home(tag, capacity);
         CallRecord found = null;
-        int e = -1;
         for (int i = 0; i < capacity; i++) {
           long slot = t[pos];
           if (slot == 0) {
@@ -85,7 +84,6 @@ final class LinkIndex {
             CallRecord r = records.record((int) slot);
             if (r != null && r.matches(kind, value)) {
               found = r;
-              e = (int) slot;
               break;
             }
           }
@@ -94,7 +92,7 @@ final class LinkIndex {
           }
         }
         if (StampedLock.isReadLockStamp(stamp) || s.lock.validate(stamp)) {
-          return found == null || records.expired(e, nowMs) ? null : found;
+          return found == null || records.expired(found, nowMs) ? null : found;
         }
       } finally {
         if (StampedLock.isReadLockStamp(stamp)) {

@@ -160,7 +160,7 @@ final class LinkStore {
     }
     Double amount = row.getDouble("bid_amount");
     Long expires = row.getLong("bid_expires_ms");
-    return new CallRecord(ids, routes, seenAt, row.getString("subdomain"), amount == null ? Double.NaN : amount,
+    return CallRecord.pack(ids, routes, seenAt, row.getString("subdomain"), amount == null ? Double.NaN : amount,
         expires == null ? 0 : expires, first, last);
   }
 }

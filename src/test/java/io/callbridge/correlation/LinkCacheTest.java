@@ -40,7 +40,7 @@ class LinkCacheTest {
         ids[kind.ordinal()] = v;
         routes[kind.ordinal()] = "route";
         seen[kind.ordinal()] = T0 + 5;
-        CallRecord r = new CallRecord(ids, routes, seen, null, Double.NaN, 0, T0, T0);
+        CallRecord r = CallRecord.pack(ids, routes, seen, null, Double.NaN, 0, T0, T0);
         assertThat(r.id(kind)).as(kind + " " + v).contains(v);
         assertThat(r.matches(kind, v)).as(v).isTrue();
         assertThat(r.matches(kind, v + "0")).as(v).isFalse();
@@ -135,5 +135,54 @@ class LinkCacheTest {
     }
     cache.link(CallLink.builder().callUuid("td-new").build(), "r", T0 + 1_300_000);
     assertThat(cache.size()).as("expired calls evicted a few per change").isEqualTo(102 - 16);
+  }
+
+  @Test
+  void readersOnOtherThreadsNeverMissACachedCallWhileTheWriterReshapesTheIndex() throws Exception {
+    LinkCache cache = new LinkCache(10_000_000, Duration.ofHours(48), Duration.ofHours(2), T0);
+    int stable = 2_000;
+    String[] uuids = new String[stable];
+    for (int i = 0; i < stable; i++) {
+      uuids[i] = UUID.randomUUID().toString();
+      cache.link(CallLink.builder().callUuid(uuids[i]).build(), "r", T0);
+    }
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong misses = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    List<Thread> readers = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      Thread reader = new Thread(() -> {
+        Random random = new Random();
+        while (!stop.get()) {
+          String uuid = uuids[random.nextInt(stable)];
+          CallRecord r = cache.get(IdKind.CALL_UUID, uuid, T0 + 1);
+          reads.incrementAndGet();
+          if (r == null || !r.callUuid().orElseThrow().equals(uuid)) {
+            misses.incrementAndGet();
+          }
+        }
+      });
+      reader.start();
+      readers.add(reader);
+    }
+    // The writer grows every segment, replaces bids (slot removals shift clusters) and merges calls.
+    for (int i = 0; i < 200_000; i++) {
+      String uuid = "w-" + i;
+      cache.link(CallLink.builder().callUuid(uuid).bid("RTB" + i + "a", 1, null).build(), "w", T0 + 1);
+      cache.link(CallLink.builder().callUuid(uuid).bid("RTB" + i + "b", 2, null).build(), "w", T0 + 1);
+      if (i % 2 == 1) {
+        cache.link(CallLink.builder().inboundCallId("RGB" + i).build(), "w", T0 + 1);
+        cache.link(CallLink.builder().inboundCallId("RGB" + i).callUuid("w-" + (i - 1)).build(), "w", T0 + 1);
+      }
+    }
+    stop.set(true);
+    for (Thread reader : readers) {
+      reader.join();
+    }
+    assertThat(reads.get()).isPositive();
+    assertThat(misses.get()).isZero();
+    assertThat(cache.size()).isEqualTo(stable + 200_000);
+    assertThat(cache.get(IdKind.BID_ID, "RTB7a", T0 + 1)).isNull();
+    assertThat(cache.get(IdKind.INBOUND_CALL_ID, "RGB7", T0 + 1).bidId()).contains("RTB6b");
   }
 }
