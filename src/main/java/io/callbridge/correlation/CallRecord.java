@@ -21,9 +21,10 @@ public final class CallRecord {
 
   /**
    * The ids, packed (the record is what the cache holds, one per call, so its size is the cache's):
-   * first a byte with bit {@code ordinal} set for each known id, then for each known id in {@link IdKind} order a header byte (kind ordinal, {@link IdCodec} encoding),
-   * the route that first saw it (an interned index, see {@link Names}), when (ms after
-   * {@link #firstSeenMs}, zigzag varint), then the value in its {@link IdCodec} form.
+   * first a byte with bit {@code ordinal} set for each known id, then for each known id in
+   * {@link IdKind} order a header byte (kind ordinal, {@link IdCodec} encoding), the route that
+   * first saw it (an interned index, see {@link Names}), when (ms after {@link #firstSeenMs},
+   * zigzag varint), then the value in its {@link IdCodec} form.
    */
   private final byte[] packed;
   final String subdomain;

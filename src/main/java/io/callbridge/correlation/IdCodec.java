@@ -21,6 +21,19 @@ final class IdCodec {
   private static final char[] LOWER = "0123456789abcdef".toCharArray();
   private static final char[] UPPER = "0123456789ABCDEF".toCharArray();
   private static final int MAX_DIGITS = 18; // 10^18 - 1 fits a long
+  /** A byte as its two hex chars, {@code hi << 16 | lo}: one lookup and one compare per byte when matching. */
+  private static final int[] LOWER_PAIRS = pairs(LOWER);
+  private static final int[] UPPER_PAIRS = pairs(UPPER);
+  /** Where each byte's two hex chars start in a canonical UUID. */
+  private static final int[] UUID_OFFSETS = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+
+  private static int[] pairs(char[] digits) {
+    int[] pairs = new int[256];
+    for (int b = 0; b < 256; b++) {
+      pairs[b] = digits[b >> 4] << 16 | digits[b & 0xF];
+    }
+    return pairs;
+  }
 
   // ---------------------------------------------------------------------------------------------
   // Encoding: the writer side (link, fill), allowed to allocate.
@@ -335,19 +348,13 @@ final class IdCodec {
     int n = v.length();
     switch (enc) {
       case UUID_LOWER, UUID_UPPER -> {
-        if (n != 36) {
+        if (n != 36 || v.charAt(8) != '-' || v.charAt(13) != '-' || v.charAt(18) != '-' || v.charAt(23) != '-') {
           return false;
         }
-        char[] digits = enc == UUID_LOWER ? LOWER : UPPER;
-        int o = 0;
+        int[] pairs = enc == UUID_LOWER ? LOWER_PAIRS : UPPER_PAIRS;
         for (int i = 0; i < 16; i++) {
-          if (o == 8 || o == 13 || o == 18 || o == 23) {
-            if (v.charAt(o++) != '-') {
-              return false;
-            }
-          }
-          int x = b[p + i];
-          if (v.charAt(o++) != digits[(x >> 4) & 0xF] || v.charAt(o++) != digits[x & 0xF]) {
+          int o = UUID_OFFSETS[i];
+          if ((v.charAt(o) << 16 | v.charAt(o + 1)) != pairs[b[p + i] & 0xFF]) {
             return false;
           }
         }
@@ -359,11 +366,11 @@ final class IdCodec {
         if (n != plen + 2 * nbytes || !prefixMatches(b, p + 1, plen, v)) {
           return false;
         }
-        char[] digits = enc == HEX_LOWER ? LOWER : UPPER;
+        int[] pairs = enc == HEX_LOWER ? LOWER_PAIRS : UPPER_PAIRS;
         int q = p + 2 + plen;
         for (int i = 0; i < nbytes; i++) {
-          int x = b[q + i];
-          if (v.charAt(plen + 2 * i) != digits[(x >> 4) & 0xF] || v.charAt(plen + 2 * i + 1) != digits[x & 0xF]) {
+          int o = plen + 2 * i;
+          if ((v.charAt(o) << 16 | v.charAt(o + 1)) != pairs[b[q + i] & 0xFF]) {
             return false;
           }
         }
