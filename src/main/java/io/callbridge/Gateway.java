@@ -2,6 +2,7 @@ package io.callbridge;
 
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.RouteConfig;
+import io.callbridge.correlation.Correlation;
 import io.callbridge.ingress.AdminEndpoints;
 import io.callbridge.ingress.AdminServer;
 import io.callbridge.ingress.Flow;
@@ -73,8 +74,9 @@ public final class Gateway {
         }, false)
         .compose(v -> {
           Database db = Database.open(vertx, config.postgres());
-          Services services = new Services(vertx, config, db, metrics, clock);
-          return recordStart(db).compose(x -> deploy(vertx, services, flowFactory));
+          Correlation correlation = Correlation.create(vertx, db.pool(), config.correlation(), metrics, clock);
+          Services services = new Services(vertx, config, db, metrics, clock, correlation);
+          return recordStart(db).compose(x -> correlation.start()).compose(x -> deploy(vertx, services, flowFactory));
         })
         .onComplete(ar -> {
           if (ar.succeeded()) {
@@ -109,6 +111,7 @@ public final class Gateway {
       }
     }
     List<AdminEndpoints> admin = new ArrayList<>();
+    admin.add(services.correlation().admin());
     AtomicBoolean draining = new AtomicBoolean(false);
     IngressMetrics ingressMetrics = new IngressMetrics(services.metrics());
     AdminServer adminServer = new AdminServer(config.server(), services.metrics(), services.database()::readiness,
@@ -141,13 +144,17 @@ public final class Gateway {
     return services;
   }
 
-  /** Stops accepting, lets in-flight requests finish within the shutdown grace, closes the pool and Vert.x. */
+  /**
+   * Stops accepting, lets in-flight requests finish within the shutdown grace, flushes the
+   * correlation write queue, closes the pool and Vert.x.
+   */
   public Future<Void> stop() {
     draining.set(true);
     LOG.info("stopping: draining in-flight requests (grace " + services.config().server().shutdownGrace().toMillis() + "ms)");
     List<Future<Void>> undeploys = publicDeployments.stream().map(vertx::undeploy).toList();
     return Future.join(undeploys)
         .transform(v -> vertx.undeploy(adminDeployment))
+        .transform(v -> services.correlation().close())
         .transform(v -> services.database().close())
         .transform(v -> vertx.close());
   }

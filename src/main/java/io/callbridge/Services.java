@@ -1,10 +1,12 @@
 package io.callbridge;
 
 import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.correlation.Correlation;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 
 /** What flows and capabilities are built from: handed out once, at start-up, by {@link Gateway}. */
-public record Services(Vertx vertx, CallBridgeConfig config, Database database, Metrics metrics, Clock clock) {}
+public record Services(Vertx vertx, CallBridgeConfig config, Database database, Metrics metrics, Clock clock,
+    Correlation correlation) {}

@@ -1,0 +1,171 @@
+package io.callbridge.correlation;
+
+import io.callbridge.config.CorrelationConfig;
+import io.callbridge.ingress.AdminEndpoints;
+import io.callbridge.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The correlation store: ties the ids each platform knows a call by into one record, so a postback
+ * from one side finds the call on the other.
+ *
+ * <p>{@link #link} never blocks and never waits for PostgreSQL: it updates the cache (shared by all
+ * event loops, keyed by every id) and queues the record for the correlation verticle, which writes
+ * batches behind with one multi-row upsert. {@link #find} answers from the cache, else reads through
+ * to PostgreSQL, so links written by another instance or before a restart are found too.
+ *
+ * <pre>{@code
+ * // ping: the TrackDrive call, the bid it won, the caller
+ * correlation.link("td-ping", CallLink.builder().callUuid(callUuid, subdomain)
+ *     .bid(bidId, bidAmount, Instant.ofEpochMilli(bidExpireEpoch)).callerId(callerId).build());
+ * // postback: the Ringba call of a TrackDrive uuid
+ * correlation.find(IdKind.CALL_UUID, callUuid, IdKind.INBOUND_CALL_ID)
+ *     .map(r -> r.flatMap(CallRecord::inboundCallId));
+ * }</pre>
+ */
+public final class Correlation {
+  private final Vertx vertx;
+  private final CorrelationConfig config;
+  private final Clock clock;
+  private final LinkCache cache;
+  private final LinkStore store;
+  private final WriteBehind writeBehind;
+  private final CorrelationMetrics metrics;
+  private String deploymentId;
+
+  private Correlation(Vertx vertx, Pool pool, CorrelationConfig config, Metrics metrics, Clock clock) {
+    this.vertx = vertx;
+    this.config = config;
+    this.clock = clock;
+    this.cache = new LinkCache(config.cacheMaxEntries(), config.cacheMaxAge(), config.callerIdWindow());
+    this.store = new LinkStore(pool);
+    WriteBehind[] wb = new WriteBehind[1];
+    this.metrics = new CorrelationMetrics(metrics, cache::size, () -> wb[0] == null ? 0 : wb[0].depth());
+    this.writeBehind = new WriteBehind(config.queueCapacity(), config.flushBatch(), config.flushConcurrency(), store,
+        this.metrics);
+    wb[0] = writeBehind;
+  }
+
+  /** The store on {@code pool} (its search_path the CallBridge schema, migrated); {@link #start()} it next. */
+  public static Correlation create(Vertx vertx, Pool pool, CorrelationConfig config, Metrics metrics, Clock clock) {
+    return new Correlation(vertx, pool, config, metrics, clock);
+  }
+
+  /** Deploys the correlation verticle (flush and retention timers). */
+  public Future<Void> start() {
+    CorrelationVerticle verticle = new CorrelationVerticle(writeBehind, config.flushInterval().toMillis(),
+        config.purgeInterval().toMillis(), this::purgeExpired);
+    return vertx.deployVerticle(verticle).map(id -> {
+      deploymentId = id;
+      return null;
+    });
+  }
+
+  /**
+   * Records that {@code route} saw these ids together. Merges the records they name (a known id is
+   * never replaced by an empty or different one; a newer bid replaces an older one), queues the
+   * write, and answers the record as it now stands (empty when the link carried no id at all).
+   * Never blocks; callable from any thread.
+   */
+  public Optional<CallRecord> link(String route, CallLink link) {
+    if (link.isEmpty()) {
+      return Optional.empty();
+    }
+    CallRecord merged = cache.link(link, route, clock.millis());
+    metrics.links.increment();
+    writeBehind.offer(merged);
+    return Optional.of(merged);
+  }
+
+  /** The call {@code value} names; a caller id names the most recently seen call from it within the window. */
+  public Future<Optional<CallRecord>> find(IdKind kind, String value) {
+    return find(kind, value, null);
+  }
+
+  /**
+   * Like {@link #find(IdKind, String)}, but a cached record without a {@code needed} id is checked
+   * against PostgreSQL too: another instance may have linked that id since this one cached the call.
+   */
+  public Future<Optional<CallRecord>> find(IdKind kind, String value, IdKind needed) {
+    String v = kind.normalize(value);
+    if (v == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    long now = clock.millis();
+    CallRecord cached = cache.get(kind, v, now);
+    if (cached != null && (needed == null || cached.has(needed))) {
+      metrics.hit(kind);
+      return Future.succeededFuture(Optional.of(cached));
+    }
+    metrics.miss(kind);
+    return store.read(kind, v, now - config.callerIdWindow().toMillis()).map(loaded -> {
+      if (loaded.isEmpty()) {
+        metrics.storeAbsent.increment();
+        return Optional.ofNullable(cached);
+      }
+      metrics.storeFound.increment();
+      return Optional.of(cache.fill(loaded.get()));
+    });
+  }
+
+  /** The call any id names, whatever its kind (platform ids first, then a caller id). For the admin API. */
+  public Future<Optional<CallRecord>> findAny(String anyId) {
+    String v = anyId == null ? null : anyId.trim();
+    if (v == null || v.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    long now = clock.millis();
+    for (IdKind k : IdKind.PLATFORM) {
+      CallRecord r = cache.get(k, v, now);
+      if (r != null) {
+        return Future.succeededFuture(Optional.of(r));
+      }
+    }
+    String caller = looksLikePhone(v) ? IdKind.CALLER_ID.normalize(v) : null;
+    return store.readAny(v).compose(found -> {
+      if (found.isPresent()) {
+        return Future.succeededFuture(Optional.of(cache.fill(found.get())));
+      }
+      return caller == null ? Future.succeededFuture(Optional.<CallRecord>empty()) : find(IdKind.CALLER_ID, caller);
+    });
+  }
+
+  private static boolean looksLikePhone(String v) {
+    return v.matches("\\+?[0-9 ().-]{7,20}");
+  }
+
+  /** The admin endpoint {@code GET /admin/calls/{anyId}}. */
+  public AdminEndpoints admin() {
+    return new CallsAdmin(this);
+  }
+
+  /** Writes everything queued so far; completes once it is in PostgreSQL. */
+  public Future<Void> flush() {
+    return writeBehind.drain();
+  }
+
+  /** One retention pass: removes links last seen longer ago than {@code correlation.retention}, in batches. */
+  public Future<Long> purgeExpired() {
+    long cutoff = clock.millis() - config.retention().toMillis();
+    return store.purge(cutoff, config.purgeBatch()).onSuccess(metrics.purged::increment);
+  }
+
+  /** Forgets every cached link (PostgreSQL keeps them); the next finds read through. */
+  public void clearCache() {
+    cache.invalidateAll();
+  }
+
+  /** Links waiting to be written. */
+  public int queueDepth() {
+    return writeBehind.depth();
+  }
+
+  /** Flushes the queue and stops the verticle. Call before the pool closes. */
+  public Future<Void> close() {
+    return deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+  }
+}

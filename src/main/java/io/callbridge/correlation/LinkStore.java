@@ -1,0 +1,164 @@
+package io.callbridge.correlation;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** PostgreSQL side of the correlation store: batched upserts, read-through lookups, retention. */
+final class LinkStore {
+  private final Pool pool;
+
+  LinkStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** One row per platform id of each record, merged in SQL. Answers the number of rows written. */
+  Future<Integer> upsert(List<CallRecord> records) {
+    Tuple params = rows(records);
+    if (params == null) {
+      return Future.succeededFuture(0);
+    }
+    return pool.preparedQuery(LinkSql.UPSERT).execute(params).map(RowSet::rowCount);
+  }
+
+  /** The statement's parameters for a batch; null when no record has a platform id. */
+  static Tuple rows(List<CallRecord> records) {
+    // One row per (kind, id): PostgreSQL refuses to update a row twice in one statement, and the
+    // later snapshots of a call are merged into the earlier ones here rather than lost.
+    Map<RowKey, CallRecord> byId = new HashMap<>(records.size() * 3);
+    for (CallRecord r : records) {
+      for (IdKind k : IdKind.PLATFORM) {
+        String v = r.ids[k.ordinal()];
+        if (v != null) {
+          byId.merge(new RowKey(k.code, v), r, CallRecord::merge);
+        }
+      }
+    }
+    int n = byId.size();
+    if (n == 0) {
+      return null;
+    }
+    List<Map.Entry<RowKey, CallRecord>> rows = new ArrayList<>(byId.entrySet());
+    rows.sort(Map.Entry.comparingByKey(RowKey.ORDER));
+    Short[] kind = new Short[n];
+    String[] id = new String[n];
+    String[] callUuid = new String[n];
+    String[] subdomain = new String[n];
+    String[] inbound = new String[n];
+    String[] bid = new String[n];
+    Double[] bidAmount = new Double[n];
+    Long[] bidExpires = new Long[n];
+    String[] ping = new String[n];
+    String[] lead = new String[n];
+    String[] caller = new String[n];
+    Long[] first = new Long[n];
+    Long[] last = new Long[n];
+    String[] seen = new String[n];
+    for (int j = 0; j < n; j++) {
+      RowKey key = rows.get(j).getKey();
+      CallRecord r = rows.get(j).getValue();
+      kind[j] = key.kind;
+      id[j] = key.id;
+      callUuid[j] = r.ids[IdKind.CALL_UUID.ordinal()];
+      subdomain[j] = r.subdomain;
+      inbound[j] = r.ids[IdKind.INBOUND_CALL_ID.ordinal()];
+      bid[j] = r.ids[IdKind.BID_ID.ordinal()];
+      bidAmount[j] = Double.isNaN(r.bidAmount) ? null : r.bidAmount;
+      bidExpires[j] = r.bidExpiresAtMs;
+      ping[j] = r.ids[IdKind.PING_ID.ordinal()];
+      lead[j] = r.ids[IdKind.LEAD_ID.ordinal()];
+      caller[j] = r.ids[IdKind.CALLER_ID.ordinal()];
+      first[j] = r.firstSeenMs;
+      last[j] = r.lastSeenMs;
+      seen[j] = r.seenJson();
+    }
+    return Tuple.tuple().addArrayOfShort(kind).addArrayOfString(id).addArrayOfString(callUuid)
+        .addArrayOfString(subdomain).addArrayOfString(inbound).addArrayOfString(bid).addArrayOfDouble(bidAmount)
+        .addArrayOfLong(bidExpires).addArrayOfString(ping).addArrayOfString(lead).addArrayOfString(caller)
+        .addArrayOfLong(first).addArrayOfLong(last).addArrayOfString(seen);
+  }
+
+  private record RowKey(short kind, String id) {
+    static final Comparator<RowKey> ORDER = Comparator.comparingInt(RowKey::kind).thenComparing(RowKey::id);
+  }
+
+  Future<Optional<CallRecord>> read(IdKind kind, String value, long callerSinceMs) {
+    Future<RowSet<Row>> rows = kind == IdKind.CALLER_ID
+        ? pool.preparedQuery(LinkSql.FIND_BY_CALLER).execute(Tuple.of(value, callerSinceMs))
+        : pool.preparedQuery(LinkSql.FIND_BY_ID).execute(Tuple.of(kind.code, value));
+    return rows.map(LinkStore::record);
+  }
+
+  /** Any platform id whatever its kind (the admin lookup). */
+  Future<Optional<CallRecord>> readAny(String value) {
+    return pool.preparedQuery(LinkSql.FIND_ANY).execute(Tuple.of(value)).map(LinkStore::record);
+  }
+
+  /** Deletes rows last seen before {@code cutoffMs}, {@code batch} rows per statement until none is left. */
+  Future<Long> purge(long cutoffMs, int batch) {
+    return purgeFrom(cutoffMs, batch, 0);
+  }
+
+  private Future<Long> purgeFrom(long cutoffMs, int batch, long done) {
+    return pool.preparedQuery(LinkSql.PURGE_BATCH).execute(Tuple.of(cutoffMs, batch)).compose(rs -> {
+      long total = done + rs.rowCount();
+      return rs.rowCount() < batch ? Future.succeededFuture(total) : purgeFrom(cutoffMs, batch, total);
+    });
+  }
+
+  /** The rows of one call (the hit and its one-hop neighbours) as one record, the first seen leading. */
+  private static Optional<CallRecord> record(RowSet<Row> rows) {
+    List<CallRecord> parts = new ArrayList<>();
+    for (Row row : rows) {
+      parts.add(fromRow(row));
+    }
+    if (parts.isEmpty()) {
+      return Optional.empty();
+    }
+    parts.sort(Comparator.comparingLong(r -> r.firstSeenMs));
+    CallRecord acc = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      acc = CallRecord.merge(acc, parts.get(i));
+    }
+    return Optional.of(acc);
+  }
+
+  private static CallRecord fromRow(Row row) {
+    int n = IdKind.ALL.length;
+    String[] ids = new String[n];
+    ids[IdKind.CALL_UUID.ordinal()] = row.getString("call_uuid");
+    ids[IdKind.INBOUND_CALL_ID.ordinal()] = row.getString("inbound_call_id");
+    ids[IdKind.BID_ID.ordinal()] = row.getString("bid_id");
+    ids[IdKind.PING_ID.ordinal()] = row.getString("ping_id");
+    ids[IdKind.LEAD_ID.ordinal()] = row.getString("lead_id");
+    ids[IdKind.CALLER_ID.ordinal()] = row.getString("caller_id");
+    long first = row.getLong("first_ms");
+    long last = row.getLong("last_ms");
+    String[] routes = new String[n];
+    long[] seenAt = new long[n];
+    JsonObject seen = new JsonObject(row.getString("seen"));
+    for (IdKind k : IdKind.ALL) {
+      int i = k.ordinal();
+      if (ids[i] == null) {
+        continue;
+      }
+      JsonArray s = seen.getJsonArray(k.wireName());
+      routes[i] = s == null ? null : s.getString(0);
+      seenAt[i] = s == null ? first : s.getLong(1);
+    }
+    Double amount = row.getDouble("bid_amount");
+    Long expires = row.getLong("bid_expires_ms");
+    return new CallRecord(ids, routes, seenAt, row.getString("subdomain"), amount == null ? Double.NaN : amount,
+        expires == null ? 0 : expires, first, last);
+  }
+}

@@ -1,0 +1,163 @@
+package io.callbridge.correlation;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * The bounded write queue between {@code link()} and PostgreSQL. {@link #offer} runs on any thread
+ * and never blocks; everything else runs on the correlation verticle's context.
+ *
+ * <p>Overflow policy, "keep in memory, drop the write": when the queue is full the newest link is
+ * not queued. It has already changed this instance's cache, so finds here still see it; it is
+ * missing from PostgreSQL (other instances, restarts) until the same call is linked again, which
+ * queues the whole merged record. Each such drop counts in {@code callbridge_correlation_overflow_total}.
+ * A full queue means PostgreSQL is down or slower than the link rate; blocking or growing would
+ * hand that trouble to the ping and enrich deadlines instead.
+ */
+final class WriteBehind {
+  private static final Logger LOG = Logger.getLogger(WriteBehind.class.getName());
+  private static final long FAILURE_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final ArrayBlockingQueue<CallRecord> queue;
+  private final LinkStore store;
+  private final int batch;
+  private final int concurrency;
+  private final CorrelationMetrics metrics;
+  private final AtomicBoolean kickPending = new AtomicBoolean();
+  private volatile long lastOverflowWarn;
+  private volatile Context context;
+
+  // Verticle context only.
+  private int inFlight;
+  private long retryAfterNanos;
+  private long lastFailureWarn;
+  private final List<Promise<Void>> drainWaiters = new ArrayList<>();
+
+  WriteBehind(int capacity, int batch, int concurrency, LinkStore store, CorrelationMetrics metrics) {
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.batch = batch;
+    this.concurrency = concurrency;
+    this.store = store;
+    this.metrics = metrics;
+  }
+
+  void attach(Context verticleContext) {
+    this.context = verticleContext;
+  }
+
+  int depth() {
+    return queue.size();
+  }
+
+  /** Queues a record snapshot; false (and counted) when the queue is full. Any thread, never blocks. */
+  boolean offer(CallRecord r) {
+    if (!queue.offer(r)) {
+      metrics.overflow.increment();
+      long now = System.nanoTime();
+      if (now - lastOverflowWarn > WARN_EVERY_NANOS) {
+        lastOverflowWarn = now;
+        LOG.warning("correlation write queue full (" + queue.remainingCapacity() + " free): links stay in the "
+            + "cache but are not persisted; see callbridge_correlation_overflow_total");
+      }
+      return false;
+    }
+    Context c = context;
+    if (c != null && queue.size() >= batch && kickPending.compareAndSet(false, true)) {
+      c.runOnContext(v -> {
+        kickPending.set(false);
+        pump(false);
+      });
+    }
+    return true;
+  }
+
+  /** Starts batches while there is room: full ones, or whatever is queued when {@code force} (the timer). */
+  void pump(boolean force) {
+    if (retryAfterNanos != 0 && System.nanoTime() < retryAfterNanos && drainWaiters.isEmpty()) {
+      return;
+    }
+    boolean all = force || !drainWaiters.isEmpty();
+    while (inFlight < concurrency) {
+      int size = queue.size();
+      if (size == 0 || (!all && size < batch)) {
+        break;
+      }
+      List<CallRecord> drained = new ArrayList<>(Math.min(size, batch));
+      queue.drainTo(drained, batch);
+      if (drained.isEmpty()) {
+        break;
+      }
+      write(drained);
+    }
+    settleWaiters(null);
+  }
+
+  private void write(List<CallRecord> drained) {
+    inFlight++;
+    long start = System.nanoTime();
+    store.upsert(drained).onComplete(ar -> {
+      inFlight--;
+      if (ar.succeeded()) {
+        retryAfterNanos = 0;
+        metrics.flushLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        metrics.batchLinks.record(drained.size());
+        metrics.batchRows.record(ar.result());
+        pump(false);
+      } else {
+        metrics.flushFailures.increment();
+        retryAfterNanos = System.nanoTime() + FAILURE_BACKOFF_NANOS;
+        long now = System.nanoTime();
+        if (now - lastFailureWarn > WARN_EVERY_NANOS) {
+          lastFailureWarn = now;
+          LOG.warning("correlation flush of " + drained.size() + " links failed, retrying: " + ar.cause());
+        }
+        for (CallRecord r : drained) {
+          if (!queue.offer(r)) {
+            metrics.overflow.increment();
+          }
+        }
+        settleWaiters(ar.cause());
+      }
+    });
+  }
+
+  /** Completes when everything queued before the call is in PostgreSQL; fails on a flush failure. */
+  Future<Void> drain() {
+    Promise<Void> p = Promise.promise();
+    Context c = context;
+    if (c == null) {
+      return Future.failedFuture("the correlation verticle is not running");
+    }
+    c.runOnContext(v -> {
+      drainWaiters.add(p);
+      pump(true);
+    });
+    return p.future();
+  }
+
+  private void settleWaiters(Throwable failure) {
+    if (drainWaiters.isEmpty()) {
+      return;
+    }
+    if (failure == null && (inFlight > 0 || !queue.isEmpty())) {
+      return;
+    }
+    List<Promise<Void>> waiting = new ArrayList<>(drainWaiters);
+    drainWaiters.clear();
+    waiting.forEach(w -> {
+      if (failure == null) {
+        w.tryComplete();
+      } else {
+        w.tryFail(failure);
+      }
+    });
+  }
+}

@@ -1,0 +1,359 @@
+package io.callbridge.correlation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.callbridge.config.CorrelationConfig;
+import io.callbridge.config.PostgresConfig;
+import io.callbridge.metrics.Metrics;
+import io.callbridge.store.Database;
+import io.callbridge.testing.Await;
+import io.callbridge.testing.TestDb;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The correlation store against the real PostgreSQL: model, merge rules, write-behind, retention. */
+class CorrelationTest {
+  static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
+  static final AtomicInteger SEQ = new AtomicInteger();
+
+  static PostgresConfig pg;
+  static Vertx vertx;
+  static Database db;
+
+  TestClock clock;
+  Metrics metrics;
+  Correlation correlation;
+
+  @BeforeAll
+  static void database() {
+    pg = TestDb.freshSchema(CorrelationTest.class);
+    Database.migrate(pg);
+    vertx = Vertx.vertx();
+    db = Database.open(vertx, pg);
+  }
+
+  @AfterAll
+  static void close() {
+    Await.result(db.close());
+    Await.result(vertx.close());
+    TestDb.drop(pg);
+  }
+
+  static CorrelationConfig config() {
+    return new CorrelationConfig(100_000, Duration.ofHours(48), Duration.ofHours(2), 500, Duration.ofMillis(20),
+        10_000, Duration.ofDays(35), Duration.ofHours(1), 2, 5_000);
+  }
+
+  @BeforeEach
+  void start() {
+    clock = new TestClock(T0);
+    metrics = new Metrics();
+    correlation = open(config());
+  }
+
+  Correlation open(CorrelationConfig cfg) {
+    Correlation c = Correlation.create(vertx, db.pool(), cfg, metrics, clock);
+    Await.result(c.start());
+    return c;
+  }
+
+  @AfterEach
+  void stop() {
+    Await.result(correlation.close());
+  }
+
+  static String id(String prefix) {
+    return prefix + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
+  }
+
+  CallRecord find(IdKind kind, String value) {
+    return Await.result(correlation.find(kind, value)).orElseThrow(() -> new AssertionError("no record for " + kind + " " + value));
+  }
+
+  Optional<CallRecord> maybe(IdKind kind, String value) {
+    return Await.result(correlation.find(kind, value));
+  }
+
+  void flushAndForget() {
+    Await.result(correlation.flush());
+    correlation.clearCache();
+  }
+
+  @Test
+  void idsArrivingInAnyOrderAcrossThreeEventsEndInOneRecord() {
+    int[][] orders = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    for (int[] order : orders) {
+      String uuid = id("td");
+      String bid = id("RTB");
+      String inbound = id("RGB");
+      CallLink[] events = {
+          CallLink.builder().bid(bid, 4.2, T0.plusSeconds(39)).callerId("+15550000001").build(),
+          CallLink.builder().callUuid(uuid, "acme").bid(bid, 4.2, T0.plusSeconds(39)).build(),
+          CallLink.builder().inboundCallId(inbound).callUuid(uuid).build()};
+      // The third event only meets the first through the second: in some orders the two meet late.
+      for (int i : order) {
+        correlation.link("route-" + i, events[i]);
+        clock.advance(Duration.ofSeconds(1));
+      }
+      for (boolean fromDb : new boolean[] {false, true}) {
+        if (fromDb) {
+          flushAndForget();
+        }
+        for (IdKind kind : List.of(IdKind.CALL_UUID, IdKind.BID_ID, IdKind.INBOUND_CALL_ID)) {
+          String value = kind == IdKind.CALL_UUID ? uuid : kind == IdKind.BID_ID ? bid : inbound;
+          CallRecord r = Await.result(correlation.find(kind, value, IdKind.INBOUND_CALL_ID)).orElseThrow();
+          String where = "order " + java.util.Arrays.toString(order) + (fromDb ? " from PostgreSQL" : " cached") + " by " + kind;
+          assertThat(r.callUuid()).as(where).contains(uuid);
+          assertThat(r.subdomain()).as(where).contains("acme");
+          assertThat(r.bidId()).as(where).contains(bid);
+          assertThat(r.bidAmount()).as(where).hasValue(4.2);
+          assertThat(r.inboundCallId()).as(where).contains(inbound);
+          assertThat(r.callerId()).as(where).contains("+15550000001");
+        }
+      }
+    }
+  }
+
+  @Test
+  void twoRecordsMergeWhenAnEventCarriesIdsOfBoth() {
+    String uuid = id("td");
+    String inbound = id("RGB");
+    String lead = id("lead");
+    correlation.link("td-enrich", CallLink.builder().callUuid(uuid, "acme").callerId("+15550000002").build());
+    clock.advance(Duration.ofSeconds(5));
+    correlation.link("ringba-lead", CallLink.builder().inboundCallId(inbound).leadId(lead).build());
+    assertThat(find(IdKind.LEAD_ID, lead).callUuid()).isEmpty();
+    clock.advance(Duration.ofSeconds(5));
+    // A Ringba pixel carrying both inboundCallId and trackdrive_call_uuid.
+    correlation.link("ringba-payout", CallLink.builder().inboundCallId(inbound).callUuid(uuid).build());
+    for (boolean fromDb : new boolean[] {false, true}) {
+      if (fromDb) {
+        flushAndForget();
+      }
+      CallRecord r = find(IdKind.LEAD_ID, lead);
+      assertThat(r.callUuid()).contains(uuid);
+      assertThat(r.inboundCallId()).contains(inbound);
+      assertThat(r.callerId()).contains("+15550000002");
+      assertThat(r.firstSeen()).isEqualTo(T0);
+      assertThat(r.lastSeen()).isEqualTo(T0.plusSeconds(10));
+      assertThat(r.sighting(IdKind.CALL_UUID).orElseThrow()).isEqualTo(new CallRecord.Sighting("td-enrich", T0));
+      assertThat(r.sighting(IdKind.INBOUND_CALL_ID).orElseThrow())
+          .isEqualTo(new CallRecord.Sighting("ringba-lead", T0.plusSeconds(5)));
+      assertThat(find(IdKind.CALL_UUID, uuid).leadId()).contains(lead);
+    }
+  }
+
+  @Test
+  void aKnownIdIsNeverOverwrittenWithAnEmptyOne() {
+    String uuid = id("td");
+    String inbound = id("RGB");
+    correlation.link("a", CallLink.builder().callUuid(uuid, "acme").inboundCallId(inbound).callerId("+15550000003").build());
+    correlation.link("b", CallLink.builder().callUuid(uuid, "").inboundCallId("  ").callerId("").pingId(null).build());
+    correlation.link("c", CallLink.builder().callUuid(uuid, null).inboundCallId(id("RGB-other")).build());
+    for (boolean fromDb : new boolean[] {false, true}) {
+      if (fromDb) {
+        flushAndForget();
+      }
+      CallRecord r = find(IdKind.CALL_UUID, uuid);
+      assertThat(r.subdomain()).contains("acme");
+      assertThat(r.inboundCallId()).contains(inbound);
+      assertThat(r.callerId()).contains("+15550000003");
+      assertThat(r.sighting(IdKind.CALL_UUID).orElseThrow().route()).isEqualTo("a");
+    }
+    // A second writer (another instance) upserting an emptier row changes nothing either.
+    Correlation other = open(config());
+    try {
+      other.link("d", CallLink.builder().callUuid(uuid).build());
+      Await.result(other.flush());
+    } finally {
+      Await.result(other.close());
+    }
+    correlation.clearCache();
+    CallRecord r = find(IdKind.CALL_UUID, uuid);
+    assertThat(r.subdomain()).contains("acme");
+    assertThat(r.inboundCallId()).contains(inbound);
+  }
+
+  @Test
+  void aNewerBidReplacesTheOlderOne() {
+    String uuid = id("td");
+    correlation.link("ping", CallLink.builder().callUuid(uuid).bid(id("RTB"), 1.0, T0.plusSeconds(30)).build());
+    String newer = id("RTB");
+    correlation.link("ping", CallLink.builder().callUuid(uuid).bid(newer, 2.5, T0.plusSeconds(60)).build());
+    flushAndForget();
+    CallRecord r = find(IdKind.CALL_UUID, uuid);
+    assertThat(r.bidId()).contains(newer);
+    assertThat(r.bidAmount()).hasValue(2.5);
+    assertThat(r.bidExpiresAt()).contains(T0.plusSeconds(60));
+  }
+
+  @Test
+  void callerIdResolvesTheMostRecentCallWithinTheWindowAndNeverMergesPlatformRecords() {
+    String first = id("td");
+    String second = id("td");
+    correlation.link("enrich", CallLink.builder().callUuid(first).callerId("+15557770001").build());
+    assertThat(find(IdKind.CALLER_ID, "15557770001").callUuid()).contains(first);
+    clock.advance(Duration.ofMinutes(30));
+    correlation.link("enrich", CallLink.builder().callUuid(second).callerId("5557770001").build());
+    assertThat(find(IdKind.CALLER_ID, "+15557770001").callUuid()).contains(second);
+    assertThat(find(IdKind.CALL_UUID, first).callUuid()).contains(first);
+    assertThat(find(IdKind.CALL_UUID, second).id(IdKind.CALL_UUID)).contains(second);
+    // An event with a platform id and the caller id does not join a call that has its own platform ids.
+    String inbound = id("RGB");
+    clock.advance(Duration.ofMinutes(1));
+    correlation.link("lead", CallLink.builder().inboundCallId(inbound).callerId("+15557770001").build());
+    assertThat(find(IdKind.INBOUND_CALL_ID, inbound).callUuid()).isEmpty();
+    assertThat(find(IdKind.CALL_UUID, second).inboundCallId()).isEmpty();
+
+    // From PostgreSQL too, within the window and then past it.
+    flushAndForget();
+    assertThat(find(IdKind.CALLER_ID, "+15557770001").inboundCallId()).contains(inbound);
+    clock.advance(Duration.ofHours(2).plusMinutes(1));
+    assertThat(maybe(IdKind.CALLER_ID, "+15557770001")).isEmpty();
+    correlation.link("x", CallLink.builder().callUuid(id("td")).build());
+    assertThat(maybe(IdKind.CALLER_ID, "+15557770001")).as("cached, past the window").isEmpty();
+  }
+
+  @Test
+  void callerIdJoinsAnEventWithoutPlatformIdsToTheRecentCall() {
+    String uuid = id("td");
+    correlation.link("enrich", CallLink.builder().callUuid(uuid).callerId("+15557770002").build());
+    clock.advance(Duration.ofMinutes(1));
+    CallRecord r = correlation.link("other", CallLink.builder().callerId("+1 (555) 777-0002").build()).orElseThrow();
+    assertThat(r.callUuid()).contains(uuid);
+    assertThat(r.lastSeen()).isEqualTo(T0.plusSeconds(60));
+  }
+
+  @Test
+  void aLinkWithoutIdsIsIgnored() {
+    assertThat(correlation.link("x", CallLink.builder().callUuid("  ", "acme").callerId("n/a").build())).isEmpty();
+    assertThat(correlation.link("x", CallLink.builder().callUuid("a\u0000b").inboundCallId("R".repeat(300)).build()))
+        .as("NUL bytes and oversized values are not ids").isEmpty();
+    assertThat(correlation.queueDepth()).isZero();
+    // and a good id next to a bad subdomain still flushes
+    String uuid = id("td");
+    correlation.link("x", CallLink.builder().callUuid(uuid, "ac\u0000me").build());
+    flushAndForget();
+    assertThat(find(IdKind.CALL_UUID, uuid).subdomain()).isEmpty();
+  }
+
+  @Test
+  void flushedLinksAreFoundAfterTheCacheIsCleared() {
+    List<String> uuids = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) {
+      String uuid = id("td");
+      uuids.add(uuid);
+      correlation.link("bulk", CallLink.builder().callUuid(uuid, "acme").pingId(uuid + "-ping").build());
+    }
+    Await.result(correlation.flush());
+    assertThat(correlation.queueDepth()).isZero();
+    correlation.clearCache();
+    for (String uuid : uuids) {
+      assertThat(find(IdKind.PING_ID, uuid + "-ping").callUuid()).contains(uuid);
+    }
+    // Read-through filled the cache: the same finds now hit.
+    double before = counter("callbridge_correlation_lookups_total", "kind", "ping_id", "result", "hit");
+    find(IdKind.PING_ID, uuids.get(0) + "-ping");
+    find(IdKind.CALL_UUID, uuids.get(0));
+    assertThat(counter("callbridge_correlation_lookups_total", "kind", "ping_id", "result", "hit")).isEqualTo(before + 1);
+    assertThat(counter("callbridge_correlation_lookups_total", "kind", "ping_id", "result", "miss")).isEqualTo(1200);
+    assertThat(metrics.registry().get("callbridge_correlation_batch_rows").summary().totalAmount()).isEqualTo(2400);
+  }
+
+  @Test
+  void theTimerFlushesWithoutAnExplicitFlush() {
+    String uuid = id("td");
+    correlation.link("t", CallLink.builder().callUuid(uuid).build());
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (rows(uuid) == 0 && System.currentTimeMillis() < deadline) {
+      sleep(10);
+    }
+    assertThat(rows(uuid)).isEqualTo(1);
+  }
+
+  @Test
+  void aFullQueueDropsTheWriteKeepsTheCacheAndCountsIt() {
+    Await.result(correlation.close());
+    metrics = new Metrics(); // one store per registry: gauges keep their first owner
+    correlation = open(new CorrelationConfig(100_000, Duration.ofHours(48), Duration.ofHours(2), 10_000,
+        Duration.ofHours(1), 5, Duration.ofDays(35), Duration.ofHours(1), 2, 5_000));
+    List<String> uuids = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      uuids.add(id("td"));
+      correlation.link("burst", CallLink.builder().callUuid(uuids.get(i)).build());
+    }
+    assertThat(correlation.queueDepth()).isEqualTo(5);
+    assertThat(counter("callbridge_correlation_overflow_total")).isEqualTo(3);
+    assertThat(metrics.scrape()).contains("callbridge_correlation_queue_depth 5.0");
+    for (String uuid : uuids) {
+      assertThat(maybe(IdKind.CALL_UUID, uuid)).as("still in this instance's cache").isPresent();
+    }
+    flushAndForget();
+    for (int i = 0; i < 8; i++) {
+      assertThat(maybe(IdKind.CALL_UUID, uuids.get(i)).isPresent()).as("link " + i).isEqualTo(i < 5);
+    }
+    // Linking the call again queues the whole record.
+    correlation.link("again", CallLink.builder().callUuid(uuids.get(7)).build());
+    flushAndForget();
+    assertThat(maybe(IdKind.CALL_UUID, uuids.get(7))).isPresent();
+  }
+
+  @Test
+  void retentionRemovesOldLinksInBatches() {
+    Await.result(correlation.close());
+    metrics = new Metrics(); // one store per registry: gauges keep their first owner
+    correlation = open(new CorrelationConfig(100_000, Duration.ofHours(48), Duration.ofHours(2), 500,
+        Duration.ofMillis(20), 10_000, Duration.ofDays(35), Duration.ofHours(1), 2, 2));
+    TestDb.exec(pg, "DELETE FROM call_link");
+    List<String> old = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      old.add(id("td-old"));
+      correlation.link("old", CallLink.builder().callUuid(old.get(i)).build());
+    }
+    clock.advance(Duration.ofDays(36));
+    String recent = id("td-new");
+    correlation.link("new", CallLink.builder().callUuid(recent).inboundCallId(recent + "-rgb").build());
+    Await.result(correlation.flush());
+    assertThat(Await.result(correlation.purgeExpired())).isEqualTo(5);
+    correlation.clearCache();
+    for (String uuid : old) {
+      assertThat(maybe(IdKind.CALL_UUID, uuid)).isEmpty();
+    }
+    assertThat(find(IdKind.INBOUND_CALL_ID, recent + "-rgb").callUuid()).contains(recent);
+    assertThat(counter("callbridge_correlation_purged_rows_total")).isEqualTo(5);
+  }
+
+  double counter(String name, String... tags) {
+    return metrics.registry().get(name).tags(tags).counter().count();
+  }
+
+  static int rows(String id) {
+    try (var c = TestDb.connect(pg); var s = c.prepareStatement("SELECT count(*) FROM call_link WHERE id = ?")) {
+      s.setString(1, id);
+      try (var rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
