@@ -5,8 +5,9 @@
 #
 # simulations: ping · enrich · lead · postback · mixed (default) · rtb-faults · all (each of the
 # first five in turn). --rate is arrivals per second (mixed: the total), --duration the seconds
-# held at that rate after a --ramp (default 5 s; rtb-faults has none). Each simulation has its
-# own defaults (see its class in src/test/java/io/callbridge/load/).
+# held at that rate after a warm-up --ramp (default 10 s; its requests are named "warm-up ..." and
+# left out of the assertions). Each simulation has its own defaults (its class in
+# src/test/java/io/callbridge/load/). LOADTEST_P99_MS overrides the p99 bound of the assertions.
 #
 # What it does, bounded in time: builds target/callbridge.jar when missing or older than the
 # sources (bin/callbridge), makes sure PostgreSQL is there (bin/callbridge db) and gives the run a
@@ -136,13 +137,13 @@ fi
 SIM_ARGS=()
 if [[ "$CLASS" == RtbFaultsSimulation ]]; then
   # The first third of the run is healthy: each buyer gets rate x duration/3 pings before its faults.
-  R="${RATE:-40}"; D="${DURATION:-40}"
-  HEALTHY="$(awk "BEGIN{printf \"%d\", $R * $D / 3}")"
+  R="${RATE:-40}"; D="${DURATION:-40}"; W="${RAMP:-10}"
+  HEALTHY="$(awk "BEGIN{printf \"%d\", $R * $W / 2 + $R * $D / 3}")"
   (( HEALTHY >= 1 )) || HEALTHY=1
   SIM_CONF="$WORK/sim-faults.yaml"
   oks="$(printf 'ok, %.0s' $(seq 1 "$HEALTHY"))"
   sed "s/@HEALTHY@/${oks%, }/" "$LT/conf/sim-faults.yaml.in" > "$SIM_CONF"
-  say "rtb-faults: both buyers healthy for their first $HEALTHY pings (~$((D / 3)) s), then A slow, B failing"
+  say "rtb-faults: both buyers healthy for their first $HEALTHY pings (warm-up + ~$((D / 3)) s), then A slow, B failing"
 fi
 say "starting the simulator on 127.0.0.1:$CALLBRIDGE_SIM_PORT ($(basename "$SIM_CONF"))"
 CALLBRIDGE_JAVA_OPTS="${LOADTEST_SIM_JAVA_OPTS:--Xmx384m}" \
@@ -175,7 +176,7 @@ PROPS=(-Dgatling.simulationClass="io.callbridge.load.$CLASS" -Dgateway="$GATEWAY
 [[ -n "$DURATION" ]] && PROPS+=(-Dduration="$DURATION")
 [[ -n "$RAMP" ]] && PROPS+=(-Dramp="$RAMP")
 [[ -n "${LOADTEST_P99_MS:-}" ]] && PROPS+=(-Dp99Ms="$LOADTEST_P99_MS")
-LIMIT=$(( ${RAMP:-5} + ${DURATION:-40} + 240 ))
+LIMIT=$(( ${RAMP:-10} + ${DURATION:-40} + 240 ))
 set +e
 (cd "$LT" && timeout --signal=TERM --kill-after=15 "$LIMIT" mvn -B gatling:test "${PROPS[@]}") 2>&1 | tee "$WORK/gatling.log"
 GATLING_RC=${PIPESTATUS[0]}

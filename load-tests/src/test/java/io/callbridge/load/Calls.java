@@ -30,7 +30,7 @@ final class Calls {
   private static final String[] SUBDOMAINS = {"demo", "demo", "demo", "acme-leads", "bluewave"};
 
   /** How many distinct callers make up the "calls again" pool. */
-  private static final int REPEAT_POOL = 500;
+  private static final int REPEAT_POOL = 100;
   private static final List<Map<String, Object>> REPEATERS = Stream.generate(Calls::freshCaller).limit(REPEAT_POOL).toList();
 
   static String phone() {

@@ -2,7 +2,6 @@ package io.callbridge.load;
 
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
@@ -10,17 +9,17 @@ import java.time.Duration;
 /**
  * TrackDrive's pre-dial webhook against td-enrich (sync: the answer waits for Ringba's IDE inside
  * the 800 ms deadline). Every call is a new TrackDrive call (a repeat would be answered from the
- * repeat window). Defaults: 50 calls/s for 30 s after a 5 s ramp; p99 under 800 ms (the route's
+ * repeat window). Defaults: 50 calls/s for 30 s after a 10 s warm-up ramp; p99 under 800 ms (the route's
  * deadline), under 1 % errors.
  */
 public class EnrichSimulation extends Simulation {
   double rate = Knobs.rate(50);
-  Duration ramp = Knobs.ramp(5);
+  Duration ramp = Knobs.ramp(10);
   Duration hold = Knobs.duration(30);
 
   {
-    setUp(scenario("TrackDrive pre-dial enrichment").exec(Platform.enrich(Calls.trackDriveCalls(0.10)))
-        .injectOpen(Arrivals.at(rate, ramp, hold)))
+    var calls = Calls.trackDriveCalls(0.10);
+    setUp(Arrivals.flow("TrackDrive pre-dial enrichment", warm -> Platform.enrich(calls, warm), rate, ramp, hold))
         .protocols(Platform.protocol())
         .maxDuration(Arrivals.cap(ramp, hold))
         .assertions(

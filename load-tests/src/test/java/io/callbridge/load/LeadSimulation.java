@@ -2,24 +2,23 @@ package io.callbridge.load;
 
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
 
 /**
  * Ringba's Incoming pixel against ringba-lead: each call posted to TrackDrive's Leads API with the
- * offer's posting instructions. Defaults: 30 calls/s for 30 s after a 5 s ramp; p99 under 1 s,
+ * offer's posting instructions. Defaults: 30 calls/s for 30 s after a 10 s warm-up ramp; p99 under 1 s,
  * under 1 % errors.
  */
 public class LeadSimulation extends Simulation {
   double rate = Knobs.rate(30);
-  Duration ramp = Knobs.ramp(5);
+  Duration ramp = Knobs.ramp(10);
   Duration hold = Knobs.duration(30);
 
   {
-    setUp(scenario("Ringba Incoming pixel").exec(Platform.lead(Calls.ringbaCalls()))
-        .injectOpen(Arrivals.at(rate, ramp, hold)))
+    var calls = Calls.ringbaCalls();
+    setUp(Arrivals.flow("Ringba Incoming pixel", warm -> Platform.lead(calls, warm), rate, ramp, hold))
         .protocols(Platform.protocol())
         .maxDuration(Arrivals.cap(ramp, hold))
         .assertions(

@@ -43,6 +43,11 @@ final class Platform {
   static final String CONVERSION = "postback td-conversion (pattern 2)";
   static final String CONVERSION_DUP = "postback td-conversion duplicate";
 
+  /** The request name: warm-up requests (the ramp) are named apart so the figures and assertions leave them out. */
+  static String name(String base, boolean warmUp) {
+    return warmUp ? "warm-up " + base : base;
+  }
+
   /** The JSON body TrackDrive's webhook sends: optional tags left out when the call has none. */
   private static String trackDriveJson(Session s) {
     StringBuilder b = new StringBuilder(160).append('{')
@@ -57,8 +62,8 @@ final class Platform {
   }
 
   /** TrackDrive's PING buyer request; the answer is 200 with accepted true (a bid) or false (a reason). */
-  static ChainBuilder ping(Iterator<Map<String, Object>> calls) {
-    return feed(calls).exec(http(PING).post("/v1/ping/td-ping")
+  static ChainBuilder ping(Iterator<Map<String, Object>> calls, boolean warmUp) {
+    return feed(calls).exec(http(name(PING, warmUp)).post("/v1/ping/td-ping")
         .header("X-CallBridge-Token", Knobs.TOKEN)
         .header("Content-Type", "application/json")
         .body(StringBody(Platform::trackDriveJson))
@@ -66,8 +71,8 @@ final class Platform {
   }
 
   /** TrackDrive's pre-dial webhook on the sync enrich route: 200 with accept and per-target outcomes. */
-  static ChainBuilder enrich(Iterator<Map<String, Object>> calls) {
-    return feed(calls).exec(http(ENRICH).post("/v1/enrich/td-enrich")
+  static ChainBuilder enrich(Iterator<Map<String, Object>> calls, boolean warmUp) {
+    return feed(calls).exec(http(name(ENRICH, warmUp)).post("/v1/enrich/td-enrich")
         .header("X-CallBridge-Token", Knobs.TOKEN)
         .header("Content-Type", "application/json")
         .body(StringBody(Platform::trackDriveJson))
@@ -75,8 +80,8 @@ final class Platform {
   }
 
   /** Ringba's Incoming pixel: a GET with the tokens in the query, 2xx once TrackDrive took the lead. */
-  static ChainBuilder lead(Iterator<Map<String, Object>> calls) {
-    return feed(calls).exec(http(LEAD).get("/v1/leads/ringba-lead")
+  static ChainBuilder lead(Iterator<Map<String, Object>> calls, boolean warmUp) {
+    return feed(calls).exec(http(name(LEAD, warmUp)).get("/v1/leads/ringba-lead")
         .queryParam("token", Knobs.TOKEN)
         .queryParam("caller_id", "#{caller_id}")
         .queryParam("inbound_call_id", "#{inbound_call_id}")
@@ -87,11 +92,11 @@ final class Platform {
    * Pattern 1, Ringba's Payout pixel carrying the TrackDrive uuid (GET, token in the URL): 202
    * once committed; the copy a share of pixels send again gets 200 with the first outcome.
    */
-  static ChainBuilder payout(Iterator<Map<String, Object>> postbacks) {
+  static ChainBuilder payout(Iterator<Map<String, Object>> postbacks, boolean warmUp) {
     return feed(postbacks)
-        .exec(payoutRequest(PAYOUT).check(status().is(202)))
+        .exec(payoutRequest(name(PAYOUT, warmUp)).check(status().is(202)))
         .doIf("#{dup}").then(pause(Duration.ofMillis(200), Duration.ofMillis(1500))
-            .exec(payoutRequest(PAYOUT_DUP).check(status().is(200))));
+            .exec(payoutRequest(name(PAYOUT_DUP, warmUp)).check(status().is(200))));
   }
 
   private static io.gatling.javaapi.http.HttpRequestActionBuilder payoutRequest(String name) {
@@ -108,16 +113,16 @@ final class Platform {
    * Pattern 2, TrackDrive's conversion webhook carrying the Ringba id (POST JSON, token in a
    * header): 202 once committed; a repeat gets 200, and Ringba still sees one conversion.
    */
-  static ChainBuilder conversion(Iterator<Map<String, Object>> postbacks) {
+  static ChainBuilder conversion(Iterator<Map<String, Object>> postbacks, boolean warmUp) {
     String body = "{\"ringba_call_uuid\":\"#{ringba_call_uuid}\",\"revenue\":#{revenue}}";
     return feed(postbacks)
-        .exec(http(CONVERSION).post("/v1/postbacks/td-conversion")
+        .exec(http(name(CONVERSION, warmUp)).post("/v1/postbacks/td-conversion")
             .header("X-CallBridge-Token", Knobs.TOKEN)
             .header("Content-Type", "application/json")
             .body(StringBody(body))
             .check(status().is(202)))
         .doIf("#{dup}").then(pause(Duration.ofMillis(200), Duration.ofMillis(1500))
-            .exec(http(CONVERSION_DUP).post("/v1/postbacks/td-conversion")
+            .exec(http(name(CONVERSION_DUP, warmUp)).post("/v1/postbacks/td-conversion")
                 .header("X-CallBridge-Token", Knobs.TOKEN)
                 .header("Content-Type", "application/json")
                 .body(StringBody(body))
