@@ -12,7 +12,7 @@
 # What it does, bounded in time: builds target/callbridge.jar when missing or older than the
 # sources (bin/callbridge), makes sure PostgreSQL is there (bin/callbridge db) and gives the run a
 # fresh schema, compiles the Gatling project, starts the simulator and CallBridge on loopback ports
-# of their own (18170 / 18180, admin 18190; LOADTEST_SIM_PORT, LOADTEST_PORT, LOADTEST_ADMIN_PORT),
+# of their own (19870 / 19880, admin 19890; LOADTEST_SIM_PORT, LOADTEST_PORT, LOADTEST_ADMIN_PORT),
 # waits for /health/ready, runs the simulation, saves a /metrics scrape, stops both (also on
 # Ctrl-C or an error), and prints where the HTML report is. Exit status: Gatling's (non-zero when
 # an assertion broke), or 1 when something could not start.
@@ -71,9 +71,9 @@ case "$SIMULATION" in
   *) die "unknown simulation '$SIMULATION' (ping, enrich, lead, postback, mixed, rtb-faults, all)" ;;
 esac
 
-export CALLBRIDGE_SIM_PORT="${LOADTEST_SIM_PORT:-18170}"
-export CALLBRIDGE_PORT="${LOADTEST_PORT:-18180}"
-export CALLBRIDGE_ADMIN_PORT="${LOADTEST_ADMIN_PORT:-18190}"
+export CALLBRIDGE_SIM_PORT="${LOADTEST_SIM_PORT:-19870}"
+export CALLBRIDGE_PORT="${LOADTEST_PORT:-19880}"
+export CALLBRIDGE_ADMIN_PORT="${LOADTEST_ADMIN_PORT:-19890}"
 export LOADTEST_DB_SCHEMA="${LOADTEST_DB_SCHEMA:-loadtest}"
 [[ "$LOADTEST_DB_SCHEMA" =~ ^[a-z_][a-z0-9_]*$ ]] || die "LOADTEST_DB_SCHEMA must be a plain lower-case identifier"
 TOKEN="${CALLBRIDGE_DEMO_TOKEN:-demo}"
