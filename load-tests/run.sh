@@ -191,6 +191,12 @@ if [[ -z "$REPORT" ]]; then
 fi
 echo
 if [[ -n "$REPORT" ]]; then
+  if command -v python3 >/dev/null; then
+    HELD="${DURATION:-30}"
+    [[ -z "$DURATION" && "$CLASS" == RtbFaultsSimulation ]] && HELD=40
+    python3 "$LT/summary.py" "$(dirname "$REPORT")" "$HELD" | tee "$WORK/summary.txt" || true
+    echo
+  fi
   say "HTML report: $REPORT"
 else
   say "no HTML report was written (see $WORK/gatling.log)"
