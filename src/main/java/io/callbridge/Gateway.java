@@ -10,7 +10,12 @@ import io.callbridge.ingress.IngressMetrics;
 import io.callbridge.ingress.PublicServer;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
+import io.callbridge.upstream.Upstream;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -75,7 +80,8 @@ public final class Gateway {
         .compose(v -> {
           Database db = Database.open(vertx, config.postgres());
           Correlation correlation = Correlation.create(vertx, db.pool(), config.correlation(), metrics, clock);
-          Services services = new Services(vertx, config, db, metrics, clock, correlation);
+          Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, clock);
+          Services services = new Services(vertx, config, db, metrics, clock, correlation, upstream);
           return recordStart(db).compose(x -> correlation.start()).compose(x -> deploy(vertx, services, flowFactory));
         })
         .onComplete(ar -> {
@@ -124,8 +130,23 @@ public final class Gateway {
       instances.add(server);
       return server;
     }, new DeploymentOptions().setInstances(config.server().instances()))
-        .map(publicId -> new Gateway(vertx, services, draining, List.of(publicId), adminId,
-            instances.get(0).actualPort(), adminServer.actualPort())));
+        .compose(publicId -> warmUp(vertx, adminServer.actualPort()).map(v -> new Gateway(vertx, services, draining,
+            List.of(publicId), adminId, instances.get(0).actualPort(), adminServer.actualPort()))));
+  }
+
+  /**
+   * One loopback request to our own admin port before start-up completes. A cold JVM spends one to
+   * two seconds loading and linking the HTTP client and server classes on the first exchange; without
+   * this, the first ping or enrichment after a start would spend its whole deadline there.
+   */
+  private static Future<Void> warmUp(Vertx vertx, int adminPort) {
+    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(1));
+    return client.request(HttpMethod.GET, adminPort, "127.0.0.1", "/health/live")
+        .compose(req -> req.send())
+        .compose(resp -> resp.body())
+        .<Void>mapEmpty()
+        .otherwiseEmpty()
+        .eventually(() -> client.close());
   }
 
   public int publicPort() {
@@ -154,6 +175,7 @@ public final class Gateway {
     List<Future<Void>> undeploys = publicDeployments.stream().map(vertx::undeploy).toList();
     return Future.join(undeploys)
         .transform(v -> vertx.undeploy(adminDeployment))
+        .transform(v -> services.upstream().close())
         .transform(v -> services.correlation().close())
         .transform(v -> services.database().close())
         .transform(v -> vertx.close());

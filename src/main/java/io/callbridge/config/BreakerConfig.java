@@ -13,6 +13,10 @@ public record BreakerConfig(int failures, Duration window, Duration resetTimeout
     int failures = n.integer("failures", d.failures, 1, 100_000);
     Duration window = n.duration("window", d.window);
     Duration reset = n.duration("resetTimeout", d.resetTimeout);
+    if (window.compareTo(Duration.ofSeconds(1)) < 0) {
+      // vertx-circuit-breaker counts failures in one-second slots.
+      n.get("window").error("must be at least 1s, got " + window.toMillis() + "ms");
+    }
     n.finish();
     return new BreakerConfig(failures, window, reset);
   }

@@ -1,11 +1,15 @@
 package io.callbridge.config;
 
+import io.callbridge.template.Templates;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The whole, validated configuration. Immutable; secrets are {@link Secret}s and print redacted. */
+/**
+ * The whole, validated configuration. Immutable; secrets are {@link Secret}s and print redacted.
+ * {@code templates} are the route targets' request templates, compiled while loading.
+ */
 public record CallBridgeConfig(
     ServerConfig server,
     PostgresConfig postgres,
@@ -13,22 +17,23 @@ public record CallBridgeConfig(
     String phoneRegion,
     Path templatesDir,
     Map<String, DestinationConfig> destinations,
-    List<RouteConfig> routes) {
+    List<RouteConfig> routes,
+    Templates templates) {
 
   public Optional<RouteConfig> route(String name) {
     return routes.stream().filter(r -> r.name().equals(name)).findFirst();
   }
 
   public CallBridgeConfig withServer(ServerConfig s) {
-    return new CallBridgeConfig(s, postgres, correlation, phoneRegion, templatesDir, destinations, routes);
+    return new CallBridgeConfig(s, postgres, correlation, phoneRegion, templatesDir, destinations, routes, templates);
   }
 
   public CallBridgeConfig withPostgres(PostgresConfig p) {
-    return new CallBridgeConfig(server, p, correlation, phoneRegion, templatesDir, destinations, routes);
+    return new CallBridgeConfig(server, p, correlation, phoneRegion, templatesDir, destinations, routes, templates);
   }
 
   public CallBridgeConfig withCorrelation(CorrelationConfig c) {
-    return new CallBridgeConfig(server, postgres, c, phoneRegion, templatesDir, destinations, routes);
+    return new CallBridgeConfig(server, postgres, c, phoneRegion, templatesDir, destinations, routes, templates);
   }
 
   /** One line per route, for {@code check-config} and the start-up log (no secrets). */

@@ -65,7 +65,7 @@ public final class Database {
     PoolOptions poolOptions = new PoolOptions()
         .setMaxSize(config.poolSize())
         .setMaxWaitQueueSize(10_000)
-        .setConnectionTimeout(2)
+        .setConnectionTimeout(5)
         .setConnectionTimeoutUnit(TimeUnit.SECONDS)
         .setShared(false)
         .setName("callbridge-pg");

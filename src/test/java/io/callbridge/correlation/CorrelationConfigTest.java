@@ -18,7 +18,7 @@ class CorrelationConfigTest {
         - name: p
           kind: ping
           auth: { token: t }
-          targets: [ { destination: sim, template: ringba-rtb-ping } ]
+          targets: [ { destination: sim, template: ringba-rtb-ping, vars: { rtb_id: r1 } } ]
       """;
 
   @Test

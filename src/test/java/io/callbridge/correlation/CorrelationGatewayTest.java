@@ -30,7 +30,7 @@ class CorrelationGatewayTest {
         - name: td-ping
           kind: ping
           auth: { token: route-secret }
-          targets: [ { destination: sim, template: ringba-rtb-ping } ]
+          targets: [ { destination: sim, template: ringba-rtb-ping, vars: { rtb_id: r1 } } ]
       """;
   static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer admin-secret");
 

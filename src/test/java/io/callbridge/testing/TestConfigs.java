@@ -21,7 +21,7 @@ public final class TestConfigs {
         - name: echo
           kind: ping
           auth: { token: route-secret }
-          targets: [ { destination: sim, template: ringba-rtb-ping } ]
+          targets: [ { destination: sim, template: ringba-rtb-ping, vars: { rtb_id: r1 } } ]
       """;
 
   private TestConfigs() {}
