@@ -151,23 +151,41 @@ CALLBRIDGE_JAVA_OPTS="${LOADTEST_SIM_JAVA_OPTS:--Xmx384m}" \
 SIM_PID=$!
 
 # ---- gateway ----------------------------------------------------------------------------------
-say "starting CallBridge on $GATEWAY (admin $ADMIN) with $(basename "$GATEWAY_CONF")"
-CALLBRIDGE_JAVA_OPTS="${LOADTEST_GATEWAY_JAVA_OPTS:--Xmx768m}" \
-  "$ROOT/bin/callbridge" run --config "$GATEWAY_CONF" > "$WORK/gateway.log" 2>&1 &
-GW_PID=$!
+start_gateway() {
+  say "starting CallBridge on $GATEWAY (admin $ADMIN) with $(basename "$GATEWAY_CONF")"
+  CALLBRIDGE_JAVA_OPTS="${LOADTEST_GATEWAY_JAVA_OPTS:--Xmx768m}" \
+    "$ROOT/bin/callbridge" run --config "$GATEWAY_CONF" >> "$WORK/gateway.log" 2>&1 &
+  GW_PID=$!
+}
 
-ready=""
-for _ in $(seq 1 120); do
-  kill -0 "$GW_PID" 2>/dev/null || { tail -n 30 "$WORK/gateway.log" >&2; die "CallBridge exited during start-up (log: $WORK/gateway.log)"; }
-  kill -0 "$SIM_PID" 2>/dev/null || { tail -n 30 "$WORK/sim.log" >&2; die "the simulator exited during start-up (log: $WORK/sim.log)"; }
-  if curl -fs -o /dev/null --max-time 2 "$ADMIN/health/ready" \
-      && curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$CALLBRIDGE_SIM_PORT/_sim/state"; then
-    ready=yes
-    break
-  fi
-  sleep 0.5
-done
-[[ -n "$ready" ]] || die "CallBridge was not ready within 60 s (log: $WORK/gateway.log)"
+# Waits for readiness: 0 ready, 1 the gateway exited (a start-up can fail on a loaded machine), 2 timed out.
+wait_ready() {
+  for _ in $(seq 1 120); do
+    kill -0 "$GW_PID" 2>/dev/null || return 1
+    kill -0 "$SIM_PID" 2>/dev/null || { tail -n 30 "$WORK/sim.log" >&2; die "the simulator exited during start-up (log: $WORK/sim.log)"; }
+    if curl -fs -o /dev/null --max-time 2 "$ADMIN/health/ready" \
+        && curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$CALLBRIDGE_SIM_PORT/_sim/state"; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  return 2
+}
+
+start_gateway
+set +e
+wait_ready
+ready=$?
+if (( ready == 1 )); then
+  say "CallBridge exited during start-up ($(tail -n 1 "$WORK/gateway.log")); trying once more"
+  sleep 2
+  start_gateway
+  wait_ready
+  ready=$?
+fi
+set -e
+(( ready != 1 )) || { tail -n 30 "$WORK/gateway.log" >&2; die "CallBridge exited during start-up (log: $WORK/gateway.log)"; }
+(( ready == 0 )) || die "CallBridge was not ready within 60 s (log: $WORK/gateway.log)"
 say "ready; running $CLASS${RATE:+ at $RATE/s}${DURATION:+ for $DURATION s}"
 
 # ---- Gatling ----------------------------------------------------------------------------------
