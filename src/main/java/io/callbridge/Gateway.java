@@ -9,6 +9,7 @@ import io.callbridge.ingress.Flow;
 import io.callbridge.ingress.IngressMetrics;
 import io.callbridge.ingress.PublicServer;
 import io.callbridge.metrics.Metrics;
+import io.callbridge.outbox.Outbox;
 import io.callbridge.store.Database;
 import io.callbridge.upstream.Upstream;
 import io.vertx.core.DeploymentOptions;
@@ -81,7 +82,8 @@ public final class Gateway {
           Database db = Database.open(vertx, config.postgres());
           Correlation correlation = Correlation.create(vertx, db.pool(), config.correlation(), metrics, clock);
           Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, clock);
-          Services services = new Services(vertx, config, db, metrics, clock, correlation, upstream);
+          Services services = new Services(vertx, config, db, metrics, clock, correlation, upstream,
+              Outbox.create(vertx, config, db, metrics, clock, upstream));
           return recordStart(db).compose(x -> correlation.start()).compose(x -> deploy(vertx, services, flowFactory));
         })
         .onComplete(ar -> {
@@ -118,13 +120,14 @@ public final class Gateway {
     }
     List<AdminEndpoints> admin = new ArrayList<>();
     admin.add(services.correlation().admin());
+    admin.add(services.outbox().admin());
     AtomicBoolean draining = new AtomicBoolean(false);
     IngressMetrics ingressMetrics = new IngressMetrics(services.metrics());
     AdminServer adminServer = new AdminServer(config.server(), services.metrics(), services.database()::readiness,
         admin, draining);
     // All instances listen on the configured port; Vert.x shares it (port 0 too: one random port for all).
     List<PublicServer> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(adminServer).compose(adminId -> vertx.deployVerticle(() -> {
+    return services.outbox().start().compose(x -> vertx.deployVerticle(adminServer)).compose(adminId -> vertx.deployVerticle(() -> {
       PublicServer server = new PublicServer(config.server(), config.routes(), flows, ingressMetrics,
           services.clock(), config.server().port());
       instances.add(server);
@@ -175,6 +178,7 @@ public final class Gateway {
     List<Future<Void>> undeploys = publicDeployments.stream().map(vertx::undeploy).toList();
     return Future.join(undeploys)
         .transform(v -> vertx.undeploy(adminDeployment))
+        .transform(v -> services.outbox().stop())
         .transform(v -> services.upstream().close())
         .transform(v -> services.correlation().close())
         .transform(v -> services.database().close())

@@ -3,6 +3,7 @@ package io.callbridge;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.correlation.Correlation;
 import io.callbridge.metrics.Metrics;
+import io.callbridge.outbox.Outbox;
 import io.callbridge.store.Database;
 import io.callbridge.upstream.Upstream;
 import io.vertx.core.Vertx;
@@ -18,4 +19,6 @@ public record Services(
     // Call-id links: cache + write-behind to PostgreSQL.
     Correlation correlation,
     // Outbound: per-destination clients and breakers; templates are config().templates().
-    Upstream upstream) {}
+    Upstream upstream,
+    // Durable delivery (postbacks, leads): enqueue after validation, answered once committed.
+    Outbox outbox) {}

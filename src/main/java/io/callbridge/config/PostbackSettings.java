@@ -7,7 +7,10 @@ import java.util.List;
 /**
  * Postback: which inbound field carries the call id, the event kind, the idempotency key's fields,
  * the retry schedule (the configured count is the count that happens), jitter, the settle window,
- * and whether the destination accepts one conversion per call (Ringba's rule).
+ * whether the destination accepts one conversion per call (Ringba's rule), the fields that must be
+ * amounts when present, and the fields that may find the call through correlation when
+ * {@code callIdField} is absent ({@code matchBy}: an id kind such as {@code inboundCallId}, or
+ * {@code field=kind}); {@code callIdKind} is the kind of id {@code callIdField} holds.
  */
 public record PostbackSettings(
     String callIdField,
@@ -16,7 +19,14 @@ public record PostbackSettings(
     List<Duration> retrySchedule,
     double jitter,
     Duration settleWindow,
-    boolean oncePerCall) implements RouteSettings {
+    boolean oncePerCall,
+    List<String> amountFields,
+    String callIdKind,
+    List<String> matchBy) implements RouteSettings {
+
+  /** The id kinds correlation knows, by the platforms' names for them. */
+  public static final List<String> ID_KINDS = List.of("call_uuid", "inboundCallId", "bidId", "ping_id", "lead_id",
+      "caller_id");
 
   public static final List<Duration> DEFAULT_SCHEDULE = List.of(
       Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30),
@@ -30,8 +40,31 @@ public record PostbackSettings(
     double jitter = n.decimal("jitter", 0.2, 0.0, 1.0);
     Duration settle = n.duration("settleWindow", Duration.ZERO);
     boolean once = n.bool("oncePerCall", false);
+    List<String> amounts = n.has("amountFields") ? n.strings("amountFields") : List.of("payout", "revenue");
+    String lower = callIdField.toLowerCase(java.util.Locale.ROOT);
+    String kindDefault = lower.contains("ringba") || lower.contains("inbound") ? "inboundCallId" : "call_uuid";
+    String callIdKind = n.string("callIdKind", kindDefault);
+    if (!ID_KINDS.contains(callIdKind)) {
+      n.get("callIdKind").error("unknown id kind '" + callIdKind + "' (one of " + ID_KINDS + ")");
+    }
+    List<String> matchBy = n.strings("matchBy");
+    Node m = n.get("matchBy");
+    List<Node> items = m.isList() ? m.items() : List.of();
+    for (int i = 0; i < matchBy.size(); i++) {
+      String entry = matchBy.get(i);
+      String kind = entry.contains("=") ? entry.substring(entry.indexOf('=') + 1) : entry;
+      if (!ID_KINDS.contains(kind)) {
+        (i < items.size() ? items.get(i) : m).error("'" + entry + "': name an id kind (" + ID_KINDS
+            + "), or map a field to one as field=kind (e.g. ringba_id=inboundCallId)");
+      }
+    }
+    Node targets = n.get("targets");
+    int count = targets.isList() ? targets.items().size() : 0;
+    if (count != 1 && (targets.isMissing() || targets.isList())) {
+      targets.error("a postback route delivers to exactly one target, got " + count);
+    }
     return new PostbackSettings(callIdField, eventKind, key.isEmpty() ? List.of(callIdField) : key,
-        schedule, jitter, settle, once);
+        schedule, jitter, settle, once, amounts, callIdKind, matchBy);
   }
 
   static List<Duration> schedule(Node n) {

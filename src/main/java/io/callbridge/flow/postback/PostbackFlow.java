@@ -1,0 +1,242 @@
+package io.callbridge.flow.postback;
+
+import io.callbridge.Services;
+import io.callbridge.config.PostbackSettings;
+import io.callbridge.config.RouteConfig;
+import io.callbridge.config.TargetConfig;
+import io.callbridge.ingress.Flow;
+import io.callbridge.ingress.Inbound;
+import io.callbridge.ingress.Reply;
+import io.callbridge.outbox.Enqueued;
+import io.callbridge.outbox.Envelope;
+import io.callbridge.outbox.Outbox;
+import io.callbridge.outbox.OutboxMetrics;
+import io.callbridge.outbox.Schedule;
+import io.callbridge.outbox.StoredRequest;
+import io.callbridge.template.Rendering;
+import io.callbridge.template.RequestTemplate;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The postback route: validate, find the other side's id (the field, else correlation), render the
+ * outbound request, and answer only after the outbox committed it — 202 new, 200 duplicate (the
+ * first one's id and status), 409 conflict (stored, never sent), 503 when PostgreSQL could not
+ * commit it in time (nothing acknowledged that was not stored).
+ */
+public final class PostbackFlow implements Flow {
+  private static final Logger LOG = Logger.getLogger(PostbackFlow.class.getName());
+
+  private final RouteConfig route;
+  private final PostbackSettings settings;
+  private final TargetConfig target;
+  private final RequestTemplate template;
+  private final Outbox outbox;
+  private final OutboxMetrics metrics;
+  private final CallMatcher matcher;
+  private final Schedule schedule;
+
+  private PostbackFlow(RouteConfig route, Services services, CallMatcher matcher) {
+    this.route = route;
+    this.settings = route.settingsAs(PostbackSettings.class);
+    this.target = route.targets().get(0);
+    this.template = services.config().templates().get(target.template());
+    this.outbox = services.outbox();
+    this.metrics = outbox.metrics();
+    this.matcher = matcher;
+    this.schedule = new Schedule(settings.retrySchedule(), settings.jitter());
+    outbox.rematcher(route.name(), fields -> matchAndRender(fields).map(r -> r.request().map(req ->
+        new Outbox.Rematched(r.callId().orElseThrow(), req, settings.oncePerCall()))));
+  }
+
+  /** The route's flow; a missing call id is looked up through correlation. */
+  public static Flow create(RouteConfig route, Services services) {
+    return create(route, services, new CorrelationMatcher(services.correlation()));
+  }
+
+  public static Flow create(RouteConfig route, Services services, CallMatcher matcher) {
+    return new PostbackFlow(route, services, matcher);
+  }
+
+  private record Rendered(Optional<String> callId, Optional<StoredRequest> request, Map<String, Object> fields,
+      Optional<String> problem) {}
+
+  private static final class Invalid extends RuntimeException {
+    final String field;
+
+    Invalid(String field, String message) {
+      super(message, null, false, false);
+      this.field = field;
+    }
+  }
+
+  @Override
+  public Future<Reply> handle(Inbound inbound) {
+    try {
+      validate(inbound);
+    } catch (Invalid e) {
+      metrics.rejected(route.name(), "invalid");
+      return Future.succeededFuture(Reply.error(422, e.getMessage(), e.field));
+    }
+    return matchAndRender(inbound.fields())
+        .compose(r -> {
+          Envelope envelope = envelope(inbound, r);
+          long budget = Math.max(1, inbound.deadline().minus(route.replyReserve()).remaining().toMillis());
+          return outbox.enqueue(envelope).timeout(budget, TimeUnit.MILLISECONDS).map(this::reply);
+        })
+        .recover(err -> {
+          if (err instanceof Invalid e) {
+            metrics.rejected(route.name(), "invalid");
+            return Future.succeededFuture(Reply.error(422, e.getMessage(), e.field));
+          }
+          metrics.rejected(route.name(), "unavailable");
+          logUnavailable(err);
+          return Future.succeededFuture(new Reply(503, new JsonObject()
+              .put("error", "the postback could not be stored durably (PostgreSQL unavailable); nothing was accepted: "
+                  + "send it again"), Map.of("Retry-After", "5")));
+        });
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong unlogged = new java.util.concurrent.atomic.AtomicLong();
+
+  /** One line per second at most while PostgreSQL is away, with the count since the last line. */
+  private void logUnavailable(Throwable err) {
+    long now = System.currentTimeMillis();
+    long last = lastWarning.get();
+    if (now - last >= 1000 && lastWarning.compareAndSet(last, now)) {
+      long more = unlogged.getAndSet(0);
+      LOG.warning("route " + route.name() + ": postback not stored (" + err.getMessage() + "); answered 503"
+          + (more > 0 ? " (and " + more + " more since the last warning)" : ""));
+    } else {
+      unlogged.incrementAndGet();
+    }
+  }
+
+  private void validate(Inbound inbound) {
+    for (String f : route.required()) {
+      if (inbound.text(f).isEmpty()) {
+        throw new Invalid(f, "is required");
+      }
+    }
+    for (String f : settings.amountFields()) {
+      Optional<String> v = inbound.text(f);
+      if (v.isPresent()) {
+        try {
+          BigDecimal amount = new BigDecimal(v.get().replace("$", ""));
+          if (amount.signum() < 0) {
+            throw new Invalid(f, "must not be negative, got '" + v.get() + "'");
+          }
+        } catch (NumberFormatException e) {
+          throw new Invalid(f, "not an amount: '" + v.get() + "'");
+        }
+      }
+    }
+    if (inbound.text(settings.callIdField()).map(String::length).orElse(0) > 200) {
+      throw new Invalid(settings.callIdField(), "longer than 200 characters");
+    }
+  }
+
+  /** The other side's id from the field, else through correlation; then the outbound request. */
+  private Future<Rendered> matchAndRender(Map<String, Object> inboundFields) {
+    Optional<String> direct = text(inboundFields, settings.callIdField());
+    Future<Map<String, Object>> fields = direct.isPresent() || settings.matchBy().isEmpty()
+        ? Future.succeededFuture(inboundFields)
+        : matcher.match(route, inboundFields).map(extra -> {
+          Map<String, Object> merged = new HashMap<>(inboundFields);
+          extra.forEach(merged::putIfAbsent);
+          return merged;
+        }).recover(err -> Future.succeededFuture(inboundFields));
+    return fields.map(f -> {
+      Optional<String> callId = text(f, settings.callIdField());
+      if (callId.isEmpty()) {
+        return new Rendered(Optional.empty(), Optional.empty(), f, Optional.empty());
+      }
+      Rendering rendering = template.render(f, target.vars());
+      if (rendering instanceof Rendering.Rejected rejected) {
+        if (rejected.configuration()) {
+          // The operator's problem, not the caller's: keep the postback (dead, with the reason) for replay.
+          return new Rendered(callId, Optional.empty(), f, Optional.of("template " + rejected.template() + ": "
+              + rejected.message() + " (configuration: fix it, then replay)"));
+        }
+        throw new Invalid(rejected.token(), rejected.reason());
+      }
+      StoredRequest request = StoredRequest.of(target.destination(), ((Rendering.Rendered) rendering).request());
+      return new Rendered(callId, Optional.of(request), f, Optional.empty());
+    });
+  }
+
+  private Envelope envelope(Inbound inbound, Rendered r) {
+    Envelope.Raw raw = Envelope.Raw.of(inbound);
+    String key;
+    if (r.callId().isPresent()) {
+      StringBuilder k = new StringBuilder(settings.eventKind());
+      for (String f : settings.idempotencyKey()) {
+        String v = text(r.fields(), f).orElseThrow(() -> new Invalid(f, "is required (part of the idempotency key)"));
+        k.append('|').append(v);
+      }
+      key = k.toString();
+    } else {
+      // No call to key on: identical copies of the same request still dedupe.
+      key = settings.eventKind() + "|unmatched|" + sha256(raw.query(), raw.body());
+    }
+    Envelope e = new Envelope("postback", route.name(), key, settings.eventKind(), r.callId(),
+        settings.oncePerCall(), target.destination(), r.request(), schedule, settings.settleWindow(), raw,
+        Optional.empty());
+    return r.problem().map(e::withProblem).orElse(e);
+  }
+
+  private Reply reply(Enqueued e) {
+    JsonObject body = new JsonObject().put("id", e.id()).put("status", e.status());
+    switch (e.result()) {
+      case CREATED -> {
+        metrics.accepted(route.name(), e.status().equals("pending") ? "accepted" : e.status());
+        if (e.status().equals("dead")) {
+          body.put("error", "stored, but not deliverable until the route's configuration is fixed; then replay it");
+        }
+        return Reply.json(202, body);
+      }
+      case SUPERSEDED -> {
+        metrics.accepted(route.name(), "superseded");
+        return Reply.json(202, body.put("superseded", true));
+      }
+      case DUPLICATE -> {
+        metrics.duplicate(route.name());
+        return Reply.json(200, body.put("duplicate", true));
+      }
+      default -> {
+        metrics.accepted(route.name(), "conflict");
+        return Reply.json(409, body.put("original", e.original().orElse(null)).put("error",
+            "this call already has a different conversion (postback " + e.original().orElse(null)
+                + "); the destination accepts one per call, so this one is stored as a conflict and not sent"));
+      }
+    }
+  }
+
+  private static String sha256(String query, byte[] body) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      md.update(query.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      md.update((byte) 0);
+      md.update(body);
+      return java.util.HexFormat.of().formatHex(md.digest(), 0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Optional<String> text(Map<String, Object> fields, String name) {
+    Object v = fields.get(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    String s = String.valueOf(v).trim();
+    return s.isEmpty() ? Optional.empty() : Optional.of(s);
+  }
+}

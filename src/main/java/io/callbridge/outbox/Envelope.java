@@ -1,0 +1,81 @@
+package io.callbridge.outbox;
+
+import io.callbridge.ingress.Inbound;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a flow hands the outbox to deliver durably. {@code route} + {@code idempotencyKey} is unique:
+ * a second envelope with the same pair is a duplicate of the first. With {@code oncePerCall}, the
+ * destination accepts one request per {@code callId} (Ringba's conversion webhook): a later envelope
+ * for that call with a different request is stored as {@code conflict} and never sent.
+ * {@code request} empty means the flow could not find the other side's id: the row is stored as
+ * {@code unmatched} (visible, replayable) with {@code destination} remembered. A {@code problem}
+ * (the request could not be rendered because of configuration) stores the row as {@code dead} with
+ * that error: kept, visible, and replayed (re-rendered) once configuration is fixed.
+ */
+public record Envelope(
+    String flow,
+    String route,
+    String idempotencyKey,
+    String eventKind,
+    Optional<String> callId,
+    boolean oncePerCall,
+    String destination,
+    Optional<StoredRequest> request,
+    Schedule schedule,
+    Duration settleWindow,
+    Raw raw,
+    Optional<String> problem) {
+
+  /** The inbound request exactly as received, kept with the row for audit and replay. */
+  public record Raw(String method, String query, byte[] body, Map<String, Object> fields, String requestId) {
+    public static Raw of(Inbound inbound) {
+      return new Raw(inbound.method(), withoutToken(inbound.rawQuery()), inbound.rawBody().getBytes(),
+          inbound.fields(), inbound.requestId());
+    }
+
+    /** The route's auth token may ride in the query string: it is never stored. */
+    static String withoutToken(String query) {
+      if (query == null || query.isEmpty()) {
+        return "";
+      }
+      return java.util.Arrays.stream(query.split("&"))
+          .filter(p -> !(p.equals("token") || p.startsWith("token=")))
+          .collect(java.util.stream.Collectors.joining("&"));
+    }
+  }
+
+  /** An envelope to deliver {@code request} once, on {@code schedule}, keyed by {@code idempotencyKey}. */
+  public static Envelope of(String flow, Inbound inbound, String idempotencyKey, StoredRequest request,
+      Schedule schedule) {
+    return new Envelope(flow, inbound.route().name(), idempotencyKey, flow, Optional.empty(), false,
+        request.destination(), Optional.of(request), schedule, Duration.ZERO, Raw.of(inbound), Optional.empty());
+  }
+
+  public Envelope withEventKind(String kind) {
+    return new Envelope(flow, route, idempotencyKey, kind, callId, oncePerCall, destination, request, schedule,
+        settleWindow, raw, problem);
+  }
+
+  public Envelope withCallId(String id, boolean once) {
+    return new Envelope(flow, route, idempotencyKey, eventKind, Optional.of(id), once, destination, request, schedule,
+        settleWindow, raw, problem);
+  }
+
+  public Envelope withSettleWindow(Duration settle) {
+    return new Envelope(flow, route, idempotencyKey, eventKind, callId, oncePerCall, destination, request, schedule,
+        settle, raw, problem);
+  }
+
+  public Envelope withProblem(String error) {
+    return new Envelope(flow, route, idempotencyKey, eventKind, callId, oncePerCall, destination, Optional.empty(),
+        schedule, settleWindow, raw, Optional.of(error));
+  }
+
+  Optional<String> onceKey() {
+    return oncePerCall && callId.isPresent() && request.isPresent()
+        ? Optional.of(destination + ":" + callId.get()) : Optional.empty();
+  }
+}

@@ -1,0 +1,216 @@
+package io.callbridge.outbox;
+
+import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.config.DestinationConfig;
+import io.callbridge.config.PostgresConfig;
+import io.callbridge.ingress.AdminEndpoints;
+import io.callbridge.metrics.Metrics;
+import io.callbridge.store.Database;
+import io.callbridge.upstream.UpstreamClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Row;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Durable delivery, the one entry point of this package. {@link #enqueue} answers once PostgreSQL
+ * committed the envelope (raw bytes, rendered request, idempotency key under a unique constraint);
+ * the delivery worker then sends it until delivered or judged impossible. Any flow that must not
+ * lose an outbound request (postbacks, leads) enqueues here.
+ */
+public final class Outbox {
+  /**
+   * Tuning; the defaults suit production. Two environment variables exist for tests and benchmarks:
+   * {@code CALLBRIDGE_OUTBOX_DELIVERY=off} (accept and store only; also the system property
+   * {@code callbridge.outbox.delivery}) and
+   * {@code CALLBRIDGE_OUTBOX_LEASE_MARGIN_MS} (lease = longest request timeout + this margin).
+   */
+  public record Options(Duration pollInterval, Duration leaseMargin, int maxInFlight, int maxBatch, boolean deliver) {
+    public static Options defaults() {
+      String delivery = System.getProperty("callbridge.outbox.delivery",
+          System.getenv().getOrDefault("CALLBRIDGE_OUTBOX_DELIVERY", "on"));
+      boolean deliver = !"off".equalsIgnoreCase(delivery);
+      Duration margin = Duration.ofMillis(Long.parseLong(
+          System.getenv().getOrDefault("CALLBRIDGE_OUTBOX_LEASE_MARGIN_MS", "15000")));
+      return new Options(Duration.ofMillis(500), margin, 128, 512, deliver);
+    }
+  }
+
+  /** Re-finds an unmatched row's call from its stored fields (replay); empty while still unknown. */
+  @FunctionalInterface
+  public interface Rematcher {
+    Future<Optional<Rematched>> rematch(Map<String, Object> fields);
+  }
+
+  public record Rematched(String callId, StoredRequest request, boolean oncePerCall) {}
+
+  private final Vertx vertx;
+  private final Database db;
+  private final Clock clock;
+  private final Options options;
+  private final Sender sender;
+  private final OutboxMetrics metrics;
+  private final IngestBatcher batcher;
+  private final Map<String, DestinationConfig> destinations;
+  private final Map<String, Rematcher> rematchers = new ConcurrentHashMap<>();
+  private final String workerId;
+  private final Duration lease;
+  private String deployment;
+  private long depthTimer = -1;
+
+  private Outbox(Vertx vertx, CallBridgeConfig config, Database db, Metrics metrics, Clock clock, Sender sender,
+      Options options) {
+    this.vertx = vertx;
+    this.db = db;
+    this.clock = clock;
+    this.options = options;
+    this.sender = sender;
+    this.metrics = new OutboxMetrics(metrics);
+    this.destinations = config.destinations();
+    this.batcher = new IngestBatcher(db.pool(), clock, Math.max(1, config.postgres().poolSize()), options.maxBatch());
+    this.workerId = host() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+    Duration longest = destinations.values().stream().map(DestinationConfig::requestTimeout)
+        .max(Duration::compareTo).orElse(Duration.ofSeconds(10));
+    this.lease = longest.plus(options.leaseMargin());
+  }
+
+  /** The outbox of a gateway: delivers through {@code upstream} (its clients and breakers). */
+  public static Outbox create(Vertx vertx, CallBridgeConfig config, Database db, Metrics metrics, Clock clock,
+      UpstreamClient upstream) {
+    return create(vertx, config, db, metrics, clock, new UpstreamSender(upstream, clock), Options.defaults());
+  }
+
+  public static Outbox create(Vertx vertx, CallBridgeConfig config, Database db, Metrics metrics, Clock clock,
+      Sender sender, Options options) {
+    return new Outbox(vertx, config, db, metrics, clock, sender, options);
+  }
+
+  /**
+   * Stores {@code envelope}; the future completes after the commit (CREATED, or what the key
+   * collided with) and fails only when PostgreSQL could not commit it (answer 503 then).
+   */
+  public Future<Enqueued> enqueue(Envelope envelope) {
+    return batcher.submit(envelope, fingerprint(envelope));
+  }
+
+  /** Lets replay of a route's {@code unmatched} rows look the call up again. */
+  public void rematcher(String route, Rematcher rematcher) {
+    rematchers.put(route, rematcher);
+  }
+
+  public OutboxMetrics metrics() {
+    return metrics;
+  }
+
+  public AdminEndpoints admin() {
+    return new OutboxAdmin(db.pool(), clock, rematchers)::mount;
+  }
+
+  /** The lease a worker holds a row under: the longest destination request timeout plus the margin. */
+  public Duration lease() {
+    return lease;
+  }
+
+  public String workerId() {
+    return workerId;
+  }
+
+  /** Starts the delivery worker (unless CALLBRIDGE_OUTBOX_DELIVERY=off) and the depth gauges. */
+  public Future<Void> start() {
+    depthTimer = vertx.setPeriodic(1, 5000, t -> refreshDepth());
+    if (!options.deliver()) {
+      return Future.succeededFuture();
+    }
+    DeliveryWorker worker = new DeliveryWorker(db.pool(), listenOptions(db.config()), channel(db.config().schema()),
+        sender, clock, workerId, this::requestTimeout, lease, options.pollInterval(), options.maxInFlight(), metrics);
+    return vertx.deployVerticle(worker).map(id -> {
+      deployment = id;
+      return null;
+    });
+  }
+
+  /** Stops claiming; requests in flight finish and are recorded. */
+  public Future<Void> stop() {
+    if (depthTimer >= 0) {
+      vertx.cancelTimer(depthTimer);
+    }
+    Future<Void> undeployed = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+    return undeployed;
+  }
+
+  private Duration requestTimeout(String destination) {
+    DestinationConfig d = destinations.get(destination);
+    return d == null ? Duration.ofSeconds(10) : d.requestTimeout();
+  }
+
+  private void refreshDepth() {
+    db.pool().query(OutboxSql.DEPTH).execute().compose(rows -> {
+      Map<String, Long> byStatus = new HashMap<>();
+      for (Row r : rows) {
+        byStatus.put(r.getString("status"), r.getLong("n"));
+      }
+      return db.pool().query(OutboxSql.OLDEST_PENDING).execute().map(o -> {
+        Long oldest = o.iterator().next().getLong("oldest");
+        metrics.depth(byStatus, oldest == null ? 0 : clock.millis() - oldest);
+        return null;
+      });
+    });
+  }
+
+  String fingerprint(Envelope e) {
+    return e.request().map(Outbox::fingerprint)
+        .orElseGet(() -> sha256("unmatched", e.raw().query(), new String(e.raw().body(), StandardCharsets.UTF_8)));
+  }
+
+  static String fingerprint(StoredRequest r) {
+    return sha256(r.destination(), r.method(), r.uri(), r.bodyText());
+  }
+
+  private static String sha256(String... parts) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (String p : parts) {
+        md.update(p.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(md.digest(), 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String channel(String schema) {
+    String c = "callbridge_outbox_" + schema;
+    return c.length() > 63 ? c.substring(0, 63) : c;
+  }
+
+  private static PgConnectOptions listenOptions(PostgresConfig config) {
+    return new PgConnectOptions()
+        .setHost(config.host())
+        .setPort(config.port())
+        .setDatabase(config.database())
+        .setUser(config.user())
+        .setPassword(config.password().value())
+        .setProperties(Map.of("search_path", config.schema(), "application_name", "callbridge-listen"));
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package io.callbridge.outbox;
+
+/** Every statement the outbox runs, in one place. Times are parameters (epoch ms) from the injected clock. */
+final class OutboxSql {
+  private OutboxSql() {}
+
+  static final String COLUMNS = "id, flow, route, idem_key, once_key, call_id, event_kind, status, fingerprint, destination, "
+      + "method, uri, headers::text AS headers, body, raw_method, raw_query, raw_body, fields::text AS fields, request_id, "
+      + "schedule_ms, jitter, attempts, ambiguous, next_attempt_at, lease_owner, related_id, last_status, last_error, "
+      + "created_at, updated_at, delivered_at";
+
+  /** Group commit: the envelopes that arrived together, one statement, one commit. */
+  static final String INSERT_BATCH = """
+      INSERT INTO outbox (flow, route, idem_key, once_key, call_id, event_kind, status, fingerprint, destination,
+                          method, uri, headers, body, raw_method, raw_query, raw_body, fields, request_id,
+                          schedule_ms, jitter, next_attempt_at, created_at, updated_at, related_id, last_error)
+      SELECT f, r, k, o, c, e, st, fp, d, m, u, h::jsonb, b, rm, rq, rb, fl::jsonb, rid,
+             s::bigint[], j, to_timestamp(n / 1000.0), to_timestamp(t / 1000.0), to_timestamp(t / 1000.0), rel, pr
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                  $9::text[], $10::text[], $11::text[], $12::text[], $13::bytea[], $14::text[], $15::text[],
+                  $16::bytea[], $17::text[], $18::text[], $19::text[], $20::real[], $21::bigint[], $22::bigint[],
+                  $23::bigint[], $24::text[])
+           AS x(f, r, k, o, c, e, st, fp, d, m, u, h, b, rm, rq, rb, fl, rid, s, j, n, t, rel, pr)
+      ON CONFLICT DO NOTHING
+      RETURNING id, route, idem_key, status
+      """;
+
+  /** The rows an envelope collided with: same route and key, or same once-per-call key. */
+  static final String FIND_EXISTING = """
+      SELECT id, route, idem_key, once_key, status, fingerprint, attempts, lease_owner
+      FROM outbox
+      WHERE (route, idem_key) IN (SELECT * FROM unnest($1::text[], $2::text[])) OR once_key = ANY($3::text[])
+      """;
+
+  /** A later value replaces a row still inside its settle window and never attempted. */
+  static final String SUPERSEDE = """
+      UPDATE outbox SET method = $2, uri = $3, headers = $4::text::jsonb, body = $5, raw_method = $6, raw_query = $7,
+             raw_body = $8, fields = $9::text::jsonb, fingerprint = $10, request_id = $11, updated_at = to_timestamp($12 / 1000.0)
+      WHERE id = $1 AND status = 'pending' AND attempts = 0 AND lease_owner IS NULL
+        AND next_attempt_at > to_timestamp($12 / 1000.0)
+      RETURNING id
+      """;
+
+  /**
+   * Claim due rows: the lease is written as the next due time, so an expired lease is simply due
+   * again. The owner is a token per claim, so a stale answer of an earlier claim never counts.
+   */
+  static final String CLAIM = """
+      WITH due AS (
+        SELECT id FROM outbox
+        WHERE status = 'pending' AND next_attempt_at <= to_timestamp($1 / 1000.0) AND id <> ALL($5::bigint[])
+        ORDER BY next_attempt_at
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED)
+      UPDATE outbox o
+      SET lease_owner = $3, next_attempt_at = to_timestamp($4 / 1000.0),
+          ambiguous = o.ambiguous OR o.lease_owner IS NOT NULL
+      FROM due WHERE o.id = due.id
+      RETURNING o.id, o.route, o.destination, o.method, o.uri, o.headers::text AS headers, o.body, o.schedule_ms,
+                o.jitter, o.attempts, o.ambiguous, o.once_key IS NOT NULL AS once, o.created_at
+      """;
+
+  static final String RENEW = """
+      UPDATE outbox SET next_attempt_at = to_timestamp($3 / 1000.0)
+      WHERE (id, lease_owner) IN (SELECT * FROM unnest($1::bigint[], $2::text[])) AND status = 'pending'
+      """;
+
+  /**
+   * Record the attempts that finished together: each row's consequence only while its claim still
+   * holds the lease; each attempt's log line once, even when the statement is retried after a lost
+   * answer. Returns the ids whose row was updated.
+   */
+  static final String COMPLETE_BATCH = """
+      WITH v AS (
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::bool[], $6::bigint[], $7::int[],
+                             $8::text[], $9::bigint[], $10::bigint[], $11::int[], $12::text[], $13::text[], $14::text[])
+          AS x(id, token, status, attempts, ambiguous, next_at, http_status, error, now_ms, started, latency, outcome,
+               kind, response)),
+      u AS (
+        UPDATE outbox o SET status = v.status, attempts = v.attempts, ambiguous = v.ambiguous,
+               next_attempt_at = to_timestamp(v.next_at / 1000.0), lease_owner = NULL, last_status = v.http_status,
+               last_error = v.error, updated_at = to_timestamp(v.now_ms / 1000.0),
+               delivered_at = CASE WHEN v.status = 'delivered' THEN to_timestamp(v.now_ms / 1000.0) ELSE o.delivered_at END
+        FROM v WHERE o.id = v.id AND o.lease_owner = v.token
+        RETURNING o.id),
+      a AS (
+        INSERT INTO outbox_attempt (outbox_id, attempt, worker, started_at, latency_ms, outcome, kind, http_status,
+                                    error, response)
+        SELECT v.id, v.attempts, $15::text, to_timestamp(v.started / 1000.0), v.latency, v.outcome, v.kind,
+               v.http_status, v.error, v.response
+        FROM v
+        WHERE NOT EXISTS (SELECT 1 FROM outbox_attempt x WHERE x.outbox_id = v.id AND x.worker = $15::text
+                            AND x.started_at = to_timestamp(v.started / 1000.0))
+        RETURNING id)
+      SELECT id FROM u
+      """;
+
+  /** Rows not delivered, by status (delivered rows are the bulk of the table and are not counted: an index scan). */
+  static final String DEPTH = "SELECT status, count(*) AS n FROM outbox "
+      + "WHERE status = ANY('{pending,dead,unmatched,conflict,reconciled,cancelled}'::text[]) GROUP BY status";
+
+  static final String OLDEST_PENDING = "SELECT (extract(epoch FROM min(created_at)) * 1000)::bigint AS oldest "
+      + "FROM outbox WHERE status = 'pending'";
+
+  static final String GET = "SELECT " + COLUMNS + " FROM outbox WHERE id = $1";
+
+  static final String ATTEMPTS = """
+      SELECT attempt, worker, started_at, latency_ms, outcome, kind, http_status, error, response
+      FROM outbox_attempt WHERE outbox_id = $1 ORDER BY id
+      """;
+
+  static final String LIST = "SELECT " + COLUMNS + " FROM outbox "
+      + "WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR route = $2) "
+      + "AND ($3::bigint IS NULL OR created_at >= to_timestamp($3 / 1000.0)) "
+      + "AND ($4::bigint IS NULL OR created_at < to_timestamp($4 / 1000.0)) "
+      + "ORDER BY id DESC LIMIT $5";
+
+  /** Replay: back to pending, due now, with a fresh set of attempts. Never a delivered row unless forced. */
+  static final String REPLAY = """
+      UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = to_timestamp($2 / 1000.0),
+             lease_owner = NULL, updated_at = to_timestamp($2 / 1000.0), last_error = NULL
+      WHERE id = ANY($1::bigint[]) AND status = ANY($3::text[]) AND method <> ''
+      RETURNING id
+      """;
+
+  static final String REPLAY_SELECT = """
+      SELECT id, method = '' AS unrendered FROM outbox
+      WHERE status = ANY($1::text[]) AND ($2::text IS NULL OR route = $2)
+        AND created_at >= to_timestamp($3 / 1000.0) AND created_at < to_timestamp($4 / 1000.0)
+      ORDER BY id LIMIT $5
+      """;
+
+  static final String REMATCH = """
+      UPDATE outbox SET status = 'pending', attempts = 0, method = $2, uri = $3, headers = $4::text::jsonb, body = $5,
+             fingerprint = $6, call_id = $7, once_key = $8, next_attempt_at = to_timestamp($9 / 1000.0),
+             updated_at = to_timestamp($9 / 1000.0), last_error = NULL
+      WHERE id = $1 AND status IN ('unmatched', 'dead', 'cancelled') AND method = ''
+      RETURNING id
+      """;
+
+  static final String CANCEL = """
+      UPDATE outbox SET status = 'cancelled', lease_owner = NULL, updated_at = to_timestamp($2 / 1000.0)
+      WHERE id = $1 AND status IN ('pending', 'unmatched', 'dead', 'conflict')
+      RETURNING id
+      """;
+
+  static final String NOTIFY = "SELECT pg_notify(left('callbridge_outbox_' || current_schema(), 63), '')";
+}

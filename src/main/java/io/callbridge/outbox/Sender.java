@@ -1,0 +1,52 @@
+package io.callbridge.outbox;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How the outbox reaches a destination: one request, bounded by {@code timeout}, never following
+ * redirects. The future never fails: every way a request can go is a {@link Result}. The adapter
+ * over the outbound core (per-destination clients and breakers) is the one class to swap.
+ */
+@FunctionalInterface
+public interface Sender {
+  Future<Result> send(StoredRequest request, Duration timeout);
+
+  enum Kind {
+    /** An HTTP answer arrived (any status). */
+    HTTP,
+    /** No answer within the timeout after the request was written: it may have been processed. */
+    TIMEOUT,
+    /** The connection failed before the request was written: nothing reached the destination. */
+    REFUSED,
+    /** The connection broke after the request was written: it may have been processed. */
+    RESET,
+    /** The destination's breaker is open, or no budget: no request was made. */
+    NOT_SENT,
+    /** Something arrived that is not HTTP. */
+    INVALID_RESPONSE
+  }
+
+  /** The outcome of one request; {@code body} is the answer's first bytes (capped). */
+  record Result(Kind kind, int status, Optional<Duration> retryAfter, Optional<String> location, String error,
+      String body) {
+
+    public static Result http(int status, Optional<Duration> retryAfter, Optional<String> location, String body) {
+      return new Result(Kind.HTTP, status, retryAfter, location, null, body);
+    }
+
+    public static Result failure(Kind kind, String error) {
+      return new Result(kind, 0, Optional.empty(), Optional.empty(), error, null);
+    }
+
+    /** Whether the destination may have processed the request although we do not know its answer. */
+    public boolean ambiguous() {
+      return kind == Kind.TIMEOUT || kind == Kind.RESET || kind == Kind.INVALID_RESPONSE;
+    }
+
+    public String kindName() {
+      return kind == Kind.HTTP ? "http_" + status : kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+}

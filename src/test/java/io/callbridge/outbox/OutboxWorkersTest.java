@@ -1,0 +1,223 @@
+package io.callbridge.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.config.PostgresConfig;
+import io.callbridge.metrics.Metrics;
+import io.callbridge.store.Database;
+import io.callbridge.testing.Await;
+import io.callbridge.testing.FakeDestination;
+import io.callbridge.testing.FakeDestination.Action;
+import io.callbridge.testing.TestConfigs;
+import io.callbridge.testing.TestDb;
+import io.callbridge.upstream.Upstream;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several delivery workers on one table: each row handed out once, a dead worker's row comes back
+ * after its lease, a worker that lost its lease cannot overwrite the new holder's result, a slow
+ * but live worker keeps its claim.
+ */
+class OutboxWorkersTest {
+  static final String YAML = """
+      server: { accessLog: false }
+      destinations:
+        dest: { baseUrl: "http://127.0.0.1:%d", requestTimeout: 3s }
+      routes:
+        - name: r
+          kind: postback
+          auth: { token: t }
+          callIdField: trackdrive_call_uuid
+          targets: [ { destination: dest, template: trackdrive-update-call } ]
+      """;
+  static final Outbox.Options FAST = new Outbox.Options(Duration.ofMillis(50), Duration.ofMillis(300), 64, 512, true);
+
+  static FakeDestination dest;
+  static PostgresConfig db;
+  static CallBridgeConfig config;
+  static Vertx vertx;
+  final List<Outbox> started = new ArrayList<>();
+  final List<Database> pools = new ArrayList<>();
+
+  @BeforeAll
+  static void setUp() {
+    dest = FakeDestination.start();
+    db = TestDb.freshSchema(OutboxWorkersTest.class);
+    config = TestConfigs.forTest(YAML.formatted(dest.port()), db);
+    Database.migrate(db);
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stopOutboxes() {
+    started.forEach(o -> Await.result(o.stop()));
+    pools.forEach(p -> Await.result(p.close()));
+    started.clear();
+    pools.clear();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    Await.result(vertx.close());
+    dest.close();
+    TestDb.drop(db);
+  }
+
+  Outbox outbox(boolean deliver) {
+    Database database = Database.open(vertx, db);
+    pools.add(database);
+    Metrics metrics = new Metrics();
+    Clock clock = Clock.systemUTC();
+    Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, clock);
+    Outbox o = Outbox.create(vertx, config, database, metrics, clock, new UpstreamSender(upstream, clock),
+        new Outbox.Options(FAST.pollInterval(), FAST.leaseMargin(), FAST.maxInFlight(), FAST.maxBatch(), deliver));
+    Await.result(o.start());
+    started.add(o);
+    return o;
+  }
+
+  static Envelope envelope(String call) {
+    byte[] body = ("{\"payout\":1,\"call\":\"" + call + "\"}").getBytes(StandardCharsets.UTF_8);
+    StoredRequest req = new StoredRequest("dest", "POST", "/api/v1/calls/update_call/" + call,
+        Map.of("Content-Type", "application/json"), body);
+    return new Envelope("postback", "r", "payout|" + call, "payout", Optional.of(call), false, "dest",
+        Optional.of(req), new Schedule(List.of(Duration.ZERO, Duration.ofMillis(100), Duration.ofMillis(100)), 0),
+        Duration.ZERO, new Envelope.Raw("POST", "", body, Map.of("trackdrive_call_uuid", call), "rid"), Optional.empty());
+  }
+
+  static Map<String, Object> row(long id) {
+    try (Connection c = TestDb.connect(db); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT status, attempts, ambiguous, lease_owner, "
+            + "(SELECT count(*) FROM outbox_attempt a WHERE a.outbox_id = o.id) AS logged, "
+            + "(SELECT count(DISTINCT worker) FROM outbox_attempt a WHERE a.outbox_id = o.id) AS workers "
+            + "FROM outbox o WHERE id = " + id)) {
+      rs.next();
+      Map<String, Object> m = new HashMap<>();
+      for (String k : List.of("status", "attempts", "ambiguous", "lease_owner", "logged", "workers")) {
+        m.put(k, rs.getObject(k));
+      }
+      return m;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void eventually(Supplier<Boolean> condition, Duration within, String what) {
+    long end = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < end) {
+      if (condition.get()) {
+        return;
+      }
+      sleep(20);
+    }
+    throw new AssertionError("not reached within " + within + ": " + what);
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void twoInstancesOnOneTableDeliverEachRowOnce() {
+    Outbox a = outbox(true);
+    Outbox b = outbox(true);
+    List<String> calls = new ArrayList<>();
+    List<Future<Enqueued>> enqueued = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String call = "two-" + UUID.randomUUID();
+      calls.add(call);
+      enqueued.add((i % 2 == 0 ? a : b).enqueue(envelope(call)));
+    }
+    Await.result(Future.all(enqueued));
+    eventually(() -> calls.stream().allMatch(c -> !dest.forCall(c).isEmpty()), Duration.ofSeconds(20), "all delivered");
+    sleep(300);
+    for (String c : calls) {
+      assertThat(dest.forCall(c)).as("deliveries of " + c).hasSize(1);
+    }
+    Set<String> workers = new HashSet<>();
+    try (Connection c = TestDb.connect(db); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT DISTINCT worker FROM outbox_attempt a JOIN outbox o ON o.id = a.outbox_id "
+            + "WHERE o.call_id LIKE 'two-%'")) {
+      while (rs.next()) {
+        workers.add(rs.getString(1));
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    assertThat(workers).as("both instances delivered").containsExactlyInAnyOrder(a.workerId(), b.workerId());
+  }
+
+  @Test
+  void aDeadWorkersRowComesBackAfterItsLeaseAndIsMarkedAmbiguous() {
+    Outbox ingest = outbox(false);
+    String call = "dead-" + UUID.randomUUID();
+    long id = Await.result(ingest.enqueue(envelope(call).withSettleWindow(Duration.ofSeconds(30)))).id();
+    // A worker claimed it and died mid-request: its lease runs one more second.
+    TestDb.exec(db, "UPDATE outbox SET lease_owner = 'dead-worker', next_attempt_at = now() + interval '1 second' "
+        + "WHERE id = " + id);
+    long claimedAt = System.currentTimeMillis();
+    outbox(true);
+    eventually(() -> "delivered".equals(row(id).get("status")), Duration.ofSeconds(5), "delivered after the lease");
+    assertThat(dest.forCall(call)).hasSize(1);
+    assertThat(dest.forCall(call).get(0).atMillis() - claimedAt).isGreaterThanOrEqualTo(800);
+    assertThat(row(id).get("ambiguous")).as("the dead worker may have sent it").isEqualTo(true);
+  }
+
+  @Test
+  void aWorkerThatLostItsLeaseCannotOverwriteTheNewHoldersResult() {
+    Outbox a = outbox(true);
+    String call = "lost-" + UUID.randomUUID();
+    dest.script(call, new Action(500, Map.of(), 1500), Action.status(200));
+    long id = Await.result(a.enqueue(envelope(call))).id();
+    eventually(() -> dest.forCall(call).size() == 1, Duration.ofSeconds(5), "first request in flight");
+    // The lease is taken away while the request runs (as if it had expired): another worker claims it.
+    TestDb.exec(db, "UPDATE outbox SET lease_owner = 'someone-else', next_attempt_at = now() WHERE id = " + id);
+    Outbox b = outbox(true);
+    eventually(() -> "delivered".equals(row(id).get("status")), Duration.ofSeconds(5), "delivered by the new holder");
+    eventually(() -> ((Number) row(id).get("logged")).intValue() == 2, Duration.ofSeconds(5), "both attempts logged");
+    sleep(200);
+    Map<String, Object> r = row(id);
+    assertThat(r.get("status")).as("the stale 500 did not turn it back to pending").isEqualTo("delivered");
+    assertThat(r.get("ambiguous")).isEqualTo(true);
+    assertThat(dest.forCall(call)).as("at least once: the destination saw both").hasSize(2);
+    assertThat(b.workerId()).isNotEqualTo(a.workerId());
+  }
+
+  @Test
+  void aSlowButLiveWorkerKeepsItsClaim() {
+    outbox(true);
+    outbox(true);
+    String call = "slow-" + UUID.randomUUID();
+    dest.script(call, Action.slow(2000));
+    Outbox ingest = outbox(false);
+    long id = Await.result(ingest.enqueue(envelope(call))).id();
+    eventually(() -> "delivered".equals(row(id).get("status")), Duration.ofSeconds(6), "delivered");
+    assertThat(dest.forCall(call)).hasSize(1);
+    assertThat(row(id).get("attempts")).isEqualTo(1);
+  }
+}
