@@ -91,8 +91,17 @@ public final class ConfigLoader {
               + ".yaml in " + templates + ")");
         }
       }
+      if (r.settings() instanceof PingSettings ping && !ping.answerTemplate().isEmpty() && Files.isDirectory(templates)
+          && !Files.isRegularFile(templates.resolve(ping.answerTemplate() + ".yaml"))) {
+        rn.get("answerTemplate").error("unknown template '" + ping.answerTemplate() + "' (no file "
+            + ping.answerTemplate() + ".yaml in " + templates + ")");
+      }
       if (r.kind() != null && r.targets().isEmpty()) {
         rn.get("targets").error("a " + r.kind().yamlName() + " route needs at least one target");
+      }
+      if (r.settings() instanceof LeadSettings lead && !r.targets().isEmpty()) {
+        checkEndpoint(lead, destinations.get(r.targets().get(0).destination()),
+            rn.get("postingInstructions").get("endpointUrl"));
       }
       routes.add(r);
     }
@@ -120,6 +129,10 @@ public final class ConfigLoader {
         if (!t.template().isEmpty() && Files.isRegularFile(dir.resolve(t.template() + ".yaml"))) {
           names.add(t.template());
         }
+      }
+      if (r.settings() instanceof PingSettings ping && !ping.answerTemplate().isEmpty()
+          && Files.isRegularFile(dir.resolve(ping.answerTemplate() + ".yaml"))) {
+        names.add(ping.answerTemplate());
       }
     }
     List<String> templateErrors = new java.util.ArrayList<>();
@@ -150,6 +163,31 @@ public final class ConfigLoader {
       }
     }
     return compiled;
+  }
+
+  /**
+   * Posting instructions are used exactly: the lead is posted to {@code endpointUrl}, so it must be on
+   * the target destination (scheme, host and port; the host never comes from anywhere else).
+   */
+  private static void checkEndpoint(LeadSettings lead, DestinationConfig destination, Node where) {
+    if (destination == null || destination.baseUrl() == null || lead.endpointUrl().isEmpty()) {
+      return;
+    }
+    java.net.URI ep;
+    try {
+      ep = new java.net.URI(lead.endpointUrl());
+    } catch (java.net.URISyntaxException e) {
+      where.error("not a URL: " + e.getMessage());
+      return;
+    }
+    int port = ep.getPort() > 0 ? ep.getPort() : ("https".equals(ep.getScheme()) ? 443 : 80);
+    if (!destination.baseUrl().getScheme().equals(ep.getScheme()) || ep.getHost() == null
+        || !destination.baseUrl().getHost().equalsIgnoreCase(ep.getHost()) || port != destination.port()) {
+      where.error("'" + lead.endpointUrl() + "' is not on the target's destination '" + destination.name() + "' ("
+          + destination.baseUrl() + "): point the destination's baseUrl at the endpoint's host");
+    } else if (ep.getRawPath() == null || ep.getRawPath().isEmpty() || ep.getRawPath().equals("/")) {
+      where.error("'" + lead.endpointUrl() + "' has no path (TrackDrive's is /api/v1/leads)");
+    }
   }
 
   /** Values a route's flow supplies to its templates (not target vars). */

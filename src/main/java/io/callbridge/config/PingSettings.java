@@ -1,11 +1,14 @@
 package io.callbridge.config;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * Ping: the lowest acceptable {@code floor}, the life a bid must have left to be transferred in
  * time ({@code minTransferSeconds}), the duration TrackDrive is told ({@code conversionSeconds}),
  * the number format of the answer, route attributes, the ping shield and an optional answer template.
+ * {@code shieldIgnore} names the inbound fields that identify a call rather than describe the caller
+ * (they do not make two pings different); {@code shieldMaxEntries} bounds the shield's memory.
  */
 public record PingSettings(
     double floor,
@@ -14,7 +17,12 @@ public record PingSettings(
     String numberFormat,
     Map<String, String> attributes,
     boolean shield,
-    String answerTemplate) implements RouteSettings {
+    String answerTemplate,
+    List<String> shieldIgnore,
+    int shieldMaxEntries) implements RouteSettings {
+
+  public static final List<String> DEFAULT_SHIELD_IGNORE =
+      List.of("call_uuid", "subdomain", "ping_id", "try_all_buyers_ping_id", "request_id");
 
   static PingSettings parse(Node n) {
     double floor = n.decimal("floor", 0.0, 0.0, 1_000_000);
@@ -27,6 +35,8 @@ public record PingSettings(
     Map<String, String> attributes = n.stringMap("attributes");
     boolean shield = n.bool("shield", true);
     String answer = n.string("answerTemplate", "");
-    return new PingSettings(floor, minTransfer, conversion, format, attributes, shield, answer);
+    List<String> ignore = n.has("shieldIgnore") ? n.strings("shieldIgnore") : DEFAULT_SHIELD_IGNORE;
+    int maxEntries = n.integer("shieldMaxEntries", 100_000, 1, 10_000_000);
+    return new PingSettings(floor, minTransfer, conversion, format, attributes, shield, answer, ignore, maxEntries);
   }
 }

@@ -12,7 +12,14 @@ public record ServerConfig(
     Duration shutdownGrace,
     int instances,
     boolean accessLog,
-    Secret adminToken) {
+    Secret adminToken,
+    boolean vertxHttpMetrics) {
+
+  /** Without {@code vertxHttpMetrics} (on). */
+  public ServerConfig(String host, int port, int adminPort, long bodyLimitBytes, Duration idleTimeout,
+      Duration shutdownGrace, int instances, boolean accessLog, Secret adminToken) {
+    this(host, port, adminPort, bodyLimitBytes, idleTimeout, shutdownGrace, instances, accessLog, adminToken, true);
+  }
 
   static ServerConfig parse(Node n, java.util.Map<String, String> env) {
     String host = n.string("host", "0.0.0.0");
@@ -23,6 +30,9 @@ public record ServerConfig(
     Duration grace = n.duration("shutdownGrace", Duration.ofSeconds(10));
     int instances = n.integer("instances", Runtime.getRuntime().availableProcessors(), 1, 256);
     boolean accessLog = n.bool("accessLog", true);
+    // Vert.x's own per-request HTTP meters (vertx_http_server_*, vertx_http_client_*) look a meter up
+    // on every request; callbridge_route_* and callbridge_upstream_* cover the same ground.
+    boolean vertxHttpMetrics = n.bool("vertxHttpMetrics", true);
     Secret adminToken = n.secret("adminToken", env.getOrDefault("CALLBRIDGE_ADMIN_TOKEN", ""));
     n.finish();
     port = envPort(env, "CALLBRIDGE_PORT", port, n);
@@ -30,7 +40,8 @@ public record ServerConfig(
     if (port != 0 && port == adminPort) {
       n.get("adminPort").error("must differ from server.port (" + port + ")");
     }
-    return new ServerConfig(host, port, adminPort, bodyLimit, idle, grace, instances, accessLog, adminToken);
+    return new ServerConfig(host, port, adminPort, bodyLimit, idle, grace, instances, accessLog, adminToken,
+        vertxHttpMetrics);
   }
 
   private static int envPort(java.util.Map<String, String> env, String name, int fallback, Node n) {
@@ -52,6 +63,6 @@ public record ServerConfig(
 
   public ServerConfig withPorts(int port, int adminPort) {
     return new ServerConfig(host, port, adminPort, bodyLimitBytes, idleTimeout, shutdownGrace, instances, accessLog,
-        adminToken);
+        adminToken, vertxHttpMetrics);
   }
 }

@@ -20,8 +20,9 @@ final class DemoIds {
     return "RGB" + tag + String.format("%08X", ThreadLocalRandom.current().nextInt()) + (++n);
   }
 
-  /** A caller id in the 555 range. */
+  /** A valid North American caller id in the 555 area (exchange 200-999: NANP exchanges never start with 0 or 1). */
   String callerId() {
-    return String.format("+1555%07d", ThreadLocalRandom.current().nextInt(10_000_000));
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return String.format("+1555%d%06d", 2 + r.nextInt(8), r.nextInt(1_000_000));
   }
 }

@@ -5,23 +5,52 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
-/** Per-route RED meters: {@code callbridge_route_requests_total{route,kind,status}} and latency. */
+/**
+ * Per-route RED meters: {@code callbridge_route_requests_total{route,kind,status}} and latency.
+ * A request only looks its meters up (route name, then status as an index): no meter ids, keys
+ * or strings are built per request.
+ */
 public final class IngressMetrics {
   private final Metrics metrics;
-  private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
 
   public IngressMetrics(Metrics metrics) {
     this.metrics = metrics;
   }
 
+  private final class RouteMeters {
+    final String route;
+    final String kind;
+    final Timer latency;
+    final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(600);
+
+    RouteMeters(String route, String kind) {
+      this.route = route;
+      this.kind = kind;
+      this.latency = metrics.latency("callbridge.route.latency", "Time from request received to answer written",
+          "route", route, "kind", kind);
+    }
+
+    Counter counter(int status) {
+      int i = status >= 100 && status < 600 ? status : 0;
+      Counter c = byStatus.get(i);
+      if (c == null) {
+        c = metrics.counter("callbridge.route.requests", "Inbound requests by route and status", "route", route,
+            "kind", kind, "status", Integer.toString(status));
+        byStatus.set(i, c);
+      }
+      return c;
+    }
+  }
+
   void record(String route, String kind, int status, long nanos) {
-    String s = Integer.toString(status);
-    counters.computeIfAbsent(route + '|' + s, k -> metrics.counter("callbridge.route.requests",
-        "Inbound requests by route and status", "route", route, "kind", kind, "status", s)).increment();
-    timers.computeIfAbsent(route, k -> metrics.latency("callbridge.route.latency",
-        "Time from request received to answer written", "route", route, "kind", kind))
-        .record(nanos, TimeUnit.NANOSECONDS);
+    RouteMeters m = routes.get(route);
+    if (m == null) {
+      m = routes.computeIfAbsent(route, r -> new RouteMeters(r, kind));
+    }
+    m.counter(status).increment();
+    m.latency.record(nanos, TimeUnit.NANOSECONDS);
   }
 }

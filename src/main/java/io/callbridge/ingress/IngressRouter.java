@@ -67,7 +67,11 @@ final class IngressRouter {
     long start = System.nanoTime();
     String rid = ctx.request().getHeader("X-Request-Id");
     if (rid == null || !REQUEST_ID.matcher(rid).matches()) {
-      rid = UUID.randomUUID().toString();
+      // A random (version 4) UUID without SecureRandom: a request id needs uniqueness, not secrecy,
+      // and SecureRandom is a shared lock on every request.
+      java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+      rid = new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L)
+          .toString();
     }
     ctx.put("requestId", rid);
     HttpServerResponse response = ctx.response();

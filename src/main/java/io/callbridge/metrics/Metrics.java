@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
@@ -37,11 +38,20 @@ public final class Metrics {
 
   /** Vert.x options that plug this registry into Vert.x (HTTP server/client, pools, JVM). */
   public VertxOptions vertxOptions(VertxOptions base) {
+    return vertxOptions(base, true);
+  }
+
+  /** As {@link #vertxOptions(VertxOptions)}; without Vert.x's per-request HTTP and TCP meters when {@code httpMeters} is false. */
+  public VertxOptions vertxOptions(VertxOptions base, boolean httpMeters) {
     MicrometerMetricsOptions options = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setLabels(java.util.EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
             Label.CLIENT_NAME, Label.LOCAL));
+    if (!httpMeters) {
+      options.setDisabledMetricsCategories(java.util.Set.of(MetricsDomain.HTTP_SERVER.toCategory(),
+          MetricsDomain.HTTP_CLIENT.toCategory(), MetricsDomain.NET_SERVER.toCategory(), MetricsDomain.NET_CLIENT.toCategory()));
+    }
     return base.setMetricsOptions(options);
   }
 

@@ -33,7 +33,7 @@ final class DeliveryWorker extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(DeliveryWorker.class.getName());
 
   private record Claimed(long id, String token, String route, StoredRequest request, long[] schedule, double jitter, int attempts,
-      boolean ambiguous, boolean once, long createdAt) {}
+      boolean ambiguous, boolean once, long createdAt, String callId) {}
 
   private final Pool pool;
   private final PgConnectOptions listen;
@@ -46,6 +46,7 @@ final class DeliveryWorker extends VerticleBase {
   private final Duration pollInterval;
   private final int maxInFlight;
   private final OutboxMetrics metrics;
+  private final java.util.function.Consumer<Outbox.Delivered> onDelivered;
 
   /** One attempt's row update and log line, waiting to be written with the others that finished meanwhile. */
   private record Completion(long id, String token, String status, int attempts, boolean ambiguous, long nextAt,
@@ -66,7 +67,8 @@ final class DeliveryWorker extends VerticleBase {
 
   DeliveryWorker(Pool pool, PgConnectOptions listen, String channel, Sender sender, Clock clock, String workerId,
       Function<String, Duration> requestTimeout, Duration lease, Duration pollInterval, int maxInFlight,
-      OutboxMetrics metrics) {
+      OutboxMetrics metrics, java.util.function.Consumer<Outbox.Delivered> onDelivered) {
+    this.onDelivered = onDelivered;
     this.pool = pool;
     this.listen = listen;
     this.channel = channel;
@@ -165,7 +167,7 @@ final class DeliveryWorker extends VerticleBase {
     OffsetDateTime created = row.getOffsetDateTime("created_at");
     return new Claimed(row.getLong("id"), token, row.getString("route"), request, schedule, row.getFloat("jitter"),
         row.getInteger("attempts"), row.getBoolean("ambiguous"), row.getBoolean("once"),
-        created.toInstant().toEpochMilli());
+        created.toInstant().toEpochMilli(), row.getString("call_id"));
   }
 
   private void deliver(Claimed c) {
@@ -185,6 +187,7 @@ final class DeliveryWorker extends VerticleBase {
           long now = clock.millis();
           if ("delivered".equals(d.outcome())) {
             metrics.delivered(c.route, Duration.ofMillis(Math.max(0, now - c.createdAt)));
+            onDelivered.accept(new Outbox.Delivered(c.id, c.route, c.callId, truncate(result.body())));
           }
           Completion done1 = new Completion(c.id, c.token, d.status(), d.attempts(), d.ambiguous(),
               now + d.delay().toMillis(), result.kind() == Sender.Kind.HTTP ? result.status() : null, d.error(), now,

@@ -65,6 +65,7 @@ public final class Outbox {
   private final IngestBatcher batcher;
   private final Map<String, DestinationConfig> destinations;
   private final Map<String, Rematcher> rematchers = new ConcurrentHashMap<>();
+  private final Map<String, java.util.function.Consumer<Delivered>> deliveredListeners = new ConcurrentHashMap<>();
   private final String workerId;
   private final Duration lease;
   private String deployment;
@@ -105,6 +106,29 @@ public final class Outbox {
     return batcher.submit(envelope, fingerprint(envelope));
   }
 
+  /** A row that reached its destination (2xx): which, its call id, and what the destination answered (truncated). */
+  public record Delivered(long id, String route, String callId, String response) {}
+
+  /**
+   * Tells {@code listener} about each row of {@code route} this instance delivers (e.g. to link the
+   * id the destination assigned). Best effort: runs after the 2xx, before the row is marked delivered.
+   */
+  public void onDelivered(String route, java.util.function.Consumer<Delivered> listener) {
+    deliveredListeners.put(route, listener);
+  }
+
+  private void delivered(Delivered d) {
+    java.util.function.Consumer<Delivered> listener = deliveredListeners.get(d.route());
+    if (listener != null) {
+      try {
+        listener.accept(d);
+      } catch (RuntimeException e) {
+        java.util.logging.Logger.getLogger(Outbox.class.getName())
+            .warning("outbox row " + d.id() + ": delivered-listener of route " + d.route() + " failed: " + e);
+      }
+    }
+  }
+
   /** Lets replay of a route's {@code unmatched} rows look the call up again. */
   public void rematcher(String route, Rematcher rematcher) {
     rematchers.put(route, rematcher);
@@ -134,7 +158,8 @@ public final class Outbox {
       return Future.succeededFuture();
     }
     DeliveryWorker worker = new DeliveryWorker(db.pool(), listenOptions(db.config()), channel(db.config().schema()),
-        sender, clock, workerId, this::requestTimeout, lease, options.pollInterval(), options.maxInFlight(), metrics);
+        sender, clock, workerId, this::requestTimeout, lease, options.pollInterval(), options.maxInFlight(), metrics,
+        this::delivered);
     return vertx.deployVerticle(worker).map(id -> {
       deployment = id;
       return null;

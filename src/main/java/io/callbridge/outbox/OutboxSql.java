@@ -57,7 +57,7 @@ final class OutboxSql {
           ambiguous = o.ambiguous OR o.lease_owner IS NOT NULL
       FROM due WHERE o.id = due.id
       RETURNING o.id, o.route, o.destination, o.method, o.uri, o.headers::text AS headers, o.body, o.schedule_ms,
-                o.jitter, o.attempts, o.ambiguous, o.once_key IS NOT NULL AS once, o.created_at
+                o.jitter, o.attempts, o.ambiguous, o.once_key IS NOT NULL AS once, o.created_at, o.call_id
       """;
 
   static final String RENEW = """

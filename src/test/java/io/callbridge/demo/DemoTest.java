@@ -6,13 +6,13 @@ import io.callbridge.Gateway;
 import io.callbridge.Services;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.config.RouteConfig;
+import io.callbridge.config.RouteKind;
+import io.callbridge.flow.ping.PingFlow;
 import io.callbridge.ingress.Flow;
 import io.callbridge.ingress.Reply;
 import io.callbridge.testing.TestDb;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -87,6 +87,9 @@ class DemoTest {
     }
 
     static Flow flow(RouteConfig route, Services services, boolean duplicateConversions) {
+      if (route.kind() == RouteKind.PING) {
+        return PingFlow.create(route, services);
+      }
       WebClient web = WebClient.create(services.vertx());
       // the simulator's port, as conf/demo.yaml's destination has it (CALLBRIDGE_SIM_PORT)
       int port = services.config().destinations().get(route.targets().get(0).destination()).port();
@@ -98,16 +101,6 @@ class DemoTest {
           case "td-enrich" -> web.get(port, "127.0.0.1", "/enrich/demo-publisher-number")
               .addQueryParam("callerid", caller).addQueryParam("trackdrive_call_uuid", String.valueOf(f.get("call_uuid")))
               .send().map(r -> Reply.json(200, new JsonObject().put("accepted", true)));
-          case "td-ping" -> {
-            JsonObject ping = new JsonObject().put("CID", caller.replace("+", "")).put("exposeCallerId", "yes");
-            Future<HttpResponse<Buffer>> a = web.post(port, "127.0.0.1", "/v1/production/demo-rtb-buyer-a.json").sendJsonObject(ping);
-            Future<HttpResponse<Buffer>> b = web.post(port, "127.0.0.1", "/v1/production/demo-rtb-buyer-b.json").sendJsonObject(ping);
-            yield Future.join(a, b).map(x -> {
-              JsonObject bid = a.result().bodyAsJsonObject();
-              return Reply.json(200, new JsonObject().put("accepted", true).put("number", bid.getString("phoneNumber"))
-                  .put("bid", bid.getValue("bidAmount")));
-            });
-          }
           case "ringba-lead" -> web.post(port, "127.0.0.1", "/api/v1/leads").sendJsonObject(new JsonObject()
                   .put("lead_token", "demo-lead-token").put("traffic_source_id", "1001").put("caller_id", caller)
                   .put("data", new JsonObject().put("ringba_call_uuid", f.get("inbound_call_id"))))

@@ -37,9 +37,13 @@ public final class TestConfigs {
 
   /** The configuration with ports 0 (ephemeral), one server instance, and the given database schema. */
   public static CallBridgeConfig forTest(String yaml, PostgresConfig db) {
+    return forTest(yaml, db, Map.of());
+  }
+
+  /** As {@link #forTest(String, PostgresConfig)}, with {@code ${VAR}} references resolved from {@code env}. */
+  public static CallBridgeConfig forTest(String yaml, PostgresConfig db, Map<String, String> env) {
     try {
-      Map<String, String> env = new HashMap<>();
-      CallBridgeConfig c = parse(yaml, env);
+      CallBridgeConfig c = parse(yaml, new HashMap<>(env));
       return c.withServer(c.server().withPorts(0, 0)).withPostgres(db);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("test configuration is invalid:\n" + String.join("\n", e.errors()), e);

@@ -1,0 +1,159 @@
+package io.callbridge.flow.enrich;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.callbridge.Services;
+import io.callbridge.config.EnrichSettings;
+import io.callbridge.config.RouteConfig;
+import io.callbridge.config.TargetConfig;
+import io.callbridge.correlation.CallLink;
+import io.callbridge.correlation.Correlation;
+import io.callbridge.ingress.Flow;
+import io.callbridge.ingress.Inbound;
+import io.callbridge.ingress.Reply;
+import io.callbridge.template.Phones;
+import io.callbridge.template.Rendering;
+import io.callbridge.template.RequestTemplate;
+import io.callbridge.upstream.Deadline;
+import io.callbridge.upstream.FanOut;
+import io.callbridge.upstream.Outcome;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Enrich before dial: TrackDrive's pre-dial webhook fans the call's data out to every target of the
+ * route (Ringba IDE and others) inside the route's deadline. {@code sync} answers once every target
+ * settled or the deadline came, with per-target outcomes and an {@code accept} verdict TrackDrive
+ * can act on; {@code async} answers 202 at once. A repeated {@code call_uuid} within the route's
+ * {@code repeatWindow} gets the first answer and fans out nothing.
+ */
+public final class EnrichFlow implements Flow {
+  private final RouteConfig route;
+  private final EnrichSettings settings;
+  private final List<TargetConfig> targets;
+  private final List<RequestTemplate> templates;
+  private final Phones phones;
+  private final FanOut fanOut;
+  private final EnrichMetrics metrics;
+  private final Correlation correlation;
+  private final Cache<String, Future<Reply>> firstAnswers;
+
+  public EnrichFlow(RouteConfig route, Services services) {
+    this.route = route;
+    this.settings = route.settingsAs(EnrichSettings.class);
+    this.targets = route.targets();
+    this.templates = targets.stream().map(t -> services.config().templates().get(t.template())).toList();
+    this.phones = services.config().templates().phones();
+    this.fanOut = services.upstream().fanOut();
+    this.metrics = new EnrichMetrics(services.metrics(), route);
+    this.correlation = services.correlation();
+    this.firstAnswers = Caffeine.newBuilder()
+        .maximumSize(200_000)
+        .expireAfterWrite(settings.repeatWindow().toMillis(), TimeUnit.MILLISECONDS)
+        .build();
+  }
+
+  @Override
+  public Future<Reply> handle(Inbound inbound) {
+    for (String field : route.required()) {
+      if (inbound.text(field).isEmpty()) {
+        metrics.result("invalid");
+        return Future.succeededFuture(Reply.error(422, field + ": is required", field));
+      }
+    }
+    Optional<String> rawCaller = inbound.text("caller_id");
+    String callerId = null;
+    if (rawCaller.isPresent()) {
+      Optional<String> e164 = phones.format(rawCaller.get(), Phones.Format.E164);
+      if (e164.isEmpty()) {
+        metrics.result("invalid");
+        return Future.succeededFuture(Reply.error(422, "caller_id: not a phone number: '" + rawCaller.get() + "'", "caller_id"));
+      }
+      callerId = e164.get();
+    }
+    List<FanOut.Call> calls = new ArrayList<>(targets.size());
+    for (int i = 0; i < targets.size(); i++) {
+      Rendering r = templates.get(i).render(inbound.fields(), targets.get(i).vars());
+      if (r instanceof Rendering.Rejected rejected) {
+        metrics.result("invalid");
+        // A declared var left empty is the operator's mistake, not the caller's.
+        return Future.succeededFuture(rejected.configuration()
+            ? Reply.error(500, "route '" + route.name() + "' target '" + targets.get(i).name() + "': " + rejected.message()
+                + " (fix its vars in the configuration)")
+            : Reply.error(422, rejected.message(), rejected.token()));
+      }
+      calls.add(new FanOut.Call(targets.get(i).destination(), ((Rendering.Rendered) r).request()));
+    }
+    Optional<String> callUuid = inbound.text("call_uuid");
+    if (callUuid.isPresent() || callerId != null) {
+      CallLink.Builder link = CallLink.builder().callerId(callerId);
+      callUuid.ifPresent(uuid -> link.callUuid(uuid, inbound.text("subdomain").orElse(null)));
+      correlation.link(route.name(), link.build());
+    }
+    if (callUuid.isEmpty()) {
+      return fanOut(inbound, calls);
+    }
+    // The first request for a call_uuid fans out; repeats within the window share its answer.
+    String key = inbound.text("subdomain").orElse("") + '/' + callUuid.get();
+    boolean[] first = {false};
+    Future<Reply> answer = firstAnswers.get(key, k -> {
+      first[0] = true;
+      return fanOut(inbound, calls);
+    });
+    if (!first[0]) {
+      metrics.result("repeat");
+    }
+    return answer;
+  }
+
+  private Future<Reply> fanOut(Inbound inbound, List<FanOut.Call> calls) {
+    Deadline budget = inbound.deadline().minus(route.replyReserve());
+    Future<List<Outcome>> settled = fanOut.all(calls, budget).map(outcomes -> {
+      for (int i = 0; i < outcomes.size(); i++) {
+        metrics.target(targets.get(i).name(), outcomes.get(i));
+      }
+      return outcomes;
+    });
+    if (settings.mode() == EnrichSettings.Mode.ASYNC) {
+      metrics.result("async");
+      return Future.succeededFuture(Reply.json(202, new JsonObject().put("accept", true).put("mode", "async")
+          .put("targets", new JsonArray(targets.stream().map(t -> new JsonObject().put("name", t.name())).toList()))));
+    }
+    return settled.map(outcomes -> {
+      boolean accept = accept(outcomes);
+      metrics.result(accept ? "accept" : "reject");
+      JsonArray details = new JsonArray();
+      for (int i = 0; i < outcomes.size(); i++) {
+        Outcome o = outcomes.get(i);
+        JsonObject d = new JsonObject()
+            .put("name", targets.get(i).name())
+            .put("outcome", o.kind().label())
+            .put("latency_ms", o.latency().toMillis());
+        if (o instanceof Outcome.Ok ok) {
+          d.put("status", ok.status());
+        } else if (o instanceof Outcome.HttpError err) {
+          d.put("status", err.status());
+        }
+        details.add(d);
+      }
+      return Reply.json(200, new JsonObject().put("accept", accept).put("targets", details));
+    });
+  }
+
+  private boolean accept(List<Outcome> outcomes) {
+    if (settings.accept() == EnrichSettings.AcceptPolicy.ALWAYS) {
+      return true;
+    }
+    for (int i = 0; i < outcomes.size(); i++) {
+      if (targets.get(i).required() && !outcomes.get(i).isOk()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,155 @@
+package io.callbridge.flow.lead;
+
+import io.callbridge.Services;
+import io.callbridge.config.LeadSettings;
+import io.callbridge.config.RouteConfig;
+import io.callbridge.config.TargetConfig;
+import io.callbridge.correlation.CallLink;
+import io.callbridge.correlation.Correlation;
+import io.callbridge.ingress.Flow;
+import io.callbridge.ingress.Inbound;
+import io.callbridge.ingress.Reply;
+import io.callbridge.outbox.Enqueued;
+import io.callbridge.outbox.Envelope;
+import io.callbridge.outbox.Outbox;
+import io.callbridge.outbox.Schedule;
+import io.callbridge.outbox.StoredRequest;
+import io.callbridge.template.Phones;
+import io.callbridge.template.Rendering;
+import io.callbridge.template.RequestTemplate;
+import io.callbridge.upstream.OutboundRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Ringba → TrackDrive: a Ringba pixel (Incoming or Connected) becomes a TrackDrive lead posted with
+ * the route's posting instructions exactly as TrackDrive generated them (lead token, traffic source
+ * id, endpoint URL). Durable like a postback: answered only after PostgreSQL committed it, delivered
+ * at once and retried on failure; a repeated pixel for the same {@code inboundCallId} posts nothing
+ * twice; a TrackDrive 422 (wrong token) is dead with TrackDrive's reason, visible in admin.
+ */
+public final class LeadFlow implements Flow {
+  private static final Logger LOG = Logger.getLogger(LeadFlow.class.getName());
+  static final String CALLER_ID = "caller_id";
+  static final String INBOUND_CALL_ID = "inbound_call_id";
+
+  private final RouteConfig route;
+  private final TargetConfig target;
+  private final RequestTemplate template;
+  private final Map<String, Object> postingInstructions;
+  private final String endpoint;
+  private final Schedule schedule;
+  private final Phones phones;
+  private final Outbox outbox;
+  private final Correlation correlation;
+  private final LeadMetrics metrics;
+
+  public LeadFlow(RouteConfig route, Services services) {
+    LeadSettings settings = route.settingsAs(LeadSettings.class);
+    this.route = route;
+    this.target = route.targets().get(0);
+    this.template = services.config().templates().get(target.template());
+    this.postingInstructions = Map.of("lead_token", settings.leadToken().value(),
+        "traffic_source_id", settings.trafficSourceId());
+    URI ep = URI.create(settings.endpointUrl());
+    this.endpoint = ep.getRawPath() + (ep.getRawQuery() == null ? "" : "?" + ep.getRawQuery());
+    this.schedule = new Schedule(settings.retrySchedule(), 0.2);
+    this.phones = services.config().templates().phones();
+    this.outbox = services.outbox();
+    this.correlation = services.correlation();
+    this.metrics = new LeadMetrics(services.metrics(), route.name());
+    outbox.onDelivered(route.name(), this::delivered);
+  }
+
+  @Override
+  public Future<Reply> handle(Inbound inbound) {
+    for (String field : route.required()) {
+      if (inbound.text(field).isEmpty()) {
+        metrics.result("invalid");
+        return Future.succeededFuture(Reply.error(422, field + ": is required", field));
+      }
+    }
+    String raw = inbound.text(CALLER_ID).orElse("");
+    Optional<String> callerId = phones.format(raw, Phones.Format.E164);
+    if (callerId.isEmpty()) {
+      metrics.result("invalid");
+      return Future.succeededFuture(Reply.error(422, CALLER_ID + ": not a phone number: '" + raw + "'", CALLER_ID));
+    }
+    String inboundCallId = inbound.text(INBOUND_CALL_ID).orElse("");
+    if (inboundCallId.length() > 200) {
+      metrics.result("invalid");
+      return Future.succeededFuture(Reply.error(422, INBOUND_CALL_ID + ": longer than 200 characters", INBOUND_CALL_ID));
+    }
+    Rendering rendering = template.render(inbound.fields(), target.vars(), postingInstructions);
+    if (rendering instanceof Rendering.Rejected rejected) {
+      metrics.result("invalid");
+      return Future.succeededFuture(rejected.configuration()
+          ? Reply.error(500, "route '" + route.name() + "': " + rejected.message() + " (fix the configuration)")
+          : Reply.error(422, rejected.message(), rejected.token()));
+    }
+    OutboundRequest rendered = ((Rendering.Rendered) rendering).request();
+    // The endpoint URL is used exactly as TrackDrive gave it (its host is the destination's, checked at load).
+    OutboundRequest exact = new OutboundRequest(rendered.method(), endpoint, rendered.headers(), rendered.body(),
+        rendered.contentType());
+    correlation.link(route.name(), CallLink.builder().inboundCallId(inboundCallId).callerId(callerId.get()).build());
+    Envelope envelope = Envelope.of("lead", inbound, "lead|" + inboundCallId,
+        StoredRequest.of(target.destination(), exact), schedule).withEventKind("lead").withCallId(inboundCallId, false);
+    long budget = Math.max(1, inbound.deadline().minus(route.replyReserve()).remaining().toMillis());
+    return outbox.enqueue(envelope).timeout(budget, TimeUnit.MILLISECONDS)
+        .map(this::reply)
+        .recover(err -> {
+          metrics.result("unavailable");
+          LOG.warning("route " + route.name() + ": lead for " + inboundCallId + " not stored (" + err.getMessage()
+              + "); answered 503");
+          return Future.succeededFuture(new Reply(503, new JsonObject().put("error",
+              "the lead could not be stored durably (PostgreSQL unavailable); nothing was accepted: send it again"),
+              Map.of("Retry-After", "5")));
+        });
+  }
+
+  private Reply reply(Enqueued e) {
+    JsonObject body = new JsonObject().put("id", e.id()).put("status", e.status());
+    if (e.result() == Enqueued.Result.CREATED) {
+      metrics.result("accepted");
+      return Reply.json(202, body);
+    }
+    metrics.result("duplicate");
+    return Reply.json(200, body.put("duplicate", true));
+  }
+
+  /** TrackDrive answered 2xx: link the lead id it assigned to the Ringba call. */
+  private void delivered(Outbox.Delivered d) {
+    String leadId = leadId(d.response());
+    if (leadId == null) {
+      return;
+    }
+    // The row's call id is the Ringba inboundCallId the lead was posted for.
+    correlation.link(route.name(), CallLink.builder().leadId(leadId).inboundCallId(d.callId()).build());
+  }
+
+  /** TrackDrive's lead answer: {"status":"success","lead":{"id":…,"uuid":…}}; the id, else the uuid. */
+  static String leadId(String response) {
+    if (response == null || response.isBlank()) {
+      return null;
+    }
+    try {
+      JsonObject lead = new JsonObject(response).getJsonObject("lead");
+      if (lead == null) {
+        return null;
+      }
+      Object id = lead.getValue("id");
+      if (id == null) {
+        id = lead.getValue("uuid");
+      }
+      return id == null ? null : String.valueOf(id);
+    } catch (DecodeException | ClassCastException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.callbridge.flow.ping;
+
+import io.callbridge.correlation.CallLink;
+import io.callbridge.correlation.Correlation;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Links a winning bid to TrackDrive's call: call_uuid + subdomain ↔ bidId (amount, expiry) ↔
+ * caller id, and TrackDrive's ping_id when the ping carried one. Written behind: the link runs
+ * after the current event-loop task (so the answer is written first) and is never awaited.
+ */
+final class BidLinks {
+  private static final Logger LOG = Logger.getLogger(BidLinks.class.getName());
+
+  private final Correlation correlation;
+  private final String route;
+
+  BidLinks(Correlation correlation, String route) {
+    this.correlation = correlation;
+    this.route = route;
+  }
+
+  void link(PingRequest request, Bid bid) {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      linkNow(request, bid);
+    } else {
+      context.runOnContext(v -> linkNow(request, bid));
+    }
+  }
+
+  private void linkNow(PingRequest request, Bid bid) {
+    try {
+      CallLink.Builder b = CallLink.builder()
+          .bid(bid.bidId(), bid.amount(), Instant.ofEpochMilli(bid.expiresAtMs()))
+          .callerId(request.callerId());
+      if (!request.callUuid().isEmpty()) {
+        b.callUuid(request.callUuid(), request.subdomain());
+      }
+      Object pingId = request.fields().get("ping_id");
+      if (pingId != null) {
+        b.pingId(String.valueOf(pingId));
+      }
+      correlation.link(route, b.build());
+    } catch (RuntimeException e) {
+      // A lost link is a lost lookup later, never a lost ping answer.
+      LOG.log(Level.WARNING, "ping route " + route + ": could not link bid " + bid.bidId(), e);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.callbridge.flow.ping;
+
+import io.callbridge.config.PingSettings;
+import io.callbridge.flow.ping.TargetResult.Result;
+import io.callbridge.ingress.Reply;
+import io.callbridge.template.RequestTemplate;
+import io.callbridge.template.Rendering;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answer TrackDrive's PING buyer setting reads, HTTP 200 either way. Accepted: the number to
+ * transfer to (in the route's format), bid amount, duration, expiry, bid id and attributes (the
+ * route's, then what the bid returned). Not accepted: the reason and what each target said.
+ *
+ * <p>The default answer has exactly those keys. A route's {@code answerTemplate} reshapes it: a
+ * template whose JSON body is the answer (its method and path are not used), with the tokens
+ * {@code [accepted] [cached] [phone_number] [bid_amount] [duration] [expires_in] [expires_at]
+ * [bid_id] [target] [sip_address] [attributes] [reason] [targets]}, each attribute by its own
+ * name, and the inbound fields.
+ */
+final class PingAnswer {
+  private final PingSettings settings;
+  private final RequestTemplate template;
+
+  PingAnswer(PingSettings settings, RequestTemplate template) {
+    this.settings = settings;
+    this.template = template;
+  }
+
+  Reply accepted(PingRequest request, TargetResult winner, boolean cached, long nowMs) {
+    Bid bid = winner.bid();
+    long expiresAt = bid.expiresAtMs();
+    Map<String, Object> attributes = new LinkedHashMap<>(settings.attributes());
+    attributes.putAll(bid.extras());
+    Map<String, Object> answer = new LinkedHashMap<>(16);
+    answer.put("accepted", true);
+    answer.put("cached", cached);
+    answer.put("phone_number", number(bid.phoneNumber(), settings.numberFormat()));
+    answer.put("bid_amount", bid.amount());
+    answer.put("duration", settings.conversionSeconds());
+    answer.put("expires_in", Math.max(0, (expiresAt - nowMs) / 1000));
+    answer.put("expires_at", Instant.ofEpochMilli(expiresAt).toString());
+    answer.put("bid_id", bid.bidId());
+    answer.put("target", winner.target());
+    if (!bid.sipAddress().isEmpty()) {
+      answer.put("sip_address", bid.sipAddress());
+    }
+    answer.put("attributes", attributes);
+    return reply(request, answer, attributes);
+  }
+
+  Reply notAccepted(PingRequest request, Selection.Outcome outcome) {
+    List<Object> targets = new ArrayList<>(outcome.results().length);
+    for (TargetResult r : outcome.results()) {
+      Map<String, Object> t = new LinkedHashMap<>(8);
+      t.put("target", r.target());
+      t.put("result", r.result().word);
+      if (r.bid() != null && r.bid().amount() > 0) {
+        t.put("bid_amount", r.bid().amount());
+      }
+      if (r.result() == Result.REJECTED && r.bid().rejectCode() != 0) {
+        t.put("reject_code", r.bid().rejectCode());
+      }
+      if (!r.detail().isEmpty()) {
+        t.put("detail", r.detail());
+      }
+      t.put("latency_ms", r.latencyNanos() / 1_000_000);
+      targets.add(t);
+    }
+    Map<String, Object> answer = new LinkedHashMap<>(8);
+    answer.put("accepted", false);
+    answer.put("cached", false);
+    answer.put("reason", outcome.reason().word);
+    answer.put("targets", targets);
+    return reply(request, answer, settings.attributes());
+  }
+
+  private Reply reply(PingRequest request, Map<String, Object> answer, Map<String, ?> attributes) {
+    if (template == null) {
+      return Reply.json(200, new JsonObject(wrap(answer)));
+    }
+    Map<String, Object> tokens = new HashMap<>(attributes);
+    tokens.putAll(answer);
+    Rendering r = template.render(request.fields(), Map.of(), tokens);
+    if (r instanceof Rendering.Rejected rejected) {
+      // The template asks for a token this answer does not have: the operator's to fix, said plainly.
+      return Reply.json(200, new JsonObject(wrap(answer)).put("answer_template_error", rejected.message()));
+    }
+    return Reply.json(200, ((Rendering.Rendered) r).request().body().length == 0 ? new JsonObject()
+        : new JsonObject(((Rendering.Rendered) r).request().bodyText()));
+  }
+
+  /** JsonObject keeps Map/List values as they are; the default answer nests plain collections. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> wrap(Map<String, Object> answer) {
+    for (Map.Entry<String, Object> e : answer.entrySet()) {
+      if (e.getValue() instanceof Map<?, ?> m) {
+        e.setValue(new JsonObject((Map<String, Object>) m));
+      } else if (e.getValue() instanceof List<?> l) {
+        e.setValue(new JsonArray((List<Object>) l));
+      }
+    }
+    return answer;
+  }
+
+  /** The bid's number as the route's buyer setting expects it. Ringba sends E.164 ({@code +17733408913}). */
+  static String number(String e164, String format) {
+    String digits = e164.startsWith("+") ? e164.substring(1) : e164;
+    return switch (format) {
+      case "digits11" -> digits;
+      case "digits10" -> digits.length() == 11 && digits.charAt(0) == '1' ? digits.substring(1) : digits;
+      default -> "+" + digits;
+    };
+  }
+}

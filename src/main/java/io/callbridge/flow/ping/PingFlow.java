@@ -1,0 +1,146 @@
+package io.callbridge.flow.ping;
+
+import io.callbridge.Services;
+import io.callbridge.config.PingSettings;
+import io.callbridge.config.RouteConfig;
+import io.callbridge.config.TargetConfig;
+import io.callbridge.ingress.Flow;
+import io.callbridge.ingress.Inbound;
+import io.callbridge.ingress.Reply;
+import io.callbridge.template.RequestTemplate;
+import io.callbridge.template.Rendering;
+import io.callbridge.upstream.Deadline;
+import io.callbridge.upstream.FanOut;
+import io.callbridge.upstream.Outcome;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ping/post flow: TrackDrive's PING buyer asks, every RTB target of the route is pinged at
+ * once inside the deadline, the best live bid is answered (HTTP 200 either way), linked to the
+ * call behind the answer, and kept in the ping shield for identical pings while it lives.
+ */
+public final class PingFlow implements Flow {
+  private final RouteConfig route;
+  private final PingInput input;
+  private final FanOut fanOut;
+  private final List<TargetConfig> targets;
+  private final RequestTemplate[] templates;
+  private final Selection selection;
+  private final PingAnswer answer;
+  private final PingShield shield;
+  private final PingMetrics metrics;
+  private final BidLinks links;
+  private final Clock clock;
+
+  PingFlow(RouteConfig route, PingInput input, FanOut fanOut, RequestTemplate[] templates, PingAnswer answer,
+      PingShield shield, PingMetrics metrics, BidLinks links, Clock clock) {
+    PingSettings s = route.settingsAs(PingSettings.class);
+    this.route = route;
+    this.input = input;
+    this.fanOut = fanOut;
+    this.targets = route.targets();
+    this.templates = templates;
+    this.selection = new Selection(s.floor(), s.minTransferSeconds());
+    this.answer = answer;
+    this.shield = shield;
+    this.metrics = metrics;
+    this.links = links;
+    this.clock = clock;
+  }
+
+  /** The flow of one ping route, built from the gateway's services. */
+  public static PingFlow create(RouteConfig route, Services services) {
+    PingSettings s = route.settingsAs(PingSettings.class);
+    List<String> names = route.targets().stream().map(TargetConfig::name).toList();
+    PingInput input = new PingInput(route.name(), route.required(), s.shieldIgnore(),
+        services.config().templates().phones(), s.shield());
+    RequestTemplate[] templates = route.targets().stream()
+        .map(t -> services.config().templates().get(t.template())).toArray(RequestTemplate[]::new);
+    RequestTemplate answerTemplate = s.answerTemplate().isEmpty() ? null
+        : services.config().templates().get(s.answerTemplate());
+    PingShield shield = s.shield() ? new PingShield(s.shieldMaxEntries(), s.minTransferSeconds(), services.clock()) : null;
+    return new PingFlow(route, input, services.upstream().fanOut(), templates, new PingAnswer(s, answerTemplate),
+        shield, new PingMetrics(services.metrics(), route.name(), names),
+        new BidLinks(services.correlation(), route.name()), services.clock());
+  }
+
+  @Override
+  public Future<Reply> handle(Inbound in) {
+    long start = System.nanoTime();
+    PingRequest request;
+    Object[] rendered;
+    try {
+      request = input.parse(in);
+      rendered = render(request);
+    } catch (PingInput.Invalid e) {
+      metrics.invalidInput();
+      return Future.succeededFuture(e.reply);
+    }
+    if (shield != null) {
+      long now = clock.millis();
+      TargetResult hit = shield.lookup(request.shieldKey(), now);
+      if (hit != null) {
+        links.link(request, hit.bid());
+        metrics.shieldHit(hit.bid().amount(), System.nanoTime() - start);
+        return Future.succeededFuture(answer.accepted(request, hit, true, now));
+      }
+    }
+    long sentAtMs = clock.millis();
+    Deadline budget = in.deadline().minus(route.replyReserve());
+    List<FanOut.Call> calls = new ArrayList<>(rendered.length);
+    for (int i = 0; i < rendered.length; i++) {
+      if (rendered[i] instanceof FanOut.Call call) {
+        calls.add(call);
+      }
+    }
+    // Every outcome arrives by the budget: the outbound core resets what is still running then.
+    return fanOut.all(calls, budget).map(outcomes -> conclude(request, rendered, outcomes, sentAtMs, start));
+  }
+
+  /**
+   * Each target's bid request ({@link FanOut.Call}), or why it cannot be sent (a String): a target
+   * whose configuration lacks a value is skipped; a token the caller must give is the caller's 422.
+   */
+  private Object[] render(PingRequest request) throws PingInput.Invalid {
+    Object[] out = new Object[templates.length];
+    for (int i = 0; i < templates.length; i++) {
+      TargetConfig t = targets.get(i);
+      Rendering r = templates[i].render(request.fields(), t.vars());
+      if (r instanceof Rendering.Rejected rejected) {
+        if (!rejected.configuration()) {
+          throw new PingInput.Invalid(422, rejected.token(), rejected.reason());
+        }
+        out[i] = "not configured: " + rejected.message();
+      } else {
+        out[i] = new FanOut.Call(t.destination(), ((Rendering.Rendered) r).request());
+      }
+    }
+    return out;
+  }
+
+  private Reply conclude(PingRequest request, Object[] rendered, List<Outcome> outcomes, long sentAtMs, long start) {
+    List<TargetResult> results = new ArrayList<>(rendered.length);
+    int sent = 0;
+    for (int i = 0; i < rendered.length; i++) {
+      String name = targets.get(i).name();
+      results.add(rendered[i] instanceof String why
+          ? new TargetResult(i, name, TargetResult.Result.NOT_CONFIGURED, null, why, 0, 0)
+          : TargetResult.read(i, name, outcomes.get(sent++), sentAtMs));
+    }
+    long now = clock.millis();
+    Selection.Outcome outcome = selection.select(results, now);
+    metrics.answered(outcome, System.nanoTime() - start);
+    if (!outcome.accepted()) {
+      return answer.notAccepted(request, outcome);
+    }
+    TargetResult winner = outcome.winner();
+    links.link(request, winner.bid());
+    if (shield != null) {
+      shield.remember(request.shieldKey(), winner, now);
+    }
+    return answer.accepted(request, winner, false, now);
+  }
+}

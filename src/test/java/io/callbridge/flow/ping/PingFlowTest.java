@@ -1,0 +1,461 @@
+package io.callbridge.flow.ping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.callbridge.Gateway;
+import io.callbridge.correlation.CallRecord;
+import io.callbridge.correlation.Correlation;
+import io.callbridge.correlation.IdKind;
+import io.callbridge.config.PostgresConfig;
+import io.callbridge.testing.Await;
+import io.callbridge.testing.Http;
+import io.callbridge.testing.TestConfigs;
+import io.callbridge.testing.TestDb;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The ping flow end to end: a real gateway, real local RTB servers, real HTTP. */
+class PingFlowTest {
+  static final Map<String, String> AUTH = Map.of("X-CallBridge-Token", "ping-secret");
+  static final AtomicInteger CALLER = new AtomicInteger(2_000_000);
+
+  static FakeRtb rtb;
+  static PostgresConfig db;
+  static Gateway gateway;
+  static String base;
+  static String admin;
+
+  static String yaml(int port) {
+    return """
+        server: { accessLog: false }
+        destinations:
+          rtb: { baseUrl: "http://127.0.0.1:%1$d", simulator: true, connectTimeout: 200ms }
+          rtb-flaky:
+            baseUrl: "http://127.0.0.1:%1$d"
+            simulator: true
+            breaker: { failures: 2, window: 10s, resetTimeout: 60s }
+        routes:
+          - name: three
+            kind: ping
+            auth: { token: ping-secret }
+            shield: false
+            attributes: { buyer_group: premium }
+            targets:
+              - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: three-a } }
+              - { name: b, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: three-b } }
+              - { name: c, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: three-c } }
+          - name: life
+            kind: ping
+            auth: { token: ping-secret }
+            shield: false
+            minTransferSeconds: 10
+            numberFormat: digits10
+            targets:
+              - { name: short, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: life-short } }
+              - { name: epoch, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: life-epoch } }
+              - { name: long, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: life-long } }
+          - name: slow
+            kind: ping
+            auth: { token: ping-secret }
+            shield: false
+            deadline: 300ms
+            targets:
+              - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: slow-a } }
+              - { name: b, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: slow-b } }
+              - { name: late, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: slow-late } }
+          - name: floor
+            kind: ping
+            auth: { token: ping-secret }
+            shield: false
+            floor: 5
+            targets:
+              - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: floor-a } }
+          - name: shielded
+            kind: ping
+            auth: { token: ping-secret }
+            minTransferSeconds: 10
+            targets:
+              - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: shield-a } }
+          - name: strict
+            kind: ping
+            auth: { token: ping-secret }
+            required: [caller_id, call_uuid, subdomain]
+            targets:
+              - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: strict-a } }
+          - name: breaker
+            kind: ping
+            auth: { token: ping-secret }
+            shield: false
+            targets:
+              - { name: good, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: breaker-good } }
+              - { name: flaky, destination: rtb-flaky, template: ringba-rtb-ping, vars: { rtb_id: breaker-flaky } }
+          - name: unset
+            kind: ping
+            auth: { token: ping-secret }
+            shield: false
+            targets:
+              - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: unset-a } }
+              - { name: b, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: "" } }
+          - name: shaped
+            kind: ping
+            auth: { token: ping-secret }
+            shield: false
+            answerTemplate: trackdrive-ping-answer
+            attributes: { vertical: auto }
+            targets:
+              - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: shaped-a } }
+        """.formatted(port);
+  }
+
+  @BeforeAll
+  static void start() {
+    rtb = new FakeRtb();
+    db = TestDb.freshSchema(PingFlowTest.class);
+    gateway = Await.result(Gateway.start(TestConfigs.forTest(yaml(rtb.port()), db)));
+    base = "http://127.0.0.1:" + gateway.publicPort();
+    admin = "http://127.0.0.1:" + gateway.adminPort();
+  }
+
+  @AfterAll
+  static void stop() {
+    Await.result(gateway.stop());
+    rtb.close();
+    TestDb.drop(db);
+  }
+
+  static String caller() {
+    return "+1555" + CALLER.incrementAndGet();
+  }
+
+  static Http.Response ping(String route, JsonObject body) {
+    return Http.post(base + "/v1/ping/" + route, "application/json", body.encode(), AUTH);
+  }
+
+  static JsonObject call(String callerId) {
+    return new JsonObject().put("caller_id", callerId).put("call_uuid", "CA" + System.nanoTime())
+        .put("subdomain", "acme").put("zip", "90210");
+  }
+
+  @Test
+  void bestOfThreeBidsWins() {
+    rtb.bid("three-a", 3.0, 60);
+    rtb.bid("three-b", 4.2, 60);
+    rtb.bid("three-c", 2.5, 60);
+    String callerId = caller();
+    Http.Response r = ping("three", call(callerId));
+    assertThat(r.status()).isEqualTo(200);
+    JsonObject a = r.json();
+    assertThat(a.getBoolean("accepted")).isTrue();
+    assertThat(a.getBoolean("cached")).isFalse();
+    assertThat(a.getDouble("bid_amount")).isEqualTo(4.2);
+    assertThat(a.getString("target")).isEqualTo("b");
+    assertThat(a.getString("bid_id")).startsWith("RTBthree-b");
+    assertThat(a.getString("phone_number")).isEqualTo("+17733408913");
+    assertThat(a.getInteger("duration")).isEqualTo(60);
+    assertThat(a.getLong("expires_in")).isBetween(55L, 60L);
+    assertThat(a.getJsonObject("attributes").getString("buyer_group")).isEqualTo("premium");
+    // What reached "Ringba": CID as 11 digits, exposeCallerId, the mapped zip tag.
+    JsonObject sent = rtb.requests.stream().filter(q -> q.getString("id").equals("three-a"))
+        .map(q -> new JsonObject(q.getString("body")))
+        .filter(b -> b.getString("CID").equals(callerId.substring(1))).findFirst().orElseThrow();
+    assertThat(sent.getString("exposeCallerId")).isEqualTo("yes");
+    assertThat(sent.getString("zipcode")).isEqualTo("90210");
+  }
+
+  @Test
+  void equalBidsGoToTheEarlierAnswer() {
+    rtb.script("three-a", 200, FakeRtb.bidJson("three-a", 4.0, 60, System.currentTimeMillis() + 60_000, false).encode(), 80);
+    rtb.bid("three-b", 4.0, 60);
+    rtb.script("three-c", 200, FakeRtb.bidJson("three-c", 4.0, 60, System.currentTimeMillis() + 60_000, false).encode(), 40);
+    JsonObject a = ping("three", call(caller())).json();
+    assertThat(a.getString("target")).isEqualTo("b");
+  }
+
+  @Test
+  void aBidWithTooLittleLifeIsSkipped() {
+    rtb.bid("life-short", 9.0, 5);
+    // expireInSeconds says 60, but bidExpireEpoch (which wins) leaves 3 s: a cached 230 answer.
+    rtb.script("life-epoch", 200, FakeRtb.bidJson("life-epoch", 8.0, 60, System.currentTimeMillis() + 3_000, true)
+        .encode(), 0);
+    rtb.bid("life-long", 2.0, 60);
+    JsonObject a = ping("life", call(caller())).json();
+    assertThat(a.getBoolean("accepted")).isTrue();
+    assertThat(a.getString("target")).isEqualTo("long");
+    assertThat(a.getDouble("bid_amount")).isEqualTo(2.0);
+    assertThat(a.getString("phone_number")).as("numberFormat digits10").isEqualTo("7733408913");
+  }
+
+  @Test
+  void onlyExpiringBidsAnswerExpired() {
+    rtb.bid("life-short", 9.0, 5);
+    rtb.bid("life-epoch", 8.0, 2);
+    rtb.noBid("life-long", 1003, "No capacity");
+    JsonObject a = ping("life", call(caller())).json();
+    assertThat(a.getBoolean("accepted")).isFalse();
+    assertThat(a.getString("reason")).isEqualTo("expired");
+    JsonArray targets = a.getJsonArray("targets");
+    assertThat(targets.getJsonObject(0).getString("result")).isEqualTo("expired");
+    assertThat(targets.getJsonObject(2).getString("result")).isEqualTo("rejected");
+  }
+
+  @Test
+  void allRejectedAnswersWithTheReasons() {
+    rtb.noBid("three-a", 1003, "No capacity");
+    rtb.noBid("three-b", 1024, "Campaign or publisher rate limit");
+    rtb.noBid("three-c", 1002, "Initial tag filter");
+    Http.Response r = ping("three", call(caller()));
+    assertThat(r.status()).isEqualTo(200);
+    JsonObject a = r.json();
+    assertThat(a.getBoolean("accepted")).isFalse();
+    assertThat(a.getString("reason")).isEqualTo("all_rejected");
+    JsonArray targets = a.getJsonArray("targets");
+    assertThat(targets).hasSize(3);
+    assertThat(targets.getJsonObject(0).getString("target")).isEqualTo("a");
+    assertThat(targets.getJsonObject(0).getString("result")).isEqualTo("rejected");
+    assertThat(targets.getJsonObject(0).getInteger("reject_code")).isEqualTo(1003);
+    assertThat(targets.getJsonObject(1).getInteger("reject_code")).isEqualTo(1024);
+    assertThat(targets.getJsonObject(1).getString("detail")).contains("rate limit");
+    assertThat(a.containsKey("phone_number")).isFalse();
+  }
+
+  @Test
+  void aTargetSlowerThanTheDeadlineIsCancelledAndTheOthersAnswerOnTime() throws Exception {
+    rtb.bid("slow-a", 3.0, 60);
+    rtb.bid("slow-b", 3.5, 60);
+    rtb.script("slow-late", 200, FakeRtb.bidJson("slow-late", 99.0, 60, System.currentTimeMillis() + 60_000, false)
+        .encode(), 3_000);
+    int cancelledBefore = rtb.cancelled.get();
+    long t0 = System.nanoTime();
+    JsonObject a = ping("slow", call(caller())).json();
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(ms).as("answered inside the 300 ms deadline").isLessThan(450);
+    assertThat(a.getBoolean("accepted")).isTrue();
+    assertThat(a.getString("target")).isEqualTo("b");
+    for (int i = 0; i < 50 && rtb.cancelled.get() == cancelledBefore; i++) {
+      Thread.sleep(20);
+    }
+    assertThat(rtb.cancelled.get()).as("the late request itself was cancelled").isGreaterThan(cancelledBefore);
+  }
+
+  @Test
+  void onlySlowTargetsAnswerTimeout() {
+    rtb.script("slow-a", 200, "{}", 2_000);
+    rtb.script("slow-b", 200, "{}", 2_000);
+    rtb.script("slow-late", 200, "{}", 2_000);
+    long t0 = System.nanoTime();
+    Http.Response r = Http.post(base + "/v1/ping/slow", "application/json", call(caller()).encode(),
+        Map.of("X-CallBridge-Token", "ping-secret", "X-Deadline-Ms", "150"));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(ms).as("X-Deadline-Ms shortens the deadline").isLessThan(300);
+    JsonObject a = r.json();
+    assertThat(a.getBoolean("accepted")).isFalse();
+    assertThat(a.getString("reason")).isEqualTo("timeout");
+    assertThat(a.getJsonArray("targets").getJsonObject(0).getString("result")).isEqualTo("timeout");
+  }
+
+  @Test
+  void aBidBelowTheFloorIsNotAccepted() {
+    rtb.bid("floor-a", 4.0, 60);
+    JsonObject a = ping("floor", call(caller())).json();
+    assertThat(a.getBoolean("accepted")).isFalse();
+    assertThat(a.getString("reason")).isEqualTo("below_floor");
+    assertThat(a.getJsonArray("targets").getJsonObject(0).getDouble("bid_amount")).isEqualTo(4.0);
+  }
+
+  @Test
+  void malformedAnswersAreInvalidResponsesNeverCrashes() {
+    rtb.script("three-a", 200, "{\"bidId\":\"RTBx\",\"bidAmount\":", 0);
+    rtb.script("three-b", 200, "<html>bad gateway</html>", 0);
+    rtb.bid("three-c", 1.5, 60);
+    JsonObject a = ping("three", call(caller())).json();
+    assertThat(a.getBoolean("accepted")).isTrue();
+    assertThat(a.getString("target")).isEqualTo("c");
+
+    rtb.script("three-c", 200, "{\"bidId\":\"RTBy\",\"bidAmount\":3.1}", 0);
+    rtb.script("three-b", 503, "", 0);
+    JsonObject none = ping("three", call(caller())).json();
+    assertThat(none.getBoolean("accepted")).isFalse();
+    assertThat(none.getString("reason")).isEqualTo("no_bid");
+    JsonArray targets = none.getJsonArray("targets");
+    assertThat(targets.getJsonObject(0).getString("result")).isEqualTo("invalid_response");
+    assertThat(targets.getJsonObject(1).getString("result")).isEqualTo("http_error");
+    assertThat(targets.getJsonObject(2).getString("result")).isEqualTo("invalid_response");
+    assertThat(targets.getJsonObject(2).getString("detail")).contains("phoneNumber");
+  }
+
+  @Test
+  void shieldAnswersAnIdenticalPingFromMemory() {
+    rtb.bid("shield-a", 6.5, 60);
+    String callerId = caller();
+    int before = rtb.hits("shield-a");
+    JsonObject first = ping("shielded", call(callerId)).json();
+    assertThat(first.getBoolean("cached")).isFalse();
+    // Same caller id and tags, another call: answered from the shield.
+    JsonObject second = ping("shielded", call(callerId)).json();
+    assertThat(second.getBoolean("accepted")).isTrue();
+    assertThat(second.getBoolean("cached")).isTrue();
+    assertThat(second.getString("bid_id")).isEqualTo(first.getString("bid_id"));
+    assertThat(rtb.hits("shield-a")).isEqualTo(before + 1);
+    // Another tag set is another ping.
+    JsonObject other = ping("shielded", call(callerId).put("zip", "10001")).json();
+    assertThat(other.getBoolean("cached")).isFalse();
+    assertThat(rtb.hits("shield-a")).isEqualTo(before + 2);
+    // Another caller id is another ping.
+    assertThat(ping("shielded", call(caller())).json().getBoolean("cached")).isFalse();
+    assertThat(rtb.hits("shield-a")).isEqualTo(before + 3);
+  }
+
+  @Test
+  void shieldNeverAnswersWithABidThatHasTooLittleLifeLeft() throws Exception {
+    // 11 s of life with minTransferSeconds 10: shielded for about one second only.
+    rtb.bid("shield-a", 7.0, 11);
+    String callerId = caller();
+    int before = rtb.hits("shield-a");
+    assertThat(ping("shielded", call(callerId)).json().getBoolean("cached")).isFalse();
+    assertThat(ping("shielded", call(callerId)).json().getBoolean("cached")).isTrue();
+    Thread.sleep(1_300);
+    rtb.bid("shield-a", 7.5, 60);
+    JsonObject again = ping("shielded", call(callerId)).json();
+    assertThat(again.getBoolean("cached")).isFalse();
+    assertThat(again.getDouble("bid_amount")).isEqualTo(7.5);
+    assertThat(rtb.hits("shield-a")).isEqualTo(before + 2);
+  }
+
+  @Test
+  void noBidIsNotShielded() {
+    rtb.noBid("shield-a", 1003, "No capacity");
+    String callerId = caller();
+    int before = rtb.hits("shield-a");
+    assertThat(ping("shielded", call(callerId)).json().getBoolean("accepted")).isFalse();
+    assertThat(ping("shielded", call(callerId)).json().getBoolean("accepted")).isFalse();
+    assertThat(rtb.hits("shield-a")).isEqualTo(before + 2);
+  }
+
+  @Test
+  void badInputNamesTheField() {
+    rtb.bid("strict-a", 1.0, 60);
+    Http.Response missing = ping("strict", new JsonObject().put("call_uuid", "CA1").put("subdomain", "acme"));
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.json().getString("field")).isEqualTo("caller_id");
+    Http.Response noSub = ping("strict", new JsonObject().put("caller_id", caller()).put("call_uuid", "CA1"));
+    assertThat(noSub.status()).isEqualTo(400);
+    assertThat(noSub.json().getString("field")).isEqualTo("subdomain");
+    Http.Response bad = ping("strict", call("not-a-phone"));
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.json().getString("field")).isEqualTo("caller_id");
+    assertThat(bad.json().getString("error")).contains("not a phone number");
+    Http.Response nested = ping("strict", call(caller()).put("zip", new JsonObject().put("a", 1)));
+    assertThat(nested.status()).isEqualTo(422);
+    assertThat(nested.json().getString("field")).isEqualTo("zip");
+  }
+
+  @Test
+  void getWithQueryStringAndFormWork() {
+    rtb.bid("strict-a", 1.25, 60);
+    Http.Response get = Http.get(base + "/v1/ping/strict?token=ping-secret&caller_id=(555)%20201-0000"
+        + "&call_uuid=CA9&subdomain=acme");
+    assertThat(get.status()).isEqualTo(200);
+    assertThat(get.json().getDouble("bid_amount")).isEqualTo(1.25);
+    Http.Response form = Http.post(base + "/v1/ping/strict", "application/x-www-form-urlencoded",
+        "caller_id=15552010001&call_uuid=CA10&subdomain=acme", AUTH);
+    assertThat(form.json().getBoolean("accepted")).isTrue();
+  }
+
+  @Test
+  void metricsCountPingsBidsAndShieldHits() {
+    rtb.noBid("three-a", 1003, "No capacity");
+    rtb.bid("three-b", 2.0, 60);
+    rtb.bid("three-c", 1.0, 60);
+    ping("three", call(caller()));
+    String text = Http.get(admin + "/metrics").body();
+    assertThat(text).contains("callbridge_ping_requests_total{cached=\"false\",result=\"accepted\",route=\"three\"}");
+    assertThat(text).contains("callbridge_ping_bids_total{reject_code=\"1003\",result=\"rejected\",route=\"three\",target=\"a\"}");
+    assertThat(text).contains("callbridge_ping_winning_bid_amount_count{route=\"three\"}");
+    assertThat(text).contains("callbridge_ping_latency_seconds_bucket{route=\"three\"");
+    assertThat(text).contains("callbridge_ping_shield_hits_total{route=\"shielded\"}");
+  }
+
+  @Test
+  void aTargetBehindAnOpenBreakerIsSkipped() {
+    rtb.bid("breaker-good", 2.0, 60);
+    rtb.script("breaker-flaky", 500, "{\"message\":\"internal\"}", 0);
+    for (int i = 0; i < 2; i++) {
+      JsonObject a = ping("breaker", call(caller())).json();
+      assertThat(a.getString("target")).isEqualTo("good");
+    }
+    int before = rtb.hits("breaker-flaky");
+    rtb.bid("breaker-flaky", 50.0, 60);
+    rtb.noBid("breaker-good", 1003, "No capacity");
+    JsonObject a = ping("breaker", call(caller())).json();
+    assertThat(rtb.hits("breaker-flaky")).as("nothing sent while the breaker is open").isEqualTo(before);
+    assertThat(a.getBoolean("accepted")).isFalse();
+    assertThat(a.getString("reason")).isEqualTo("no_bid");
+    assertThat(a.getJsonArray("targets").getJsonObject(1).getString("result")).isEqualTo("breaker_open");
+  }
+
+  @Test
+  void theAnswerTemplateReshapesBothAnswers() {
+    rtb.bid("shaped-a", 3.25, 60);
+    JsonObject a = ping("shaped", call(caller()).put("call_uuid", "CA-shaped")).json();
+    assertThat(a.getBoolean("accepted")).isTrue();
+    assertThat(a.getString("number")).isEqualTo("+17733408913");
+    assertThat(a.getDouble("revenue")).isEqualTo(3.25);
+    assertThat(a.getInteger("duration")).isEqualTo(60);
+    assertThat(a.getString("call_uuid")).isEqualTo("CA-shaped");
+    assertThat(a.getJsonObject("attributes").getString("vertical")).isEqualTo("auto");
+    assertThat(a.containsKey("reason")).isFalse();
+    rtb.noBid("shaped-a", 1004, "Caller id blocked or duplicate");
+    JsonObject none = ping("shaped", call(caller())).json();
+    assertThat(none.getBoolean("accepted")).isFalse();
+    assertThat(none.getString("reason")).isEqualTo("all_rejected");
+    assertThat(none.containsKey("number")).isFalse();
+  }
+
+  @Test
+  void theWinningBidIsLinkedToTheCallBehindTheAnswer() throws Exception {
+    rtb.bid("shield-a", 5.5, 60);
+    String callerId = caller();
+    JsonObject first = call(callerId).put("call_uuid", "CA-link-1").put("ping_id", "PING-1");
+    String bidId = ping("shielded", first).json().getString("bid_id");
+    JsonObject second = call(callerId).put("call_uuid", "CA-link-2");
+    assertThat(ping("shielded", second).json().getBoolean("cached")).isTrue();
+    Correlation correlation = gateway.services().correlation();
+    CallRecord one = awaitLink(correlation, "CA-link-1");
+    assertThat(one.bidId()).contains(bidId);
+    assertThat(one.subdomain()).contains("acme");
+    assertThat(one.pingId()).contains("PING-1");
+    assertThat(one.bidAmount().getAsDouble()).isEqualTo(5.5);
+    // CA-link-2 got the same bid from the shield; correlation keeps one call per bid (the first).
+  }
+
+  private static CallRecord awaitLink(Correlation correlation, String callUuid) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      Optional<CallRecord> r = Await.result(correlation.find(IdKind.CALL_UUID, callUuid));
+      if (r.isPresent() && r.get().bidId().isPresent()) {
+        return r.get();
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no link for " + callUuid + ": " + Await.result(correlation.find(IdKind.CALL_UUID, callUuid))
+        + " bid " + Await.result(correlation.findAny(callUuid)));
+  }
+
+  @Test
+  void aTargetWithoutItsConfigurationIsSkippedNotTheCallersFault() {
+    rtb.bid("unset-a", 2.0, 60);
+    JsonObject a = ping("unset", call(caller())).json();
+    assertThat(a.getBoolean("accepted")).isTrue();
+    rtb.noBid("unset-a", 1003, "No capacity");
+    JsonObject none = ping("unset", call(caller())).json();
+    assertThat(none.getString("reason")).isEqualTo("no_bid");
+    JsonObject b = none.getJsonArray("targets").getJsonObject(1);
+    assertThat(b.getString("result")).isEqualTo("not_configured");
+    assertThat(b.getString("detail")).contains("rtb_id");
+  }
+}
