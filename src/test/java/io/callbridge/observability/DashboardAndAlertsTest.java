@@ -59,6 +59,7 @@ class DashboardAndAlertsTest {
     FAMILIES.put("callbridge_correlation_", "io.callbridge.correlation.CorrelationMetrics");
     FAMILIES.put("callbridge_ping_", "io.callbridge.flow.ping.PingMetrics");
     FAMILIES.put("callbridge_enrich_", "io.callbridge.flow.enrich.EnrichMetrics");
+    FAMILIES.put("callbridge_lead_", "io.callbridge.flow.lead.LeadMetrics");
     FAMILIES.put("callbridge_postback_", "io.callbridge.outbox.OutboxMetrics");
     FAMILIES.put("callbridge_outbox_", "io.callbridge.outbox.OutboxMetrics");
   }
@@ -116,10 +117,10 @@ class DashboardAndAlertsTest {
   /** One call through each route of conf/demo.yaml, as the platforms send them (any answer will do). */
   static void driveEveryRoute() {
     Map<String, String> json = Map.of("X-CallBridge-Token", "demo");
-    String call = "{\"caller_id\":\"+13125550142\",\"call_uuid\":\"TD-OBS-1\",\"subdomain\":\"demo\",\"zip\":\"60601\",\"state\":\"IL\"}";
+    String call = "{\"caller_id\":\"+13122345678\",\"call_uuid\":\"TD-OBS-1\",\"subdomain\":\"demo\",\"zip\":\"60601\",\"state\":\"IL\"}";
     Http.post(base + "/v1/enrich/td-enrich", "application/json", call, json);
     Http.post(base + "/v1/ping/td-ping", "application/json", call, json);
-    Http.get(base + "/v1/leads/ringba-lead?token=demo&caller_id=%2B13125550142&inbound_call_id=RGBOBS1", Map.of());
+    Http.get(base + "/v1/leads/ringba-lead?token=demo&caller_id=%2B13122345678&inbound_call_id=RGBOBS1", Map.of());
     String payout = base + "/v1/postbacks/ringba-payout?token=demo&trackdrive_call_uuid=TD-OBS-1"
         + "&trackdrive_subdomain=demo&payout=10&revenue=12.5&converted=true";
     Http.get(payout, Map.of());
@@ -381,7 +382,7 @@ class DashboardAndAlertsTest {
       }
     }
     assertThat(String.join("|", rows)).as("the rows the issue asks for")
-        .contains("Routes", "Destinations", "Ping", "Enrich", "Postbacks", "Correlation", "JVM");
+        .contains("Routes", "Destinations", "Ping", "Enrich", "leads", "Postbacks", "Correlation", "JVM");
   }
 
   @Test
