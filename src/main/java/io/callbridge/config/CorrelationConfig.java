@@ -3,7 +3,8 @@ package io.callbridge.config;
 import java.time.Duration;
 
 /**
- * The call-id link store: cache bounds, write-behind batching ({@code flushBatch} links or
+ * The call-id link store: cache bounds ({@code cacheMaxEntries} calls, each with all its ids;
+ * {@code cacheMaxAge} after its last write), write-behind batching ({@code flushBatch} links or
  * {@code flushInterval}, whichever first; up to {@code flushConcurrency} batches in flight), the
  * bounded write queue, retention ({@code purgeBatch} rows per delete).
  */

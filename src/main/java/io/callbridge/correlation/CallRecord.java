@@ -15,26 +15,78 @@ public final class CallRecord {
   /** When and by which route an id was first seen. */
   public record Sighting(String route, Instant at) {}
 
-  // Indexed by IdKind.ordinal(); null where unknown.
-  final String[] ids;
-  final String[] routes;
-  final long[] seenAt;
+  private static final int N = IdKind.ALL.length;
+  private static final int ROUTE_NULL = 0;
+  private static final int ROUTE_INLINE = 1;
+
+  /**
+   * The ids, packed (the record is what the cache holds, one per call, so its size is the cache's):
+   * first a byte with bit {@code ordinal} set for each known id, then for each known id in
+   * {@link IdKind} order a header byte (kind ordinal, {@link IdCodec} encoding), the route that
+   * first saw it (an interned index, see {@link Names}), when (ms after {@link #firstSeenMs},
+   * zigzag varint), then the value in its {@link IdCodec} form.
+   */
+  private final byte[] packed;
   final String subdomain;
   final double bidAmount;
   final long bidExpiresAtMs;
   final long firstSeenMs;
   final long lastSeenMs;
 
-  CallRecord(String[] ids, String[] routes, long[] seenAt, String subdomain, double bidAmount, long bidExpiresAtMs,
+  /**
+   * When the cache last stored this record (seconds on the cache's own scale); set once by the
+   * cache before it publishes the record, which is never stored twice. Kept here, not beside the
+   * entry, so a lookup reads one object less.
+   */
+  int cachedAt;
+
+  private CallRecord(byte[] packed, String subdomain, double bidAmount, long bidExpiresAtMs,
       long firstSeenMs, long lastSeenMs) {
-    this.ids = ids;
-    this.routes = routes;
-    this.seenAt = seenAt;
+    this.packed = packed;
     this.subdomain = subdomain;
     this.bidAmount = bidAmount;
     this.bidExpiresAtMs = bidExpiresAtMs;
     this.firstSeenMs = firstSeenMs;
     this.lastSeenMs = lastSeenMs;
+  }
+
+  /**
+   * A record from arrays indexed by {@code IdKind.ordinal()}, null where unknown. The ids are packed
+   * before the record is allocated, so the two sit side by side in memory (one cache miss, not two).
+   */
+  static CallRecord pack(String[] ids, String[] routes, long[] seenAt, String subdomain, double bidAmount,
+      long bidExpiresAtMs, long firstSeenMs, long lastSeenMs) {
+    IdCodec.Out out = new IdCodec.Out();
+    out.put(0);
+    int mask = 0;
+    for (int i = 0; i < N; i++) {
+      String v = ids[i];
+      if (v == null) {
+        continue;
+      }
+      mask |= 1 << i;
+      int header = out.len;
+      out.put(i << 4);
+      String route = routes[i];
+      int r = route == null ? -1 : Names.route(route);
+      if (route == null) {
+        out.varint(ROUTE_NULL);
+      } else if (r < 0) {
+        out.varint(ROUTE_INLINE);
+        out.varint(route.length());
+        for (int c = 0; c < route.length(); c++) {
+          out.put(route.charAt(c) >>> 8);
+          out.put(route.charAt(c));
+        }
+      } else {
+        out.varint(r + 2L);
+      }
+      out.zigzag(seenAt[i] - firstSeenMs);
+      IdCodec.encode(v, out, header);
+    }
+    out.buf[0] = (byte) mask;
+    return new CallRecord(out.toArray(), Names.subdomain(subdomain), bidAmount, bidExpiresAtMs,
+        firstSeenMs, lastSeenMs);
   }
 
   static CallRecord of(CallLink link, String route, long nowMs) {
@@ -49,7 +101,7 @@ public final class CallRecord {
       }
     }
     boolean bid = ids[IdKind.BID_ID.ordinal()] != null;
-    return new CallRecord(ids, routes, seen, ids[IdKind.CALL_UUID.ordinal()] == null ? null : link.subdomain,
+    return pack(ids, routes, seen, ids[IdKind.CALL_UUID.ordinal()] == null ? null : link.subdomain,
         bid ? link.bidAmount : Double.NaN, bid ? link.bidExpiresAtMs : 0, nowMs, nowMs);
   }
 
@@ -60,49 +112,141 @@ public final class CallRecord {
    */
   static CallRecord merge(CallRecord a, CallRecord b) {
     int n = IdKind.ALL.length;
+    String[] aIds = a.ids();
+    String[] bIds = b.ids();
     String[] ids = new String[n];
     String[] routes = new String[n];
     long[] seen = new long[n];
     int bidIdx = IdKind.BID_ID.ordinal();
     for (int i = 0; i < n; i++) {
-      String av = a.ids[i];
-      String bv = b.ids[i];
+      String av = aIds[i];
+      String bv = bIds[i];
       boolean takeB = i == bidIdx ? bv != null : av == null && bv != null;
       CallRecord src = takeB ? b : a;
-      ids[i] = src.ids[i];
-      routes[i] = src.routes[i];
-      seen[i] = src.seenAt[i];
-      if (av != null && av.equals(bv) && b.seenAt[i] < a.seenAt[i]) {
-        routes[i] = b.routes[i];
-        seen[i] = b.seenAt[i];
+      ids[i] = takeB ? bv : av;
+      if (ids[i] == null) {
+        continue;
+      }
+      routes[i] = src.route(i);
+      seen[i] = src.seenAt(i);
+      if (av != null && av.equals(bv) && b.seenAt(i) < a.seenAt(i)) {
+        routes[i] = b.route(i);
+        seen[i] = b.seenAt(i);
       }
     }
-    boolean bidFromB = b.ids[bidIdx] != null;
-    return new CallRecord(ids, routes, seen,
-        a.subdomain != null && a.ids[0] != null ? a.subdomain : (b.subdomain != null ? b.subdomain : a.subdomain),
+    boolean bidFromB = bIds[bidIdx] != null;
+    return pack(ids, routes, seen,
+        a.subdomain != null && aIds[0] != null ? a.subdomain : (b.subdomain != null ? b.subdomain : a.subdomain),
         bidFromB ? b.bidAmount : a.bidAmount, bidFromB ? b.bidExpiresAtMs : a.bidExpiresAtMs,
         Math.min(a.firstSeenMs, b.firstSeenMs), Math.max(a.lastSeenMs, b.lastSeenMs));
   }
 
-  boolean has(IdKind kind) {
-    return ids[kind.ordinal()] != null;
+  // ---------------------------------------------------------------------------------------------
+  // Reading the packed ids.
+
+  /** Where kind {@code i}'s entry starts in {@link #packed}; -1 when the id is unknown. */
+  private int entry(int i) {
+    if ((packed[0] & (1 << i)) == 0) {
+      return -1;
+    }
+    int p = 1;
+    while (true) {
+      int header = packed[p] & 0xFF;
+      if (header >>> 4 == i) {
+        return p;
+      }
+      p = IdCodec.skipValue(packed, valueStart(p), header & 0xF);
+    }
   }
 
+  /** Position of the value of the entry at {@code p}, past its route and sighting time. */
+  private int valueStart(int p) {
+    p++;
+    if ((packed[p] & 0xFF) == ROUTE_INLINE) {
+      int[] pos = {p + 1};
+      int len = (int) IdCodec.readVarint(packed, pos);
+      p = pos[0] + 2 * len;
+    } else {
+      p = IdCodec.skipVarint(packed, p);
+    }
+    return IdCodec.skipVarint(packed, p);
+  }
+
+  /** Kind {@code i}'s id, decoded; null when unknown. */
+  String id(int i) {
+    int p = entry(i);
+    return p < 0 ? null : IdCodec.decode(packed, valueStart(p), packed[p] & 0xF);
+  }
+
+  /** Every id, indexed by {@code IdKind.ordinal()}, null where unknown. */
+  String[] ids() {
+    String[] ids = new String[N];
+    int p = 1;
+    while (p < packed.length) {
+      int header = packed[p] & 0xFF;
+      int v = valueStart(p);
+      ids[header >>> 4] = IdCodec.decode(packed, v, header & 0xF);
+      p = IdCodec.skipValue(packed, v, header & 0xF);
+    }
+    return ids;
+  }
+
+  /** The route that first saw kind {@code i}'s id (null when not recorded or the id is unknown). */
+  String route(int i) {
+    int p = entry(i);
+    if (p < 0) {
+      return null;
+    }
+    int[] pos = {p + 1};
+    long r = IdCodec.readVarint(packed, pos);
+    if (r == ROUTE_NULL) {
+      return null;
+    }
+    if (r == ROUTE_INLINE) {
+      int len = (int) IdCodec.readVarint(packed, pos);
+      char[] chars = new char[len];
+      for (int c = 0; c < len; c++) {
+        chars[c] = (char) (((packed[pos[0] + 2 * c] & 0xFF) << 8) | (packed[pos[0] + 2 * c + 1] & 0xFF));
+      }
+      return new String(chars);
+    }
+    return Names.route((int) (r - 2));
+  }
+
+  /** When kind {@code i}'s id was first seen (epoch ms); 0 when unknown. */
+  long seenAt(int i) {
+    int p = entry(i);
+    if (p < 0) {
+      return 0;
+    }
+    p++;
+    int[] pos = {p};
+    if ((packed[p] & 0xFF) == ROUTE_INLINE) {
+      pos[0] = p + 1;
+      int len = (int) IdCodec.readVarint(packed, pos);
+      pos[0] += 2 * len;
+    } else {
+      pos[0] = IdCodec.skipVarint(packed, p);
+    }
+    return firstSeenMs + IdCodec.readZigzag(packed, pos);
+  }
+
+  boolean has(IdKind kind) {
+    return (packed[0] & (1 << kind.ordinal())) != 0;
+  }
+
+  /** Whether the record's {@code kind} id is {@code value}; allocates nothing (the cache's hot path). */
   boolean matches(IdKind kind, String value) {
-    return value.equals(ids[kind.ordinal()]);
+    int p = entry(kind.ordinal());
+    return p >= 0 && IdCodec.matches(packed, valueStart(p), packed[p] & 0xF, value);
   }
 
   boolean hasPlatformId() {
-    for (IdKind k : IdKind.PLATFORM) {
-      if (ids[k.ordinal()] != null) {
-        return true;
-      }
-    }
-    return false;
+    return (packed[0] & ~(1 << IdKind.CALLER_ID.ordinal())) != 0;
   }
 
   public Optional<String> id(IdKind kind) {
-    return Optional.ofNullable(ids[kind.ordinal()]);
+    return Optional.ofNullable(id(kind.ordinal()));
   }
 
   public Optional<String> callUuid() {
@@ -153,23 +297,26 @@ public final class CallRecord {
   /** When and by which route {@code kind}'s id was first seen; empty when the id is unknown. */
   public Optional<Sighting> sighting(IdKind kind) {
     int i = kind.ordinal();
-    if (ids[i] == null) {
+    if (!has(kind)) {
       return Optional.empty();
     }
-    return Optional.of(new Sighting(routes[i] == null ? "unknown" : routes[i], Instant.ofEpochMilli(seenAt[i])));
+    String route = route(i);
+    return Optional.of(new Sighting(route == null ? "unknown" : route, Instant.ofEpochMilli(seenAt(i))));
   }
 
   /** The admin view: every id with when and by which route it was seen. */
   public JsonObject toJson() {
     JsonObject idsJson = new JsonObject();
+    String[] ids = ids();
     for (IdKind k : IdKind.ALL) {
       int i = k.ordinal();
       if (ids[i] == null) {
         continue;
       }
+      String route = route(i);
       JsonObject one = new JsonObject().put("value", ids[i])
-          .put("route", routes[i] == null ? "unknown" : routes[i])
-          .put("seenAt", Instant.ofEpochMilli(seenAt[i]).toString());
+          .put("route", route == null ? "unknown" : route)
+          .put("seenAt", Instant.ofEpochMilli(seenAt(i)).toString());
       if (k == IdKind.CALL_UUID && subdomain != null) {
         one.put("subdomain", subdomain);
       }
@@ -194,21 +341,22 @@ public final class CallRecord {
     boolean first = true;
     for (IdKind k : IdKind.ALL) {
       int i = k.ordinal();
-      if (ids[i] == null) {
+      if (!has(k)) {
         continue;
       }
       if (!first) {
         sb.append(',');
       }
       first = false;
-      String route = routes[i] == null ? "unknown" : routes[i];
+      String route = route(i);
+      route = route == null ? "unknown" : route;
       sb.append('"').append(k.wireName()).append("\":[");
       if (route.indexOf('"') >= 0 || route.indexOf('\\') >= 0 || route.chars().anyMatch(c -> c < 0x20)) {
         sb.append(new JsonArray().add(route).encode(), 1, new JsonArray().add(route).encode().length() - 1);
       } else {
         sb.append('"').append(route).append('"');
       }
-      sb.append(',').append(seenAt[i]).append(']');
+      sb.append(',').append(seenAt(i)).append(']');
     }
     return sb.append('}').toString();
   }

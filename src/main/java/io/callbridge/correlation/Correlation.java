@@ -14,8 +14,8 @@ import java.util.Optional;
  * from one side finds the call on the other.
  *
  * <p>{@link #link} never blocks and never waits for PostgreSQL: it updates the cache (shared by all
- * event loops, keyed by every id) and queues the record for the correlation verticle, which writes
- * batches behind with one multi-row upsert. {@link #find} answers from the cache, else reads through
+ * event loops, one compact entry per call, found by every id) and queues the record for the
+ * correlation verticle, which writes batches behind with one multi-row upsert. {@link #find} answers from the cache, else reads through
  * to PostgreSQL, so links written by another instance or before a restart are found too.
  *
  * <pre>{@code
@@ -41,7 +41,7 @@ public final class Correlation {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
-    this.cache = new LinkCache(config.cacheMaxEntries(), config.cacheMaxAge(), config.callerIdWindow());
+    this.cache = new LinkCache(config.cacheMaxEntries(), config.cacheMaxAge(), config.callerIdWindow(), clock.millis());
     this.store = new LinkStore(pool);
     WriteBehind[] wb = new WriteBehind[1];
     this.metrics = new CorrelationMetrics(metrics, cache::size, () -> wb[0] == null ? 0 : wb[0].depth());
@@ -108,7 +108,7 @@ public final class Correlation {
         return Optional.ofNullable(cached);
       }
       metrics.storeFound.increment();
-      return Optional.of(cache.fill(loaded.get()));
+      return Optional.of(cache.fill(loaded.get(), clock.millis()));
     });
   }
 
@@ -128,7 +128,7 @@ public final class Correlation {
     String caller = looksLikePhone(v) ? IdKind.CALLER_ID.normalize(v) : null;
     return store.readAny(v).compose(found -> {
       if (found.isPresent()) {
-        return Future.succeededFuture(Optional.of(cache.fill(found.get())));
+        return Future.succeededFuture(Optional.of(cache.fill(found.get(), clock.millis())));
       }
       return caller == null ? Future.succeededFuture(Optional.<CallRecord>empty()) : find(IdKind.CALLER_ID, caller);
     });

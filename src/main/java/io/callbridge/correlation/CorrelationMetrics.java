@@ -43,7 +43,7 @@ final class CorrelationMetrics {
         .description("rows per write-behind upsert (one per platform id)").register(metrics.registry());
     flushLatency = metrics.latency("callbridge_correlation_flush_seconds", "time of one write-behind upsert");
     Gauge.builder("callbridge_correlation_cache_entries", cacheSize)
-        .description("cache entries (one per known id)").register(metrics.registry());
+        .description("calls in the cache (one entry per call, whatever its number of ids)").register(metrics.registry());
     Gauge.builder("callbridge_correlation_queue_depth", queueDepth)
         .description("links waiting to be written to PostgreSQL").register(metrics.registry());
   }

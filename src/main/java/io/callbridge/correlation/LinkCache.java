@@ -1,149 +1,303 @@
 package io.callbridge.correlation;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The in-memory side: one Caffeine cache shared by every event loop, keyed by every id of every
- * record (the id text itself; the record is checked for the kind on read, which saves a key object
- * per id). Reads are lock-free; changes take one short monitor (no I/O inside), so two events
- * about one call on two event loops cannot split it into two records.
+ * The in-memory side, shared by every event loop: one entry per cached <em>call</em> (its packed
+ * {@link CallRecord}), found through {@link LinkIndex} by every id it holds. At most
+ * {@code maxCalls} calls, each for at most {@code maxAge} after it was last written; the call
+ * written longest ago goes first (an entry list in write order, so eviction is O(1) and exact).
+ *
+ * <p>Reads take no lock. Changes take one short monitor (no I/O inside; a bounded amount of
+ * eviction work per change), so two events about one call on two event loops cannot split it into
+ * two records. Entry arrays are chunked and index segments grow on their own, so no change ever
+ * copies the whole cache.
  */
-final class LinkCache {
-  private final Cache<String, CallRecord> cache;
-  private final long callerWindowMs;
+final class LinkCache implements LinkIndex.Records {
+  private static final int CHUNK_BITS = 14;
+  private static final int CHUNK = 1 << CHUNK_BITS;
+  private static final int NONE = -1;
+  /** Expired calls removed per change at most, beyond the one a full cache makes room for. */
+  private static final int EXPIRE_BUDGET = 16;
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(CallRecord[].class);
 
-  LinkCache(long maxEntries, Duration maxAge, Duration callerIdWindow) {
-    this.cache = Caffeine.newBuilder()
-        .maximumSize(maxEntries)
-        .expireAfterWrite(maxAge)
-        // Maintenance (eviction, expiry) runs on the thread that triggers it, in small amortised
-        // steps: no hand-off to the common pool, which on a small machine only adds contention.
-        .executor(Runnable::run)
-        .build();
-    this.callerWindowMs = callerIdWindow.toMillis();
+  /** A slice of the entry arrays, indexed by entry number. */
+  private static final class Chunk {
+    final CallRecord[] record = new CallRecord[CHUNK];
+    final int[] prev = new int[CHUNK];
+    final int[] next = new int[CHUNK];
   }
+
+  private final long maxCalls;
+  private final long maxAgeMs;
+  private final long callerWindowMs;
+  private final long baseMs;
+  private final LinkIndex index = new LinkIndex(this);
+  private volatile Chunk[] chunks = new Chunk[0];
+  private volatile int live;
+
+  // Writer only (under the monitor).
+  private int allocated;
+  private int free = NONE;
+  private int oldest = NONE;
+  private int newest = NONE;
+
+  LinkCache(long maxCalls, Duration maxAge, Duration callerIdWindow, long nowMs) {
+    this.maxCalls = Math.max(1, Math.min(maxCalls, Integer.MAX_VALUE - CHUNK));
+    this.maxAgeMs = maxAge.toMillis();
+    this.callerWindowMs = callerIdWindow.toMillis();
+    this.baseMs = nowMs;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads: any thread, lock-free, allocation-free.
 
   /** The cached record {@code kind}/{@code value} names; a caller id only within the window. */
   CallRecord get(IdKind kind, String value, long nowMs) {
-    CallRecord r = cache.getIfPresent(value);
-    if (r == null || !r.matches(kind, value)) {
-      return null;
-    }
-    if (kind == IdKind.CALLER_ID && nowMs - r.lastSeenMs > callerWindowMs) {
+    CallRecord r = index.find(IdCodec.hash(kind, value), kind, value, nowMs);
+    if (r != null && kind == IdKind.CALLER_ID && nowMs - r.lastSeenMs > callerWindowMs) {
       return null;
     }
     return r;
   }
 
+  @Override
+  public CallRecord record(int entry) {
+    Chunk[] cs = chunks;
+    int c = entry >>> CHUNK_BITS;
+    return entry < 0 || c >= cs.length ? null : (CallRecord) SLOT.getAcquire(cs[c].record, entry & (CHUNK - 1));
+  }
+
+  @Override
+  public boolean expired(CallRecord r, long nowMs) {
+    return nowMs - baseMs - r.cachedAt * 1000L >= maxAgeMs;
+  }
+
+  private boolean expired(int entry, long nowMs) {
+    return expired(record(entry), nowMs);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Changes: one at a time.
+
   /** Applies one event's ids: finds the records they name, merges them and the event, re-indexes. */
   synchronized CallRecord link(CallLink link, String route, long nowMs) {
-    List<CallRecord> found = recordsOf(link.ids);
+    List<Integer> found = entriesOf(link.ids, nowMs);
     if (found.isEmpty()) {
       String caller = link.ids[IdKind.CALLER_ID.ordinal()];
-      CallRecord recent = caller == null ? null : get(IdKind.CALLER_ID, caller, nowMs);
+      int recent = caller == null ? NONE : index.entry(IdCodec.hash(IdKind.CALLER_ID, caller), IdKind.CALLER_ID, caller);
+      CallRecord r = recent == NONE || expired(recent, nowMs) ? null : record(recent);
       // The caller id is weak: it joins an event to a call only when one of the two has no platform id.
-      if (recent != null && (!recent.hasPlatformId() || !link.hasPlatformId())) {
+      if (r != null && nowMs - r.lastSeenMs <= callerWindowMs && (!r.hasPlatformId() || !link.hasPlatformId())) {
         found.add(recent);
       }
     }
     CallRecord merged = fold(found);
     CallRecord event = CallRecord.of(link, route, nowMs);
     merged = merged == null ? event : CallRecord.merge(merged, event);
-    index(merged, found, true);
+    commit(merged, found, true, nowMs);
     return merged;
   }
 
   /** Puts a record read from PostgreSQL, merged with whatever this instance already holds for it. */
-  synchronized CallRecord fill(CallRecord loaded) {
-    List<CallRecord> found = recordsOf(loaded.ids);
+  synchronized CallRecord fill(CallRecord loaded, long nowMs) {
+    String[] ids = loaded.ids();
+    List<Integer> found = entriesOf(ids, nowMs);
     CallRecord merged = loaded;
     if (!found.isEmpty()) {
       // What PostgreSQL has is older than this instance's unflushed view; the cache's ids win.
       merged = CallRecord.merge(fold(found), loaded);
     }
-    CallRecord current = callerHolder(merged);
-    index(merged, found, current == null || current.lastSeenMs <= merged.lastSeenMs);
+    String caller = merged.id(IdKind.CALLER_ID.ordinal());
+    int holder = caller == null ? NONE : index.entry(IdCodec.hash(IdKind.CALLER_ID, caller), IdKind.CALLER_ID, caller);
+    CallRecord current = holder == NONE || expired(holder, nowMs) ? null : record(holder);
+    commit(merged, found, current == null || current.lastSeenMs <= merged.lastSeenMs, nowMs);
     return merged;
   }
 
-  private CallRecord callerHolder(CallRecord r) {
-    String caller = r.ids[IdKind.CALLER_ID.ordinal()];
-    return caller == null ? null : cache.getIfPresent(caller);
-  }
-
-  private List<CallRecord> recordsOf(String[] ids) {
-    List<CallRecord> found = new ArrayList<>(2);
+  /** The live entries the platform ids name (expired ones are removed on the way), first seen first. */
+  private List<Integer> entriesOf(String[] ids, long nowMs) {
+    List<Integer> found = new ArrayList<>(2);
     for (IdKind k : IdKind.PLATFORM) {
       String v = ids[k.ordinal()];
       if (v == null) {
         continue;
       }
-      CallRecord r = cache.getIfPresent(v);
-      if (r != null && r.matches(k, v) && !containsIdentity(found, r)) {
-        found.add(r);
+      int e = index.entry(IdCodec.hash(k, v), k, v);
+      if (e == NONE || found.contains(e)) {
+        continue;
+      }
+      if (expired(e, nowMs)) {
+        evict(e);
+      } else {
+        found.add(e);
       }
     }
+    found.sort((x, y) -> Long.compare(record(x).firstSeenMs, record(y).firstSeenMs));
     return found;
   }
 
-  private static boolean containsIdentity(List<CallRecord> list, CallRecord r) {
-    for (CallRecord x : list) {
-      if (x == r) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** The records as one, the earliest first seen leading (its ids win). */
-  private static CallRecord fold(List<CallRecord> records) {
-    if (records.isEmpty()) {
-      return null;
-    }
-    records.sort((x, y) -> Long.compare(x.firstSeenMs, y.firstSeenMs));
-    CallRecord acc = records.get(0);
-    for (int i = 1; i < records.size(); i++) {
-      acc = CallRecord.merge(acc, records.get(i));
+  private CallRecord fold(List<Integer> entries) {
+    CallRecord acc = null;
+    for (int e : entries) {
+      acc = acc == null ? record(e) : CallRecord.merge(acc, record(e));
     }
     return acc;
   }
 
-  private void index(CallRecord merged, List<CallRecord> replaced, boolean takeCallerKey) {
+  /**
+   * Stores {@code merged} in the first of {@code replaced} (or a new entry) and points its ids at it,
+   * then drops what no longer names it: ids the merge lost (an older bid) and the other entries.
+   * Ids are repointed before anything is removed, so a concurrent reader never misses the call.
+   */
+  private void commit(CallRecord merged, List<Integer> replaced, boolean takeCallerKey, long nowMs) {
+    int keep = replaced.isEmpty() ? allocate() : replaced.get(0);
+    List<CallRecord> old = new ArrayList<>(replaced.size());
+    for (int e : replaced) {
+      old.add(record(e));
+    }
+    write(keep, merged, nowMs);
+    String[] ids = merged.ids();
     for (IdKind k : IdKind.PLATFORM) {
-      String v = merged.ids[k.ordinal()];
+      String v = ids[k.ordinal()];
       if (v != null) {
-        cache.put(v, merged);
+        index.put(IdCodec.hash(k, v), k, v, keep);
       }
     }
-    // Ids of merged-away records that lost to another value (e.g. an older bid) no longer name this call here.
-    for (CallRecord old : replaced) {
-      for (IdKind k : IdKind.PLATFORM) {
-        String v = old.ids[k.ordinal()];
-        if (v != null && !merged.matches(k, v)) {
-          cache.asMap().remove(v, old);
+    String caller = ids[IdKind.CALLER_ID.ordinal()];
+    if (caller != null && takeCallerKey) {
+      index.put(IdCodec.hash(IdKind.CALLER_ID, caller), IdKind.CALLER_ID, caller, keep);
+    }
+    for (int i = 0; i < replaced.size(); i++) {
+      int e = replaced.get(i);
+      String[] oldIds = old.get(i).ids();
+      for (IdKind k : IdKind.ALL) {
+        String v = oldIds[k.ordinal()];
+        if (v != null && (e != keep || !v.equals(ids[k.ordinal()]))) {
+          index.remove(IdCodec.hash(k, v), e);
         }
       }
+      if (e != keep) {
+        release(e);
+      }
     }
-    String caller = merged.ids[IdKind.CALLER_ID.ordinal()];
-    if (caller != null && takeCallerKey) {
-      cache.put(caller, merged);
+    if (live > maxCalls) {
+      evict(oldest);
+    }
+    for (int i = 0; i < EXPIRE_BUDGET && oldest != NONE && oldest != keep && expired(oldest, nowMs); i++) {
+      evict(oldest);
     }
   }
 
+  private Chunk chunk(int entry) {
+    return chunks[entry >>> CHUNK_BITS];
+  }
+
+  private int allocate() {
+    int e;
+    if (free != NONE) {
+      e = free;
+      free = chunk(e).next[e & (CHUNK - 1)];
+    } else {
+      e = allocated++;
+      Chunk[] cs = chunks;
+      if (e >>> CHUNK_BITS >= cs.length) {
+        Chunk[] grown = java.util.Arrays.copyOf(cs, cs.length + 1);
+        grown[cs.length] = new Chunk();
+        chunks = grown;
+      }
+    }
+    Chunk c = chunk(e);
+    c.prev[e & (CHUNK - 1)] = NONE;
+    c.next[e & (CHUNK - 1)] = NONE;
+    live++;
+    return e;
+  }
+
+  /** Sets the entry's record and moves it to the newest end of the write order. */
+  private void write(int e, CallRecord r, long nowMs) {
+    Chunk c = chunk(e);
+    int i = e & (CHUNK - 1);
+    // The stamp first: a reader that sees the record sees its stamp (release/acquire on the slot).
+    r.cachedAt = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.floorDiv(nowMs - baseMs, 1000)));
+    SLOT.setRelease(c.record, i, r);
+    if (newest == e) {
+      return;
+    }
+    unlink(e);
+    c.prev[i] = newest;
+    c.next[i] = NONE;
+    if (newest != NONE) {
+      chunk(newest).next[newest & (CHUNK - 1)] = e;
+    }
+    newest = e;
+    if (oldest == NONE) {
+      oldest = e;
+    }
+  }
+
+  private void unlink(int e) {
+    Chunk c = chunk(e);
+    int i = e & (CHUNK - 1);
+    int p = c.prev[i];
+    int n = c.next[i];
+    boolean linked = p != NONE || n != NONE || oldest == e;
+    if (!linked) {
+      return;
+    }
+    if (p != NONE) {
+      chunk(p).next[p & (CHUNK - 1)] = n;
+    } else {
+      oldest = n;
+    }
+    if (n != NONE) {
+      chunk(n).prev[n & (CHUNK - 1)] = p;
+    } else {
+      newest = p;
+    }
+    c.prev[i] = NONE;
+    c.next[i] = NONE;
+  }
+
+  /** Removes a call: every index slot naming it, then the entry. */
+  private void evict(int e) {
+    String[] ids = record(e).ids();
+    for (IdKind k : IdKind.ALL) {
+      String v = ids[k.ordinal()];
+      if (v != null) {
+        index.remove(IdCodec.hash(k, v), e);
+      }
+    }
+    release(e);
+  }
+
+  /** Frees an entry no slot names any more. */
+  private void release(int e) {
+    unlink(e);
+    Chunk c = chunk(e);
+    SLOT.setRelease(c.record, e & (CHUNK - 1), (CallRecord) null);
+    c.next[e & (CHUNK - 1)] = free;
+    free = e;
+    live--;
+  }
+
+  /** Cached calls. */
   long size() {
-    return cache.estimatedSize();
+    return live;
   }
 
-  void invalidateAll() {
-    cache.invalidateAll();
-    cache.cleanUp();
-  }
-
-  void cleanUp() {
-    cache.cleanUp();
+  synchronized void invalidateAll() {
+    index.clear();
+    chunks = new Chunk[0];
+    allocated = 0;
+    free = NONE;
+    oldest = NONE;
+    newest = NONE;
+    live = 0;
   }
 }

@@ -37,8 +37,9 @@ final class LinkStore {
     // later snapshots of a call are merged into the earlier ones here rather than lost.
     Map<RowKey, CallRecord> byId = new HashMap<>(records.size() * 3);
     for (CallRecord r : records) {
+      String[] ids = r.ids();
       for (IdKind k : IdKind.PLATFORM) {
-        String v = r.ids[k.ordinal()];
+        String v = ids[k.ordinal()];
         if (v != null) {
           byId.merge(new RowKey(k.code, v), r, CallRecord::merge);
         }
@@ -67,17 +68,18 @@ final class LinkStore {
     for (int j = 0; j < n; j++) {
       RowKey key = rows.get(j).getKey();
       CallRecord r = rows.get(j).getValue();
+      String[] ids = r.ids();
       kind[j] = key.kind;
       id[j] = key.id;
-      callUuid[j] = r.ids[IdKind.CALL_UUID.ordinal()];
+      callUuid[j] = ids[IdKind.CALL_UUID.ordinal()];
       subdomain[j] = r.subdomain;
-      inbound[j] = r.ids[IdKind.INBOUND_CALL_ID.ordinal()];
-      bid[j] = r.ids[IdKind.BID_ID.ordinal()];
+      inbound[j] = ids[IdKind.INBOUND_CALL_ID.ordinal()];
+      bid[j] = ids[IdKind.BID_ID.ordinal()];
       bidAmount[j] = Double.isNaN(r.bidAmount) ? null : r.bidAmount;
       bidExpires[j] = r.bidExpiresAtMs;
-      ping[j] = r.ids[IdKind.PING_ID.ordinal()];
-      lead[j] = r.ids[IdKind.LEAD_ID.ordinal()];
-      caller[j] = r.ids[IdKind.CALLER_ID.ordinal()];
+      ping[j] = ids[IdKind.PING_ID.ordinal()];
+      lead[j] = ids[IdKind.LEAD_ID.ordinal()];
+      caller[j] = ids[IdKind.CALLER_ID.ordinal()];
       first[j] = r.firstSeenMs;
       last[j] = r.lastSeenMs;
       seen[j] = r.seenJson();
@@ -158,7 +160,7 @@ final class LinkStore {
     }
     Double amount = row.getDouble("bid_amount");
     Long expires = row.getLong("bid_expires_ms");
-    return new CallRecord(ids, routes, seenAt, row.getString("subdomain"), amount == null ? Double.NaN : amount,
+    return CallRecord.pack(ids, routes, seenAt, row.getString("subdomain"), amount == null ? Double.NaN : amount,
         expires == null ? 0 : expires, first, last);
   }
 }

@@ -24,6 +24,19 @@ public record Inbound(
     Deadline deadline,
     Instant receivedAt) {
 
+  /**
+   * The route's rule for required fields, the same for every flow: the first of {@code fields} that
+   * is absent or blank answers 422 {@code {"error":"<field>: is required","field":"<field>"}}.
+   */
+  public Optional<Reply> missingRequired(java.util.List<String> fields) {
+    for (String field : fields) {
+      if (text(field).isEmpty()) {
+        return Optional.of(Reply.error(422, field + ": is required", field));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** A field as text, empty when absent or blank. Numbers and booleans become their JSON text. */
   public Optional<String> text(String field) {
     Object v = fields.get(field);

@@ -60,11 +60,10 @@ public final class EnrichFlow implements Flow {
 
   @Override
   public Future<Reply> handle(Inbound inbound) {
-    for (String field : route.required()) {
-      if (inbound.text(field).isEmpty()) {
-        metrics.result("invalid");
-        return Future.succeededFuture(Reply.error(422, field + ": is required", field));
-      }
+    Optional<Reply> missing = inbound.missingRequired(route.required());
+    if (missing.isPresent()) {
+      metrics.result("invalid");
+      return Future.succeededFuture(missing.get());
     }
     Optional<String> rawCaller = inbound.text("caller_id");
     String callerId = null;

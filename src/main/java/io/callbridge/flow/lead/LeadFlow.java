@@ -69,11 +69,10 @@ public final class LeadFlow implements Flow {
 
   @Override
   public Future<Reply> handle(Inbound inbound) {
-    for (String field : route.required()) {
-      if (inbound.text(field).isEmpty()) {
-        metrics.result("invalid");
-        return Future.succeededFuture(Reply.error(422, field + ": is required", field));
-      }
+    Optional<Reply> missing = inbound.missingRequired(route.required());
+    if (missing.isPresent()) {
+      metrics.result("invalid");
+      return Future.succeededFuture(missing.get());
     }
     String raw = inbound.text(CALLER_ID).orElse("");
     Optional<String> callerId = phones.format(raw, Phones.Format.E164);

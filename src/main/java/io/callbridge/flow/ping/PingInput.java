@@ -6,6 +6,7 @@ import io.callbridge.template.Phones;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,18 +38,21 @@ final class PingInput {
     final Reply reply;
 
     Invalid(int status, String field, String message) {
-      super(field + ": " + message, null, false, false);
-      this.reply = Reply.error(status, field + ": " + message, field);
+      this(Reply.error(status, field + ": " + message, field));
+    }
+
+    Invalid(Reply reply) {
+      super(reply.body().getString("error"), null, false, false);
+      this.reply = reply;
     }
   }
 
   PingRequest parse(Inbound in) throws Invalid {
-    for (String field : required) {
-      if (in.text(field).isEmpty()) {
-        throw new Invalid(400, field, "is required");
-      }
+    Optional<Reply> missing = in.missingRequired(required);
+    if (missing.isPresent()) {
+      throw new Invalid(missing.get());
     }
-    String raw = in.text(CALLER_ID).orElseThrow(() -> new Invalid(400, CALLER_ID, "is required"));
+    String raw = in.text(CALLER_ID).orElseThrow(() -> new Invalid(422, CALLER_ID, "is required"));
     String callerId = e164(raw);
     if (callerId == null) {
       throw new Invalid(422, CALLER_ID, "not a phone number");

@@ -120,11 +120,10 @@ public final class PostbackFlow implements Flow {
   }
 
   private void validate(Inbound inbound) {
-    for (String f : route.required()) {
-      if (inbound.text(f).isEmpty()) {
-        throw new Invalid(f, "is required");
-      }
-    }
+    inbound.missingRequired(route.required()).ifPresent(missing -> {
+      String f = missing.body().getString("field");
+      throw new Invalid(f, "is required");
+    });
     for (String f : settings.amountFields()) {
       Optional<String> v = inbound.text(f);
       if (v.isPresent()) {

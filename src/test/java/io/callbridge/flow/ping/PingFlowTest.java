@@ -341,10 +341,10 @@ class PingFlowTest {
   void badInputNamesTheField() {
     rtb.bid("strict-a", 1.0, 60);
     Http.Response missing = ping("strict", new JsonObject().put("call_uuid", "CA1").put("subdomain", "acme"));
-    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.status()).isEqualTo(422);
     assertThat(missing.json().getString("field")).isEqualTo("caller_id");
     Http.Response noSub = ping("strict", new JsonObject().put("caller_id", caller()).put("call_uuid", "CA1"));
-    assertThat(noSub.status()).isEqualTo(400);
+    assertThat(noSub.status()).isEqualTo(422);
     assertThat(noSub.json().getString("field")).isEqualTo("subdomain");
     Http.Response bad = ping("strict", call("not-a-phone"));
     assertThat(bad.status()).isEqualTo(422);
