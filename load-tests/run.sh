@@ -85,6 +85,7 @@ WORK="$LT/target/runs/$SIMULATION-$STAMP"
 mkdir -p "$WORK"
 SIM_PID=""
 GW_PID=""
+GATLING_PID=""
 
 stop_pid() {
   local pid="$1" name="$2"
@@ -101,12 +102,19 @@ stop_pid() {
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  if [[ -n "${GATLING_PID:-}" ]] && kill -0 "$GATLING_PID" 2>/dev/null; then
+    say "stopping Gatling (process group $GATLING_PID)"
+    kill -TERM -- "-$GATLING_PID" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$GATLING_PID" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL -- "-$GATLING_PID" 2>/dev/null || true
+  fi
   stop_pid "$GW_PID" gateway
   stop_pid "$SIM_PID" simulator
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$CALLBRIDGE_SIM_PORT" "$CALLBRIDGE_PORT" "$CALLBRIDGE_ADMIN_PORT"; do
@@ -195,10 +203,18 @@ PROPS=(-Dgatling.simulationClass="io.callbridge.load.$CLASS" -Dgateway="$GATEWAY
 [[ -n "$RAMP" ]] && PROPS+=(-Dramp="$RAMP")
 [[ -n "${LOADTEST_P99_MS:-}" ]] && PROPS+=(-Dp99Ms="$LOADTEST_P99_MS")
 LIMIT=$(( ${RAMP:-10} + ${DURATION:-40} + 240 ))
+# In its own process group (setsid) so that stopping the run stops Maven and the Gatling JVM it
+# forked; waited for with `wait`, which a signal interrupts (a foreground pipeline would not be).
+(cd "$LT" && exec setsid timeout --signal=TERM --kill-after=15 "$LIMIT" mvn -B gatling:test "${PROPS[@]}") \
+  > "$WORK/gatling.log" 2>&1 &
+GATLING_PID=$!
+tail -n +1 -f --pid="$GATLING_PID" "$WORK/gatling.log" &
 set +e
-(cd "$LT" && timeout --signal=TERM --kill-after=15 "$LIMIT" mvn -B gatling:test "${PROPS[@]}") 2>&1 | tee "$WORK/gatling.log"
-GATLING_RC=${PIPESTATUS[0]}
+wait "$GATLING_PID"
+GATLING_RC=$?
 set -e
+GATLING_PID=""
+sleep 0.3
 curl -s --max-time 5 "$ADMIN/metrics" > "$WORK/metrics.txt" || true
 
 REPORT="$(grep -o 'file://[^ ]*index.html' "$WORK/gatling.log" | tail -n 1 | sed 's|^file://||')"
