@@ -55,7 +55,7 @@ postgres:
   password: \${CALLBRIDGE_DB_PASSWORD:-callbridge}
 templates: $ROOT/conf/templates
 destinations:
-  ide: { baseUrl: "http://127.0.0.1:$SIM", simulator: true, poolSize: 200 }
+  ide: { baseUrl: "http://127.0.0.1:$SIM", simulator: true, poolSize: 200, breaker: { failures: 50, window: 10s, resetTimeout: 2s } }
 routes:
   - name: bench-enrich
     kind: enrich
@@ -72,10 +72,15 @@ cat > "$WORK/enrich.lua" <<'LUA'
 local n = 0
 local thread_id = 0
 function setup(thread) thread:set("tid", thread_id); thread_id = thread_id + 1 end
-function init(args) n = 0 end
+local run = ""
+function init(args)
+  n = 0
+  math.randomseed(os.time() + tid * 7919)
+  run = string.format("%d%06d", os.time(), math.random(0, 999999))  -- unique per wrk run and thread
+end
 request = function()
   n = n + 1
-  local uuid = string.format("CA-%d-%d", tid, n)
+  local uuid = string.format("CA-%s-%d-%d", run, tid, n)
   local x = tid * 1000003 + n
   local caller = string.format("+1555%03d%04d", 200 + x % 800, x % 10000)  -- a valid NANP exchange (2-9XX)
   local body = string.format('{"caller_id":"%s","call_uuid":"%s","subdomain":"acme","zip":"%05d","state":"CA"}',
@@ -103,26 +108,32 @@ echo "warm-up (8 s)…"
 wrk -t1 -c2 -d4s -s "$WORK/enrich.lua" "$URL" > /dev/null
 wrk -t2 -c"$CONNS" -d4s -s "$WORK/enrich.lua" "$URL" > /dev/null
 sleep 6
-echo "measuring ($DURATION s, $CONNS connections)…"
-wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$WORK/enrich.lua" "$URL" > "$WORK/wrk.txt"
-
 to_ms() { # wrk prints 1.23ms, 456.78us, 1.02s
   awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); print v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v + 0 } else if (v ~ /s$/) { sub(/s$/, "", v); print v * 1000 } else print v }'
 }
-RPS=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
-P50=$(to_ms "$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt")")
-P99=$(to_ms "$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")")
-ERRS=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk.txt"); ERRS=${ERRS:-0}
-OUTCOMES=$(curl -s "http://127.0.0.1:$ADMIN/metrics" | awk '/^callbridge_enrich_target_outcomes_total/ {print "    " $0}')
-ADDED=$(awk -v p="$P99" -v s="$SLOWEST_MS" 'BEGIN { printf "%.2f", p - s }')
+# One wrk run: prints "rps p50 p99 non2xx".
+measure() {
+  wrk -t2 -c"$1" -d"${DURATION}s" --latency -s "$WORK/enrich.lua" "$URL" > "$WORK/wrk.txt"
+  local rps p50 p99 errs
+  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+  p50=$(to_ms "$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt")")
+  p99=$(to_ms "$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")")
+  errs=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk.txt")
+  echo "$rps $p50 $p99 ${errs:-0}"
+}
+echo "measuring at saturation ($DURATION s, $CONNS connections)…"
+read -r RPS P50 P99 ERRS <<< "$(measure "$CONNS")"
+echo "measuring at a moderate load ($DURATION s, 4 connections)…"
+read -r MRPS MP50 MP99 MERRS <<< "$(measure 4)"
+OUTCOMES=$(curl -s "http://127.0.0.1:$ADMIN/metrics" | awk '/^callbridge_enrich_target_outcomes_total/ && $2 > 0 {print "    " $0}')
 cat <<REPORT
 
-Enrich benchmark (sync, three targets at 5/10/${SLOWEST_MS} ms), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)
-  wrk: 2 threads, $CONNS connections, $DURATION s, every request a new call_uuid
-  throughput        $RPS requests/s   (non-2xx: $ERRS)
-  latency p50       $P50 ms
-  latency p99       $P99 ms
-  added over the slowest target's ${SLOWEST_MS} ms at p99: $ADDED ms
-  target outcomes:
+Enrich benchmark (sync, three targets at 5/10/${SLOWEST_MS} ms), $(nproc) cores shared by wrk, the gateway and the simulator,
+load average $(cut -d' ' -f1-3 /proc/loadavg)
+  saturation, $CONNS connections: $RPS requests/s, p50 $P50 ms, p99 $P99 ms (non-2xx: $ERRS);
+                                  p99 added over the slowest target: $(awk -v p="$P99" -v s="$SLOWEST_MS" 'BEGIN { printf "%.1f", p - s }') ms
+  moderate, 4 connections:        $MRPS requests/s, p50 $MP50 ms, p99 $MP99 ms (non-2xx: $MERRS);
+                                  p99 added over the slowest target: $(awk -v p="$MP99" -v s="$SLOWEST_MS" 'BEGIN { printf "%.1f", p - s }') ms
+  target outcomes (both runs and the warm-up):
 $OUTCOMES
 REPORT
