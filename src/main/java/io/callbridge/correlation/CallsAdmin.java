@@ -1,7 +1,13 @@
 package io.callbridge.correlation;
 
 import io.callbridge.ingress.AdminEndpoints;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -9,9 +15,11 @@ import io.vertx.ext.web.RoutingContext;
 /** {@code GET /admin/calls/{anyId}}: the call any of its ids names, with every id, when and by which route seen. */
 final class CallsAdmin implements AdminEndpoints {
   private final Correlation correlation;
+  private final Map<String, Function<CallRecord, Future<Optional<Object>>>> details;
 
-  CallsAdmin(Correlation correlation) {
+  CallsAdmin(Correlation correlation, Map<String, Function<CallRecord, Future<Optional<Object>>>> details) {
     this.correlation = correlation;
+    this.details = details;
   }
 
   @Override
@@ -27,9 +35,20 @@ final class CallsAdmin implements AdminEndpoints {
       } else if (ar.result().isEmpty()) {
         json(ctx, 404, new JsonObject().put("error", "no call is known by '" + id + "'").put("id", id));
       } else {
-        json(ctx, 200, ar.result().get().toJson());
+        withDetails(ar.result().get()).onComplete(body -> json(ctx, 200, body.result()));
       }
     });
+  }
+
+  /** The record's JSON plus what other capabilities keep about the call; a detail that fails is left out. */
+  private Future<JsonObject> withDetails(CallRecord record) {
+    JsonObject body = record.toJson();
+    List<Future<?>> pending = new ArrayList<>();
+    details.forEach((name, detail) -> pending.add(detail.apply(record)
+        .onSuccess(d -> d.ifPresent(v -> body.put(name, v)))
+        .onFailure(err -> body.put(name + "_error", String.valueOf(err.getMessage())))
+        .otherwiseEmpty()));
+    return Future.join(pending).transform(x -> Future.succeededFuture(body));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -28,6 +28,8 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Correlation {
+  private final java.util.Map<String, java.util.function.Function<CallRecord, Future<Optional<Object>>>> details =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Vertx vertx;
   private final CorrelationConfig config;
   private final Clock clock;
@@ -140,7 +142,15 @@ public final class Correlation {
 
   /** The admin endpoint {@code GET /admin/calls/{anyId}}. */
   public AdminEndpoints admin() {
-    return new CallsAdmin(this);
+    return new CallsAdmin(this, details);
+  }
+
+  /**
+   * What another capability keeps about a call (e.g. enrich's per-target outcomes), shown with the
+   * call's record in the admin view under {@code name}. The first registration of a name wins.
+   */
+  public void detail(String name, java.util.function.Function<CallRecord, Future<Optional<Object>>> detail) {
+    details.putIfAbsent(name, detail);
   }
 
   /** Writes everything queued so far; completes once it is in PostgreSQL. */

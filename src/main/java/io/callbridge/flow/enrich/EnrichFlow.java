@@ -41,6 +41,7 @@ public final class EnrichFlow implements Flow {
   private final FanOut fanOut;
   private final EnrichMetrics metrics;
   private final Correlation correlation;
+  private final EnrichRecords records;
   private final Cache<String, Future<Reply>> firstAnswers;
 
   public EnrichFlow(RouteConfig route, Services services) {
@@ -52,6 +53,8 @@ public final class EnrichFlow implements Flow {
     this.fanOut = services.upstream().fanOut();
     this.metrics = new EnrichMetrics(services.metrics(), route);
     this.correlation = services.correlation();
+    this.records = new EnrichRecords(services.vertx(), services.database().pool(), services.clock(), correlation,
+        route.name(), services.config().correlation().retention(), services.config().correlation().purgeInterval());
     this.firstAnswers = Caffeine.newBuilder()
         .maximumSize(200_000)
         .expireAfterWrite(settings.repeatWindow().toMillis(), TimeUnit.MILLISECONDS)
@@ -112,23 +115,13 @@ public final class EnrichFlow implements Flow {
 
   private Future<Reply> fanOut(Inbound inbound, List<FanOut.Call> calls) {
     Deadline budget = inbound.deadline().minus(route.replyReserve());
-    Future<List<Outcome>> settled = fanOut.all(calls, budget).map(outcomes -> {
-      for (int i = 0; i < outcomes.size(); i++) {
-        metrics.target(targets.get(i).name(), outcomes.get(i));
-      }
-      return outcomes;
-    });
-    if (settings.mode() == EnrichSettings.Mode.ASYNC) {
-      metrics.result("async");
-      return Future.succeededFuture(Reply.json(202, new JsonObject().put("accept", true).put("mode", "async")
-          .put("targets", new JsonArray(targets.stream().map(t -> new JsonObject().put("name", t.name())).toList()))));
-    }
-    return settled.map(outcomes -> {
+    boolean async = settings.mode() == EnrichSettings.Mode.ASYNC;
+    Future<JsonObject> settled = fanOut.all(calls, budget).map(outcomes -> {
       boolean accept = accept(outcomes);
-      metrics.result(accept ? "accept" : "reject");
       JsonArray details = new JsonArray();
       for (int i = 0; i < outcomes.size(); i++) {
         Outcome o = outcomes.get(i);
+        metrics.target(targets.get(i).name(), o);
         JsonObject d = new JsonObject()
             .put("name", targets.get(i).name())
             .put("outcome", o.kind().label())
@@ -140,9 +133,22 @@ public final class EnrichFlow implements Flow {
         }
         details.add(d);
       }
-      return Reply.json(200, new JsonObject().put("accept", accept).put("targets", details));
+      // The call's record: written behind the answer, in both modes.
+      inbound.text("call_uuid").ifPresent(uuid -> records.write(route.name(), uuid,
+          inbound.text("subdomain").orElse(null), async ? "async" : "sync", accept, details));
+      return new JsonObject().put("accept", accept).put("targets", details);
+    });
+    if (async) {
+      metrics.result("async");
+      return Future.succeededFuture(Reply.json(202, new JsonObject().put("accept", true).put("mode", "async")
+          .put("targets", new JsonArray(targets.stream().map(t -> new JsonObject().put("name", t.name())).toList()))));
+    }
+    return settled.map(answer -> {
+      metrics.result(answer.getBoolean("accept") ? "accept" : "reject");
+      return Reply.json(200, answer);
     });
   }
+
 
   private boolean accept(List<Outcome> outcomes) {
     if (settings.accept() == EnrichSettings.AcceptPolicy.ALWAYS) {

@@ -36,7 +36,7 @@ class EnrichFlowTest {
           broken-pn: { faults: { http500: 1.0 } }
       """;
   static final String GATEWAY = """
-      server: { accessLog: false }
+      server: { accessLog: false, adminToken: admin-secret }
       destinations:
         ide: { baseUrl: "http://127.0.0.1:${SIM_PORT}", simulator: true }
       routes:
@@ -222,6 +222,49 @@ class EnrichFlowTest {
     CallRecord record = Await.result(gateway.services().correlation().find(IdKind.CALL_UUID, uuid)).orElseThrow();
     assertThat(record.callerId()).contains("+15557779999");
     assertThat(record.subdomain()).contains("acme");
+  }
+
+  @Test
+  void asyncOutcomesGoToTheCallsRecord() throws Exception {
+    String uuid = "CA" + UUID.randomUUID();
+    assertThat(enrich("async", call(uuid)).status()).isEqualTo(202);
+    String admin = "http://127.0.0.1:" + gateway.adminPort() + "/admin/calls/" + uuid;
+    JsonObject record = null;
+    for (int i = 0; i < 100; i++) {
+      Http.Response r = Http.get(admin, Map.of("Authorization", "Bearer admin-secret"));
+      if (r.status() == 200 && r.json().containsKey("enrichments")) {
+        record = r.json();
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertThat(record).as("the call's record shows the enrichment").isNotNull();
+    JsonObject enrichment = record.getJsonArray("enrichments").getJsonObject(0);
+    assertThat(enrichment.getString("route")).isEqualTo("async");
+    assertThat(enrichment.getString("mode")).isEqualTo("async");
+    assertThat(enrichment.getString("subdomain")).isEqualTo("acme");
+    JsonObject target = enrichment.getJsonArray("targets").getJsonObject(0);
+    assertThat(target.getString("name")).isEqualTo("ringba-a");
+    assertThat(target.getString("outcome")).isEqualTo("ok");
+    assertThat(target.getInteger("status")).isEqualTo(200);
+    assertThat(record.getJsonObject("ids").getJsonObject("caller_id").getString("value")).isEqualTo("+15557779999");
+  }
+
+  @Test
+  void syncOutcomesAreRecordedToo() throws Exception {
+    String uuid = "CA" + UUID.randomUUID();
+    enrich("strict", call(uuid));
+    String admin = "http://127.0.0.1:" + gateway.adminPort() + "/admin/calls/" + uuid;
+    JsonObject record = null;
+    for (int i = 0; i < 100 && record == null; i++) {
+      Http.Response r = Http.get(admin, Map.of("Authorization", "Bearer admin-secret"));
+      record = r.status() == 200 && r.json().containsKey("enrichments") ? r.json() : null;
+      Thread.sleep(record == null ? 50 : 0);
+    }
+    assertThat(record).as(Http.get(admin, Map.of("Authorization", "Bearer admin-secret")).body()).isNotNull();
+    JsonObject enrichment = record.getJsonArray("enrichments").getJsonObject(0);
+    assertThat(enrichment.getBoolean("accept")).isFalse();
+    assertThat(enrichment.getJsonArray("targets").getJsonObject(1).getString("outcome")).isEqualTo("http_error");
   }
 
   @Test
