@@ -20,6 +20,16 @@ final class DemoIds {
     return "RGB" + tag + String.format("%08X", ThreadLocalRandom.current().nextInt()) + (++n);
   }
 
+  /** The fields TrackDrive's webhook and PING buyer send for one call (the demo routes read these). */
+  static java.util.Map<String, Object> trackDriveCall(String callUuid, String callerId) {
+    java.util.Map<String, Object> in = new java.util.LinkedHashMap<>();
+    in.put("caller_id", callerId);
+    in.put("call_uuid", callUuid);
+    in.put("subdomain", "demo");
+    in.put("zip", "60601");
+    return in;
+  }
+
   /** A valid North American caller id in the 555 area (exchange 200-999: NANP exchanges never start with 0 or 1). */
   String callerId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();

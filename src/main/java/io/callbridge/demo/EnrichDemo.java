@@ -1,7 +1,6 @@
 package io.callbridge.demo;
 
 import io.vertx.core.json.JsonObject;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,11 +22,7 @@ final class EnrichDemo implements FlowDemo {
   public void run(DemoCall call) throws Exception {
     String uuid = ids.trackDriveCallUuid();
     String caller = ids.callerId();
-    Map<String, Object> in = new LinkedHashMap<>();
-    in.put("caller_id", caller);
-    in.put("call_uuid", uuid);
-    in.put("subdomain", "demo");
-    in.put("zip", "60601");
+    Map<String, Object> in = DemoIds.trackDriveCall(uuid, caller);
     in.put("state", "IL");
     DemoCall.Answer answer = call.send("TrackDrive", in);
     List<JsonObject> ide = call.outbound("/enrich/");

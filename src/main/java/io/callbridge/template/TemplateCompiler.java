@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -79,17 +80,10 @@ final class TemplateCompiler {
     Node queryNode = null;
     Node headersNode = null;
     Node bodyNode = null;
-    Set<String> seen = new HashSet<>();
     // vars and optional change how tokens compile: read them first.
-    for (NodeTuple t : top.getValue()) {
-      String key = keyOf(t);
-      if (key == null) {
-        continue;
-      }
-      if (!seen.add(key)) {
-        error(t.getKeyNode(), "duplicate key '" + key + "'");
-        continue;
-      }
+    for (Map.Entry<String, NodeTuple> kv : uniqueKeys(top).entrySet()) {
+      String key = kv.getKey();
+      NodeTuple t = kv.getValue();
       switch (key) {
         case "vars" -> names(t.getValueNode(), vars, "vars");
         case "optional" -> names(t.getValueNode(), optional, "optional");
@@ -199,16 +193,9 @@ final class TemplateCompiler {
       error(node, where + " must be a mapping of names to values");
       return out;
     }
-    Set<String> seen = new HashSet<>();
-    for (NodeTuple t : m.getValue()) {
-      String key = keyOf(t);
-      if (key == null) {
-        continue;
-      }
-      if (!seen.add(key)) {
-        error(t.getKeyNode(), "duplicate key '" + key + "'");
-        continue;
-      }
+    for (Map.Entry<String, NodeTuple> kv : uniqueKeys(m).entrySet()) {
+      String key = kv.getKey();
+      NodeTuple t = kv.getValue();
       if (key.isEmpty() || key.indexOf('[') >= 0) {
         error(t.getKeyNode(), "a " + where + " name is literal text (no tokens), got '" + key + "'");
         continue;
@@ -269,16 +256,9 @@ final class TemplateCompiler {
     if (node instanceof MappingNode m) {
       List<String> keys = new ArrayList<>();
       List<JsonBody> values = new ArrayList<>();
-      Set<String> seen = new HashSet<>();
-      for (NodeTuple t : m.getValue()) {
-        String key = keyOf(t);
-        if (key == null) {
-          continue;
-        }
-        if (!seen.add(key)) {
-          error(t.getKeyNode(), "duplicate key '" + key + "'");
-          continue;
-        }
+      for (Map.Entry<String, NodeTuple> kv : uniqueKeys(m).entrySet()) {
+        String key = kv.getKey();
+        NodeTuple t = kv.getValue();
         JsonBody v = json(t.getValueNode());
         if (v != null) {
           keys.add(JsonText.string(key) + ":");
@@ -429,6 +409,18 @@ final class TemplateCompiler {
     } else {
       error(node, where + " is a list of token names, e.g. [zip, state]");
     }
+  }
+
+  /** A mapping's entries by plain-text key, in order; a duplicate or non-text key is an error and left out. */
+  private Map<String, NodeTuple> uniqueKeys(MappingNode m) {
+    Map<String, NodeTuple> out = new java.util.LinkedHashMap<>();
+    for (NodeTuple t : m.getValue()) {
+      String key = keyOf(t);
+      if (key != null && out.putIfAbsent(key, t) != null) {
+        error(t.getKeyNode(), "duplicate key '" + key + "'");
+      }
+    }
+    return out;
   }
 
   private String keyOf(NodeTuple t) {
