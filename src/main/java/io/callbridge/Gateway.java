@@ -81,7 +81,8 @@ public final class Gateway {
         .compose(v -> {
           Database db = Database.open(vertx, config.postgres());
           Correlation correlation = Correlation.create(vertx, db.pool(), config.correlation(), metrics, clock);
-          Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, clock);
+          Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, clock,
+              config.server().instances());
           Services services = new Services(vertx, config, db, metrics, clock, correlation, upstream,
               Outbox.create(vertx, config, db, metrics, clock, upstream));
           return recordStart(db).compose(x -> correlation.start()).compose(x -> deploy(vertx, services, flowFactory));

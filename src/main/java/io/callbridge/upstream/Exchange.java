@@ -81,7 +81,7 @@ final class Exchange {
         .setConnectTimeout(connectMs)
         .setHeaders(headers);
     d.waiting.incrementAndGet();
-    d.client.request(options).onComplete(ar -> {
+    d.client().request(options).onComplete(ar -> {
       d.waiting.decrementAndGet();
       if (ar.failed()) {
         notConnected(ar.cause());

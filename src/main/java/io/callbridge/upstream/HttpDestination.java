@@ -2,6 +2,7 @@ package io.callbridge.upstream;
 
 import io.callbridge.config.DestinationConfig;
 import io.callbridge.config.Secret;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -9,18 +10,30 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One destination's HTTP client: its own pool (size, wait queue, keep-alive, connect timeout from
+ * One destination's HTTP clients: its own pools (size, wait queue, keep-alive, connect timeout from
  * configuration), TLS verification unless it is a local simulator, redirects never followed,
  * default headers. Sends without a breaker; {@link Breakers} wraps it.
+ *
+ * <p>Each event loop that sends gets its own client holding its share of the pool
+ * ({@code poolSize / loops}, rounded up): a request's connection then lives on the loop that
+ * handles the inbound request, so its writes and its answer never hop between threads (a pool
+ * shared by several loops hands a loop's request another loop's connection about half the time,
+ * which cost a fifth of the ping flow's CPU). Callers off an event loop share one more client.
  */
 final class HttpDestination {
   final DestinationConfig config;
   final Vertx vertx;
-  final HttpClientAgent client;
+  private final HttpClientOptions options;
+  private final PoolOptions pool;
+  private final ConcurrentHashMap<Thread, HttpClientAgent> perLoop = new ConcurrentHashMap<>();
+  private final HttpClientAgent offLoop;
   final Clock clock;
   final String host;
   final int port;
@@ -32,6 +45,11 @@ final class HttpDestination {
   final AtomicInteger waiting = new AtomicInteger();
 
   HttpDestination(Vertx vertx, DestinationConfig config, Clock clock) {
+    this(vertx, config, clock, 1);
+  }
+
+  /** {@code loops}: how many event loops share the pool (the public server's instances). */
+  HttpDestination(Vertx vertx, DestinationConfig config, Clock clock, int loops) {
     this.config = config;
     this.vertx = vertx;
     this.clock = clock;
@@ -57,11 +75,30 @@ final class HttpDestination {
         .setSsl(tls)
         .setVerifyHost(!config.simulator())
         .setTrustAll(config.simulator());
-    PoolOptions pool = new PoolOptions()
-        .setHttp1MaxSize(config.poolSize())
-        .setHttp2MaxSize(Math.max(1, config.poolSize() / 10))
-        .setMaxWaitQueueSize(config.waitQueue());
-    this.client = vertx.createHttpClient(options, pool);
+    int share = Math.max(1, ceilDiv(config.poolSize(), Math.max(1, loops)));
+    this.options = options;
+    this.pool = new PoolOptions()
+        .setHttp1MaxSize(share)
+        .setHttp2MaxSize(Math.max(1, share / 10))
+        .setMaxWaitQueueSize(ceilDiv(config.waitQueue(), Math.max(1, loops)));
+    this.offLoop = vertx.createHttpClient(options, pool);
+  }
+
+  /** The calling event loop's client (created on its first request), or the shared one off a loop. */
+  HttpClientAgent client() {
+    if (!Context.isOnEventLoopThread()) {
+      return offLoop;
+    }
+    Thread loop = Thread.currentThread();
+    HttpClientAgent c = perLoop.get(loop);
+    if (c == null) {
+      c = perLoop.computeIfAbsent(loop, t -> vertx.createHttpClient(options, pool));
+    }
+    return c;
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
   }
 
   Future<Outcome> send(OutboundRequest request, Deadline deadline, Future<Void> cancel) {
@@ -69,6 +106,9 @@ final class HttpDestination {
   }
 
   Future<Void> close() {
-    return client.close();
+    List<Future<Void>> closing = new ArrayList<>();
+    closing.add(offLoop.close());
+    perLoop.values().forEach(c -> closing.add(c.close()));
+    return Future.join(closing).mapEmpty();
   }
 }

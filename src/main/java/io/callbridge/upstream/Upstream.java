@@ -42,9 +42,18 @@ public final class Upstream implements UpstreamClient {
   }
 
   public static Upstream create(Vertx vertx, Map<String, DestinationConfig> configs, Metrics metrics, Clock clock) {
+    return create(vertx, configs, metrics, clock, 1);
+  }
+
+  /**
+   * {@code loops}: the event loops that send (the public server's instances). Each gets its own
+   * share of every destination's pool, so a request never changes threads.
+   */
+  public static Upstream create(Vertx vertx, Map<String, DestinationConfig> configs, Metrics metrics, Clock clock,
+      int loops) {
     Map<String, Destination> out = new LinkedHashMap<>();
     for (DestinationConfig c : configs.values()) {
-      HttpDestination http = new HttpDestination(vertx, c, clock);
+      HttpDestination http = new HttpDestination(vertx, c, clock, loops);
       Breakers breaker = new Breakers(vertx, c.name(), c.breaker());
       Map<Outcome.Kind, Counter> requests = new EnumMap<>(Outcome.Kind.class);
       for (Outcome.Kind k : Outcome.Kind.values()) {
