@@ -82,7 +82,7 @@ final class Fields {
   private static void putJson(Map<String, Object> fields, Buffer body) throws Malformed {
     Object parsed;
     try {
-      parsed = Buffer.buffer(body.getBytes()).toJsonValue();
+      parsed = body.toJsonValue();
     } catch (DecodeException e) {
       throw new Malformed("body", "malformed JSON: " + firstLine(e.getMessage()));
     }

@@ -3,115 +3,189 @@ package io.callbridge.ingress;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.ServerConfig;
 import io.callbridge.upstream.Deadline;
-import io.vertx.core.Vertx;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * The public router: for each route auth → parse → bound → flow, and the shared behaviour every
- * route has (413, 404, 405, 400, 401 as JSON, {@code X-Request-Id}, one access-log line).
+ * The public port's request handler: for each route auth → read the body within the limit → parse
+ * → bound → flow, and the behaviour every route shares (413, 404, 405, 400, 401 and 500 as JSON,
+ * {@code X-Request-Id}, one metric sample and one access-log line per answer).
+ *
+ * <p>Routes are exact paths ({@code /v1/<kind>/<name>}, a trailing slash allowed), so a map lookup
+ * is the whole routing; no router framework runs on this, the latency-critical path.
  */
-final class IngressRouter {
+final class IngressRouter implements Handler<HttpServerRequest> {
   private static final Logger ACCESS = Logger.getLogger("callbridge.access");
   private static final Logger LOG = Logger.getLogger(IngressRouter.class.getName());
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   static final String TOKEN_HEADER = "X-CallBridge-Token";
   static final String DEADLINE_HEADER = "X-Deadline-Ms";
-  private static final String ROUTE_KEY = "callbridge.route";
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence REQUEST_ID_HEADER = HttpHeaders.createOptimized("X-Request-Id");
 
-  private IngressRouter() {}
+  /** One route as ingress serves it. */
+  private record Entry(RouteConfig route, Flow flow) {}
 
-  static Router build(Vertx vertx, ServerConfig server, List<RouteConfig> routes, Map<String, Flow> flows,
-      IngressMetrics metrics, Clock clock) {
-    Router router = Router.router(vertx);
-    router.route().handler(ctx -> begin(ctx, server, metrics));
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(server.bodyLimitBytes());
+  private final ServerConfig server;
+  private final Map<String, Entry> byPath;
+  private final IngressMetrics metrics;
+  private final Clock clock;
+
+  IngressRouter(ServerConfig server, List<RouteConfig> routes, Map<String, Flow> flows, IngressMetrics metrics,
+      Clock clock) {
+    this.server = server;
+    this.metrics = metrics;
+    this.clock = clock;
+    Map<String, Entry> paths = new HashMap<>();
     for (RouteConfig route : routes) {
-      Flow flow = flows.get(route.name());
-      router.route(route.path()).handler(ctx -> {
-        ctx.put(ROUTE_KEY, route);
-        ctx.next();
-      });
-      router.route(route.path()).method(HttpMethod.GET).method(HttpMethod.POST)
-          .handler(body)
-          .handler(ctx -> handle(ctx, route, flow, clock));
+      paths.put(route.path(), new Entry(route, flows.get(route.name())));
     }
-    router.errorHandler(404, ctx -> fail(ctx, 404, "no route at " + safePath(ctx), null));
-    router.errorHandler(405, ctx -> fail(ctx, 405, "method " + ctx.request().method() + " not allowed here; use GET or POST", null));
-    router.errorHandler(413, ctx -> fail(ctx, 413, "body larger than " + server.bodyLimitBytes() + " bytes", "body"));
-    // Vert.x's body handler fails with 400 only when it cannot decode a form body.
-    router.errorHandler(400, ctx -> fail(ctx, 400, "malformed form body"
-        + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage()), "body"));
-    router.errorHandler(500, ctx -> {
-      LOG.log(Level.SEVERE, "request " + ctx.get("requestId") + " failed", ctx.failure());
-      fail(ctx, 500, "internal error (request id " + ctx.get("requestId") + "); see the gateway log", null);
-    });
-    return router;
+    this.byPath = Map.copyOf(paths);
   }
 
-  private static void begin(RoutingContext ctx, ServerConfig server, IngressMetrics metrics) {
-    long start = System.nanoTime();
-    String rid = ctx.request().getHeader("X-Request-Id");
-    if (rid == null || !REQUEST_ID.matcher(rid).matches()) {
-      // A random (version 4) UUID without SecureRandom: a request id needs uniqueness, not secrecy,
-      // and SecureRandom is a shared lock on every request.
-      java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-      rid = new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L)
-          .toString();
+  /** Everything one request carries through ingress, from arrival to its one answer. */
+  private final class Exchange {
+    final HttpServerRequest request;
+    final long startNanos = System.nanoTime();
+    final String requestId;
+    final Entry entry;
+    Buffer body;
+    boolean bodyOwned;
+    boolean answered;
+
+    Exchange(HttpServerRequest request, Entry entry) {
+      this.request = request;
+      this.entry = entry;
+      this.requestId = requestId(request.getHeader(REQUEST_ID_HEADER));
     }
-    ctx.put("requestId", rid);
-    HttpServerResponse response = ctx.response();
-    response.putHeader("X-Request-Id", rid);
-    String requestId = rid;
-    response.endHandler(v -> {
-      long nanos = System.nanoTime() - start;
-      RouteConfig route = ctx.get(ROUTE_KEY);
-      String name = route == null ? "unmatched" : route.name();
-      String kind = route == null ? "none" : route.kind().yamlName();
-      metrics.record(name, kind, response.getStatusCode(), nanos);
+
+    void send(Reply reply) {
+      HttpServerResponse response = request.response();
+      if (answered || response.closed() || response.ended()) {
+        return;
+      }
+      answered = true;
+      if (!reply.headers().isEmpty()) {
+        reply.headers().forEach(response::putHeader);
+      }
+      response.setStatusCode(reply.status())
+          .putHeader(REQUEST_ID_HEADER, requestId)
+          .putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+      if (reply.status() == 413) {
+        // The rest of the body is never read: the connection cannot carry another request.
+        response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      }
+      response.end(reply.body().toBuffer());
+      long nanos = System.nanoTime() - startNanos;
+      String name = entry == null ? "unmatched" : entry.route.name();
+      String kind = entry == null ? "none" : entry.route.kind().yamlName();
+      metrics.record(name, kind, reply.status(), nanos);
       if (server.accessLog() && ACCESS.isLoggable(Level.INFO)) {
-        ACCESS.info(String.format("%s %s route=%s status=%d ms=%.1f rid=%s", ctx.request().method(),
-            safePath(ctx), name, response.getStatusCode(), nanos / 1e6, requestId));
+        ACCESS.info(String.format("%s %s route=%s status=%d ms=%.1f rid=%s", request.method(),
+            safePath(request), name, reply.status(), nanos / 1e6, requestId));
+      }
+    }
+
+    void fail(Throwable cause) {
+      LOG.log(Level.SEVERE, "request " + requestId + " failed", cause);
+      send(Reply.error(500, "internal error (request id " + requestId + "); see the gateway log"));
+    }
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    Entry entry = byPath.get(routePath(request.path()));
+    Exchange ex = new Exchange(request, entry);
+    if (entry == null) {
+      ex.send(Reply.error(404, "no route at " + safePath(request)));
+      return;
+    }
+    HttpMethod method = request.method();
+    if (method != HttpMethod.POST && method != HttpMethod.GET) {
+      request.response().putHeader(HttpHeaders.ALLOW, "GET, POST");
+      ex.send(Reply.error(405, "method " + method + " not allowed here; use GET or POST"));
+      return;
+    }
+    long limit = server.bodyLimitBytes();
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null && declaredOver(length, limit)) {
+      ex.send(tooLarge());
+      return;
+    }
+    request.exceptionHandler(t -> {
+      // The caller went away mid-body: nobody is left to answer.
+    });
+    request.handler(chunk -> {
+      if (ex.answered) {
+        return;
+      }
+      int have = ex.body == null ? 0 : ex.body.length();
+      if (have + chunk.length() > limit) {
+        ex.send(tooLarge());
+      } else if (ex.body == null) {
+        ex.body = chunk; // most bodies are one chunk: kept as it came (Vert.x hands out heap copies)
+      } else {
+        if (!ex.bodyOwned) {
+          ex.body = Buffer.buffer(Math.min((int) limit, 2 * (have + chunk.length()))).appendBuffer(ex.body);
+          ex.bodyOwned = true;
+        }
+        ex.body.appendBuffer(chunk);
       }
     });
-    ctx.next();
+    request.endHandler(v -> {
+      if (ex.answered) {
+        return;
+      }
+      try {
+        route(ex);
+      } catch (RuntimeException e) {
+        ex.fail(e);
+      }
+    });
   }
 
-  private static void handle(RoutingContext ctx, RouteConfig route, Flow flow, Clock clock) {
-    String requestId = ctx.get("requestId");
+  private Reply tooLarge() {
+    return Reply.error(413, "body larger than " + server.bodyLimitBytes() + " bytes", "body");
+  }
+
+  private void route(Exchange ex) {
+    RouteConfig route = ex.entry.route;
+    HttpServerRequest request = ex.request;
     if (!route.token().isPresent()) {
-      send(ctx, Reply.error(401, "route '" + route.name() + "' has no token configured: set the environment variable "
+      ex.send(Reply.error(401, "route '" + route.name() + "' has no token configured: set the environment variable "
           + "its auth.token names, then restart", "token"));
       return;
     }
-    String token = ctx.request().getHeader(TOKEN_HEADER);
+    String token = request.getHeader(TOKEN_HEADER);
     if (token == null) {
-      token = ctx.queryParams().get(Fields.TOKEN_PARAM);
+      token = request.getParam(Fields.TOKEN_PARAM);
     }
     if (token == null) {
-      send(ctx, Reply.error(401, "missing token: send it in the " + TOKEN_HEADER + " header or the token query parameter", "token"));
+      ex.send(Reply.error(401, "missing token: send it in the " + TOKEN_HEADER + " header or the token query parameter",
+          "token"));
       return;
     }
     if (!route.token().matches(token)) {
-      send(ctx, Reply.error(401, "invalid token", "token"));
+      ex.send(Reply.error(401, "invalid token", "token"));
       return;
     }
     Deadline deadline = Deadline.in(route.deadline(), clock);
-    String shorter = ctx.request().getHeader(DEADLINE_HEADER);
+    String shorter = request.getHeader(DEADLINE_HEADER);
     if (shorter != null) {
       try {
         long ms = Long.parseLong(shorter.trim());
@@ -120,65 +194,68 @@ final class IngressRouter {
         }
         deadline = deadline.atMost(Duration.ofMillis(ms));
       } catch (NumberFormatException e) {
-        send(ctx, Reply.error(400, "must be a positive number of milliseconds, got '" + shorter + "'", DEADLINE_HEADER));
+        ex.send(Reply.error(400, "must be a positive number of milliseconds, got '" + shorter + "'", DEADLINE_HEADER));
         return;
       }
     }
-    Buffer raw = ctx.body().buffer();
-    if (raw == null) {
-      raw = Buffer.buffer();
-    }
+    Buffer raw = ex.body == null ? Buffer.buffer() : ex.body;
     Map<String, Object> fields;
-    String rawQuery = ctx.request().query();
+    String rawQuery = request.query();
     try {
-      fields = Fields.parse(rawQuery, ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), raw);
+      fields = Fields.parse(rawQuery, request.getHeader(HttpHeaders.CONTENT_TYPE), raw);
     } catch (Fields.Malformed e) {
-      send(ctx, Reply.error(400, e.getMessage(), e.field));
+      ex.send(Reply.error(400, e.getMessage(), e.field));
       return;
     }
-    Inbound inbound = new Inbound(route, requestId, ctx.request().method().name(), ctx.request().headers(), fields,
-        raw, rawQuery, deadline, clock.instant());
+    MultiMap headers = request.headers();
+    Inbound inbound = new Inbound(route, ex.requestId, request.method().name(), headers, fields, raw, rawQuery,
+        deadline, clock.instant());
+    Flow flow = ex.entry.flow;
     if (flow == null) {
-      send(ctx, Reply.error(501, "the " + route.kind().yamlName() + " flow is not available in this build"));
+      ex.send(Reply.error(501, "the " + route.kind().yamlName() + " flow is not available in this build"));
       return;
     }
+    flow.handle(inbound).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ex.send(ar.result());
+      } else {
+        ex.fail(ar.cause());
+      }
+    });
+  }
+
+  /** A well-formed {@code X-Request-Id} is echoed; otherwise a new random one is made. */
+  private static String requestId(String given) {
+    if (given != null && REQUEST_ID.matcher(given).matches()) {
+      return given;
+    }
+    // A random (version 4) UUID without SecureRandom: a request id needs uniqueness, not secrecy,
+    // and SecureRandom is a shared lock on every request.
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L)
+        .toString();
+  }
+
+  private static boolean declaredOver(String contentLength, long limit) {
     try {
-      flow.handle(inbound).onComplete(ar -> {
-        if (ar.succeeded()) {
-          send(ctx, ar.result());
-        } else {
-          ctx.fail(500, ar.cause());
-        }
-      });
-    } catch (RuntimeException e) {
-      ctx.fail(500, e);
+      return Long.parseLong(contentLength.trim()) > limit;
+    } catch (NumberFormatException e) {
+      return false; // counted while reading instead
     }
   }
 
-  static void send(RoutingContext ctx, Reply reply) {
-    HttpServerResponse response = ctx.response();
-    if (response.closed() || response.ended()) {
-      return;
+  private static String routePath(String path) {
+    if (path == null) {
+      return "/";
     }
-    reply.headers().forEach(response::putHeader);
-    response.setStatusCode(reply.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(reply.body().toBuffer());
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
-  private static void fail(RoutingContext ctx, int status, String message, String field) {
-    send(ctx, Reply.error(status, message, field));
-  }
-
-  private static String safePath(RoutingContext ctx) {
-    String p = ctx.request().path();
+  private static String safePath(HttpServerRequest request) {
+    String p = request.path();
     if (p == null) {
       return "/";
     }
     return p.length() > 200 ? p.substring(0, 200) + "…" : p;
-  }
-
-  static JsonObject errorBody(String message) {
-    return new JsonObject().put("error", message);
   }
 }

@@ -46,7 +46,7 @@ public final class PublicServer extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setMaxInitialLineLength(8192);
     http = vertx.createHttpServer(options)
-        .requestHandler(IngressRouter.build(vertx, server, routes, flows, metrics, clock));
+        .requestHandler(new IngressRouter(server, routes, flows, metrics, clock));
     return http.listen();
   }
 

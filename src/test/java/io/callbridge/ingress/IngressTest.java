@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -126,6 +127,34 @@ class IngressTest {
     assertThat(r.status()).isEqualTo(413);
     assertThat(r.json().getString("field")).isEqualTo("body");
     assertThat(last.get()).isNull();
+  }
+
+  @Test
+  void chunkedBodyWithoutLengthIsAssembledFromItsChunks() throws Exception {
+    java.net.http.HttpResponse<String> r = chunked(List.of("{\"caller_id\":", "\"+15557779999\",", "\"zip\":\"90210\"}"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(r.body()).getJsonObject("fields").getMap())
+        .containsEntry("caller_id", "+15557779999").containsEntry("zip", "90210");
+  }
+
+  @Test
+  void chunkedBodyOverTheLimitIs413AndTheFlowNeverRuns() throws Exception {
+    last.set(null);
+    String piece = "\"" + "a".repeat(400) + "\",";
+    java.net.http.HttpResponse<String> r = chunked(List.of("{\"x\":[", piece, piece, piece, "\"b\"]}"));
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(new JsonObject(r.body()).getString("field")).isEqualTo("body");
+    assertThat(last.get()).isNull();
+  }
+
+  /** A POST whose body goes as separate chunks with no Content-Length (chunked transfer encoding). */
+  private static java.net.http.HttpResponse<String> chunked(List<String> parts) throws Exception {
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/ping/echo"))
+        .header("Content-Type", "application/json").header("X-CallBridge-Token", "route-secret")
+        .POST(java.net.http.HttpRequest.BodyPublishers.fromPublisher(java.net.http.HttpRequest.BodyPublishers.ofByteArrays(
+            parts.stream().map(p -> p.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList())))
+        .build();
+    return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
