@@ -90,7 +90,7 @@ final class IngressRouter implements Handler<HttpServerRequest> {
         // The rest of the body is never read: the connection cannot carry another request.
         response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       }
-      response.end(reply.body().toBuffer());
+      response.end(reply.wire());
       long nanos = System.nanoTime() - startNanos;
       String name = entry == null ? "unmatched" : entry.route.name();
       String kind = entry == null ? "none" : entry.route.kind().yamlName();

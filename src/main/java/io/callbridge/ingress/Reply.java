@@ -1,13 +1,26 @@
 package io.callbridge.ingress;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
-/** What a flow answers: a status, a JSON body and any extra headers. */
-public record Reply(int status, JsonObject body, Map<String, String> headers) {
+/**
+ * What a flow answers: a status, a JSON body and any extra headers. A hot path may hand over the
+ * body already encoded ({@link #encoded}); {@link #body()} then decodes it on demand.
+ */
+public record Reply(int status, JsonObject body, Map<String, String> headers, Buffer bytes) {
+
+  public Reply(int status, JsonObject body, Map<String, String> headers) {
+    this(status, body, headers, null);
+  }
 
   public static Reply json(int status, JsonObject body) {
     return new Reply(status, body, Map.of());
+  }
+
+  /** A JSON object the flow has already encoded (it must be one JSON object, UTF-8). */
+  public static Reply encoded(int status, Buffer json) {
+    return new Reply(status, null, Map.of(), json);
   }
 
   /** An error every caller can act on: {@code {"error": ..., "field": ...}} (field when there is one). */
@@ -21,5 +34,15 @@ public record Reply(int status, JsonObject body, Map<String, String> headers) {
 
   public static Reply error(int status, String message) {
     return error(status, message, null);
+  }
+
+  @Override
+  public JsonObject body() {
+    return body != null ? body : new JsonObject(bytes);
+  }
+
+  /** The body as it goes on the wire. */
+  public Buffer wire() {
+    return bytes != null ? bytes : body.toBuffer();
   }
 }

@@ -5,6 +5,7 @@ import io.callbridge.flow.ping.TargetResult.Result;
 import io.callbridge.ingress.Reply;
 import io.callbridge.template.RequestTemplate;
 import io.callbridge.template.Rendering;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -36,6 +37,18 @@ final class PingAnswer {
 
   Reply accepted(PingRequest request, TargetResult winner, boolean cached, long nowMs) {
     Bid bid = winner.bid();
+    if (template == null && Double.isFinite(bid.amount())) {
+      return Reply.encoded(200, acceptedBytes(winner, cached, nowMs, bid.expiresAtMs()));
+    }
+    Map<String, Object> answer = acceptedMap(winner, cached, nowMs);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> attributes = (Map<String, Object>) answer.get("attributes");
+    return reply(request, answer, attributes);
+  }
+
+  /** The accepted answer's keys and values, in order: what an answer template sees. */
+  Map<String, Object> acceptedMap(TargetResult winner, boolean cached, long nowMs) {
+    Bid bid = winner.bid();
     long expiresAt = bid.expiresAtMs();
     Map<String, Object> attributes = new LinkedHashMap<>(settings.attributes());
     attributes.putAll(bid.extras());
@@ -53,7 +66,32 @@ final class PingAnswer {
       answer.put("sip_address", bid.sipAddress());
     }
     answer.put("attributes", attributes);
-    return reply(request, answer, attributes);
+    return answer;
+  }
+
+  /** The default accepted answer, the same keys and text as the map below encodes to. */
+  private Buffer acceptedBytes(TargetResult winner, boolean cached, long nowMs, long expiresAt) {
+    Bid bid = winner.bid();
+    AnswerJson json = new AnswerJson()
+        .field("accepted", true)
+        .field("cached", cached)
+        .field("phone_number", number(bid.phoneNumber(), settings.numberFormat()))
+        .field("bid_amount", bid.amount())
+        .field("duration", settings.conversionSeconds())
+        .field("expires_in", Math.max(0, (expiresAt - nowMs) / 1000))
+        .field("expires_at", Instant.ofEpochMilli(expiresAt).toString())
+        .field("bid_id", bid.bidId())
+        .field("target", winner.target());
+    if (!bid.sipAddress().isEmpty()) {
+      json.field("sip_address", bid.sipAddress());
+    }
+    Map<String, ?> attributes = settings.attributes();
+    if (!bid.extras().isEmpty()) {
+      Map<String, Object> merged = new LinkedHashMap<>(settings.attributes());
+      merged.putAll(bid.extras());
+      attributes = merged;
+    }
+    return json.object("attributes", attributes).end();
   }
 
   Reply notAccepted(PingRequest request, Selection.Outcome outcome) {
@@ -99,7 +137,7 @@ final class PingAnswer {
 
   /** JsonObject keeps Map/List values as they are; the default answer nests plain collections. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> wrap(Map<String, Object> answer) {
+  static Map<String, Object> wrap(Map<String, Object> answer) {
     for (Map.Entry<String, Object> e : answer.entrySet()) {
       if (e.getValue() instanceof Map<?, ?> m) {
         e.setValue(new JsonObject((Map<String, Object>) m));

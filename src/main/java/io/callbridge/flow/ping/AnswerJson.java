@@ -1,0 +1,107 @@
+package io.callbridge.flow.ping;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Map;
+
+/**
+ * Writes the default accepted ping answer straight to bytes: the same text Vert.x's JSON codec
+ * makes of the same keys (keys in order, strings escaped as Jackson escapes them, doubles as
+ * {@link Double#toString}), without building maps and JSON objects first on the hottest path.
+ * A value that is not a string, number or boolean (a nested attribute) is encoded by the codec.
+ */
+final class AnswerJson {
+  private final StringBuilder out = new StringBuilder(384);
+  private boolean first = true;
+
+  AnswerJson() {
+    out.append('{');
+  }
+
+  AnswerJson field(String name, Object value) {
+    key(name);
+    value(value);
+    return this;
+  }
+
+  /** An object-valued field: {@code name: {k: v, ...}}. */
+  AnswerJson object(String name, Map<String, ?> entries) {
+    key(name);
+    out.append('{');
+    boolean firstEntry = true;
+    for (Map.Entry<String, ?> e : entries.entrySet()) {
+      if (!firstEntry) {
+        out.append(',');
+      }
+      firstEntry = false;
+      string(e.getKey());
+      out.append(':');
+      value(e.getValue());
+    }
+    out.append('}');
+    return this;
+  }
+
+  Buffer end() {
+    out.append('}');
+    return Buffer.buffer(out.toString());
+  }
+
+  /** True when {@link #value} writes {@code v} itself; doubles must be finite (JSON has no NaN). */
+  static boolean plain(Object v) {
+    return v == null || v instanceof String || v instanceof Boolean || v instanceof Integer || v instanceof Long
+        || v instanceof Short || v instanceof Byte || v instanceof BigInteger || v instanceof BigDecimal
+        || (v instanceof Double d && Double.isFinite(d)) || (v instanceof Float f && Float.isFinite(f));
+  }
+
+  private void key(String name) {
+    if (!first) {
+      out.append(',');
+    }
+    first = false;
+    string(name);
+    out.append(':');
+  }
+
+  private void value(Object v) {
+    if (v == null) {
+      out.append("null");
+    } else if (v instanceof String s) {
+      string(s);
+    } else if (v instanceof Double d && Double.isFinite(d)) {
+      out.append(d.doubleValue());
+    } else if (v instanceof Float f && Float.isFinite(f)) {
+      out.append(f.floatValue());
+    } else if (plain(v)) {
+      out.append(v);
+    } else {
+      out.append(Json.encode(v));
+    }
+  }
+
+  private void string(String s) {
+    out.append('"');
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        switch (c) {
+          case '\n' -> out.append("\\n");
+          case '\r' -> out.append("\\r");
+          case '\t' -> out.append("\\t");
+          case '\b' -> out.append("\\b");
+          case '\f' -> out.append("\\f");
+          default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+        }
+      } else {
+        out.append(c);
+      }
+    }
+    out.append('"');
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+}
