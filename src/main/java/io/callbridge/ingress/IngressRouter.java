@@ -3,7 +3,9 @@ package io.callbridge.ingress;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.ServerConfig;
 import io.callbridge.upstream.Deadline;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -61,6 +63,9 @@ final class IngressRouter implements Handler<HttpServerRequest> {
   /** Everything one request carries through ingress, from arrival to its one answer. */
   private final class Exchange {
     final HttpServerRequest request;
+    /** The event loop the request arrived on: its answer is written there, and nowhere else. */
+    final Thread loop = Thread.currentThread();
+    final Context context = Vertx.currentContext();
     final long startNanos = System.nanoTime();
     final String requestId;
     final Entry entry;
@@ -75,6 +80,11 @@ final class IngressRouter implements Handler<HttpServerRequest> {
     }
 
     void send(Reply reply) {
+      if (Thread.currentThread() != loop && context != null) {
+        // A flow may finish on another thread (e.g. a PostgreSQL pool's loop): hand the answer back.
+        context.runOnContext(v -> send(reply));
+        return;
+      }
       HttpServerResponse response = request.response();
       if (answered || response.closed() || response.ended()) {
         return;

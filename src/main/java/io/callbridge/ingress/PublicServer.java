@@ -44,7 +44,10 @@ public final class PublicServer extends VerticleBase {
         .setTcpNoDelay(true)
         .setCompressionSupported(false)
         .setHttp2ClearTextEnabled(false)
-        .setMaxInitialLineLength(8192);
+        .setMaxInitialLineLength(8192)
+        // Requests are read and answered on their event loop only (IngressRouter hands answers
+        // finished elsewhere back to it), so Vert.x can skip its cross-thread queue and locks.
+        .setStrictThreadMode(true);
     http = vertx.createHttpServer(options)
         .requestHandler(new IngressRouter(server, routes, flows, metrics, clock));
     return http.listen();
