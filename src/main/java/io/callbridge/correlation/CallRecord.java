@@ -122,17 +122,14 @@ public final class CallRecord {
       String av = aIds[i];
       String bv = bIds[i];
       boolean takeB = i == bidIdx ? bv != null : av == null && bv != null;
-      CallRecord src = takeB ? b : a;
       ids[i] = takeB ? bv : av;
       if (ids[i] == null) {
         continue;
       }
+      // The sighting comes with the id, except that an id both know keeps the earlier one (a's on a tie).
+      CallRecord src = av != null && av.equals(bv) ? (b.seenAt(i) < a.seenAt(i) ? b : a) : takeB ? b : a;
       routes[i] = src.route(i);
       seen[i] = src.seenAt(i);
-      if (av != null && av.equals(bv) && b.seenAt(i) < a.seenAt(i)) {
-        routes[i] = b.route(i);
-        seen[i] = b.seenAt(i);
-      }
     }
     boolean bidFromB = bIds[bidIdx] != null;
     return pack(ids, routes, seen,
