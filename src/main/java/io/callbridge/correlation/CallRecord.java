@@ -106,6 +106,48 @@ public final class CallRecord {
   }
 
   /**
+   * {@code known} seen again by {@code link} at {@code nowMs} when the link adds nothing to it:
+   * exactly what {@code merge(known, of(link, anyRoute, nowMs))} answers, but sharing known's packed
+   * ids instead of decoding and re-packing them. Null when the merge would change more than when the
+   * call was last seen: an id known lacks, another bid (or the same bid with another amount or
+   * expiry), a subdomain where known has none, a sighting earlier than known's. The route plays no
+   * part: every id of the link is known already and keeps its first sighting.
+   */
+  static CallRecord seenAgain(CallRecord known, CallLink link, long nowMs) {
+    if (nowMs < known.firstSeenMs) {
+      return null;
+    }
+    int bid = IdKind.BID_ID.ordinal();
+    for (int i = 0; i < N; i++) {
+      String v = link.ids[i];
+      if (v == null) {
+        continue;
+      }
+      int p = known.entry(i);
+      if (p < 0) {
+        return null;
+      }
+      // The same id keeps known's sighting unless the link's is earlier; another value is ignored (a
+      // known id is never replaced), except another bid, which replaces known's.
+      boolean same = IdCodec.matches(known.packed, known.valueStart(p), known.packed[p] & 0xF, v);
+      if (same ? known.seenAt(i) > nowMs : i == bid) {
+        return null;
+      }
+    }
+    // merge keeps a known subdomain; a link's own one (only with its call_uuid) fills a gap.
+    if (link.ids[IdKind.CALL_UUID.ordinal()] != null && link.subdomain != null && known.subdomain == null) {
+      return null;
+    }
+    // merge takes the amount and expiry of the link's bid, even for the same bid id.
+    if (link.ids[IdKind.BID_ID.ordinal()] != null && (Double.compare(link.bidAmount, known.bidAmount) != 0
+        || link.bidExpiresAtMs != known.bidExpiresAtMs)) {
+      return null;
+    }
+    return new CallRecord(known.packed, known.subdomain, known.bidAmount, known.bidExpiresAtMs, known.firstSeenMs,
+        Math.max(known.lastSeenMs, nowMs));
+  }
+
+  /**
    * The two records as one. {@code a} is the record already known (or the older one): its ids win,
    * so a known id is never replaced; {@code b} fills the gaps. The bid is the exception: a newer bid
    * replaces an older one, with its amount and expiry. An id seen by both keeps its first sighting.

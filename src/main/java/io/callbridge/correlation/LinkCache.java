@@ -84,7 +84,11 @@ final class LinkCache implements LinkIndex.Records {
   // ---------------------------------------------------------------------------------------------
   // Changes: one at a time.
 
-  /** Applies one event's ids: finds the records they name, merges them and the event, re-indexes. */
+  /**
+   * Applies one event's ids: finds the records they name, merges them and the event, re-indexes. An
+   * event that adds nothing to the one call it names (see {@link CallRecord#seenAgain}) only stores
+   * that call's record with its new last-seen time, sharing the packed ids; its index slots stay.
+   */
   synchronized CallRecord link(CallLink link, String route, long nowMs) {
     List<Integer> found = entriesOf(link.ids, nowMs);
     if (found.isEmpty()) {
@@ -94,6 +98,25 @@ final class LinkCache implements LinkIndex.Records {
       // The caller id is weak: it joins an event to a call only when one of the two has no platform id.
       if (r != null && nowMs - r.lastSeenMs <= callerWindowMs && (!r.hasPlatformId() || !link.hasPlatformId())) {
         found.add(recent);
+      }
+    }
+    if (found.size() == 1) {
+      // The same call linked again with nothing new (a repeated ping): its ids, index slots and
+      // packed bytes stay; only when it was last seen (and its place in the write order) changes.
+      int e = found.get(0);
+      CallRecord again = CallRecord.seenAgain(record(e), link, nowMs);
+      if (again != null) {
+        write(e, again, nowMs);
+        String caller = link.ids[IdKind.CALLER_ID.ordinal()];
+        if (caller == null || !again.matches(IdKind.CALLER_ID, caller)) {
+          caller = again.id(IdKind.CALLER_ID.ordinal()); // the record's own (the link's, if another, is ignored)
+        }
+        if (caller != null) {
+          // As commit does: the caller id names the call linked last.
+          index.put(IdCodec.hash(IdKind.CALLER_ID, caller), IdKind.CALLER_ID, caller, e);
+        }
+        trim(e, nowMs);
+        return again;
       }
     }
     CallRecord merged = fold(found);
@@ -186,6 +209,11 @@ final class LinkCache implements LinkIndex.Records {
         release(e);
       }
     }
+    trim(keep, nowMs);
+  }
+
+  /** After a change: the oldest call leaves if the cache is over its bound, and a few expired ones with it. */
+  private void trim(int keep, long nowMs) {
     if (live > maxCalls) {
       evict(oldest);
     }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The merge rules of one record, without the cache or PostgreSQL. */
@@ -31,5 +34,111 @@ class CallRecordTest {
     assertThat(newer.bidId()).contains("RTB2");
     assertThat(newer.bidAmount()).hasValue(5.0);
     assertThat(newer.sighting(IdKind.BID_ID)).contains(new CallRecord.Sighting("rebid", Instant.ofEpochMilli(T0 + 9)));
+  }
+
+  @Test
+  void aLinkThatAddsNothingGivesWhatTheMergeGivesWithoutRepacking() {
+    Instant e = Instant.ofEpochMilli(T0 + 39_000);
+    String u = "5f0c2b8e-1d2a-4c3b-9e8f-0a1b2c3d4e5f";
+    String b = "RTB0123456789abcdef0123456789abcdef";
+    String c = "+15557779999";
+    String in = "RGB3B0c6f1d2e";
+    List<CallRecord> known = new ArrayList<>();
+    CallRecord ping = CallRecord.of(CallLink.builder().callUuid(u, "acme").bid(b, 4.2, e).callerId(c).build(), "td-ping", T0);
+    known.add(ping);
+    known.add(CallRecord.merge(ping, CallRecord.of(CallLink.builder().inboundCallId(in).callUuid(u).build(), "ringba", T0 + 5)));
+    known.add(CallRecord.of(CallLink.builder().callUuid(u).callerId(c).build(), "td-enrich", T0));
+    known.add(CallRecord.of(CallLink.builder().callerId(c).build(), "caller", T0));
+    known.add(CallRecord.of(CallLink.builder().bid(b, Double.NaN, null).build(), "bid-only", T0));
+    // As read from PostgreSQL: sightings need not lie between first and last seen, a route may be unknown.
+    known.add(CallRecord.pack(new String[] {u, in, b, null, null, c}, new String[] {"td-ping", null, "td-ping", null, null, "x"},
+        new long[] {T0, T0 + 100, T0 + 2, 0, 0, T0}, "acme", 4.2, e.toEpochMilli(), T0, T0 + 10));
+
+    String[] uuids = {null, u, "6a0c2b8e-1d2a-4c3b-9e8f-0a1b2c3d4e5f"};
+    String[] subdomains = {null, "acme", "other"};
+    Object[][] bids = {null, {b, 4.2, e}, {b, 5.0, e}, {b, 4.2, e.plusSeconds(1)}, {b, Double.NaN, null},
+        {"RTB1111111111abcdef0123456789abcdef", 4.2, e}};
+    String[] callers = {null, c, "+15550001111"};
+    String[] inbounds = {null, in, "RGBother"};
+    String[] pings = {null, "ping-1"};
+    long[] times = {T0 - 1, T0, T0 + 1, T0 + 5, T0 + 100, T0 + 1_000};
+    int fast = 0;
+    int slow = 0;
+    for (CallRecord k : known) {
+      for (String uuid : uuids) {
+        for (String sub : subdomains) {
+          for (Object[] bid : bids) {
+            for (String caller : callers) {
+              for (String inbound : inbounds) {
+                for (String pingId : pings) {
+                  CallLink.Builder lb = CallLink.builder().callUuid(uuid, sub).callerId(caller).inboundCallId(inbound)
+                      .pingId(pingId);
+                  if (bid != null) {
+                    lb.bid((String) bid[0], (double) bid[1], (Instant) bid[2]);
+                  }
+                  CallLink link = lb.build();
+                  if (link.isEmpty()) {
+                    continue;
+                  }
+                  for (long now : times) {
+                    CallRecord merged = CallRecord.merge(k, CallRecord.of(link, "again", now));
+                    CallRecord again = CallRecord.seenAgain(k, link, now);
+                    long at = now;
+                    java.util.function.Supplier<String> where = () -> k + " + " + Arrays.toString(link.ids) + " " + sub
+                        + " " + Arrays.toString(bid) + " at " + at;
+                    boolean addsNothing = describe(merged).equals(describe(k, merged.lastSeenMs));
+                    assertThat(again != null).as(where).isEqualTo(addsNothing);
+                    if (again != null) {
+                      fast++;
+                      assertThat(describe(again)).as(where).isEqualTo(describe(merged));
+                      assertThat(packed(again)).as("shares the packed ids").isSameAs(packed(k));
+                    } else {
+                      slow++;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    assertThat(fast).isGreaterThan(1_000);
+    assertThat(slow).isGreaterThan(fast);
+  }
+
+  /** Everything a record holds: ids, sightings, subdomain, bid, first and last seen, and its packed bytes. */
+  static String describe(CallRecord r) {
+    return describe(r, r.lastSeenMs);
+  }
+
+  static String describe(CallRecord r, long lastSeenMs) {
+    StringBuilder sb = new StringBuilder();
+    for (IdKind k : IdKind.ALL) {
+      sb.append(k).append('=').append(r.id(k).orElse(null)).append(' ').append(r.sighting(k).orElse(null))
+          .append(" route=").append(r.route(k.ordinal())).append("; ");
+    }
+    return sb.append("subdomain=").append(r.subdomain).append(" bid=").append(Double.doubleToRawLongBits(r.bidAmount))
+        .append('/').append(r.bidExpiresAtMs).append(" first=").append(r.firstSeenMs).append(" last=").append(lastSeenMs)
+        .append(" packed=").append(Arrays.toString(packed(r))).toString();
+  }
+
+  static final java.lang.reflect.Field PACKED;
+
+  static {
+    try {
+      PACKED = CallRecord.class.getDeclaredField("packed");
+      PACKED.setAccessible(true);
+    } catch (ReflectiveOperationException ex) {
+      throw new ExceptionInInitializerError(ex);
+    }
+  }
+
+  static byte[] packed(CallRecord r) {
+    try {
+      return (byte[]) PACKED.get(r);
+    } catch (ReflectiveOperationException ex) {
+      throw new AssertionError(ex);
+    }
   }
 }
