@@ -59,6 +59,8 @@ public final class CallRecord {
     IdCodec.Out out = new IdCodec.Out();
     out.put(0);
     int mask = 0;
+    String lastRoute = null;
+    int r = -1;
     for (int i = 0; i < N; i++) {
       String v = ids[i];
       if (v == null) {
@@ -68,7 +70,11 @@ public final class CallRecord {
       int header = out.len;
       out.put(i << 4);
       String route = routes[i];
-      int r = route == null ? -1 : Names.route(route);
+      if (route != lastRoute) {
+        // Usually one route for every id of a record: looked up once.
+        r = route == null ? -1 : Names.route(route);
+        lastRoute = route;
+      }
       if (route == null) {
         out.varint(ROUTE_NULL);
       } else if (r < 0) {

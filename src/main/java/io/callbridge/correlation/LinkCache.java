@@ -3,8 +3,6 @@ package io.callbridge.correlation;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The in-memory side, shared by every event loop: one entry per cached <em>call</em> (its packed
@@ -90,7 +88,7 @@ final class LinkCache implements LinkIndex.Records {
    * that call's record with its new last-seen time, sharing the packed ids; its index slots stay.
    */
   synchronized CallRecord link(CallLink link, String route, long nowMs) {
-    List<Integer> found = entriesOf(link.ids, nowMs);
+    Entries found = entriesOf(link.ids, nowMs);
     if (found.isEmpty()) {
       String caller = link.ids[IdKind.CALLER_ID.ordinal()];
       int recent = caller == null ? NONE : index.entry(IdCodec.hash(IdKind.CALLER_ID, caller), IdKind.CALLER_ID, caller);
@@ -100,10 +98,10 @@ final class LinkCache implements LinkIndex.Records {
         found.add(recent);
       }
     }
-    if (found.size() == 1) {
+    if (found.size == 1) {
       // The same call linked again with nothing new (a repeated ping): its ids, index slots and
       // packed bytes stay; only when it was last seen (and its place in the write order) changes.
-      int e = found.get(0);
+      int e = found.at[0];
       CallRecord again = CallRecord.seenAgain(record(e), link, nowMs);
       if (again != null) {
         write(e, again, nowMs);
@@ -119,32 +117,60 @@ final class LinkCache implements LinkIndex.Records {
         return again;
       }
     }
-    CallRecord merged = fold(found);
     CallRecord event = CallRecord.of(link, route, nowMs);
-    merged = merged == null ? event : CallRecord.merge(merged, event);
-    commit(merged, found, true, nowMs);
+    if (found.isEmpty()) {
+      // A new call: its ids are the link's (already hashed), nothing to decode.
+      commit(event, link.ids, found, true, nowMs);
+      return event;
+    }
+    CallRecord merged = CallRecord.merge(fold(found), event);
+    commit(merged, merged.ids(), found, true, nowMs);
     return merged;
   }
 
   /** Puts a record read from PostgreSQL, merged with whatever this instance already holds for it. */
   synchronized CallRecord fill(CallRecord loaded, long nowMs) {
     String[] ids = loaded.ids();
-    List<Integer> found = entriesOf(ids, nowMs);
+    Entries found = entriesOf(ids, nowMs);
     CallRecord merged = loaded;
     if (!found.isEmpty()) {
       // What PostgreSQL has is older than this instance's unflushed view; the cache's ids win.
       merged = CallRecord.merge(fold(found), loaded);
+      ids = merged.ids();
     }
     String caller = merged.id(IdKind.CALLER_ID.ordinal());
     int holder = caller == null ? NONE : index.entry(IdCodec.hash(IdKind.CALLER_ID, caller), IdKind.CALLER_ID, caller);
     CallRecord current = holder == NONE || expired(holder, nowMs) ? null : record(holder);
-    commit(merged, found, current == null || current.lastSeenMs <= merged.lastSeenMs, nowMs);
+    commit(merged, ids, found, current == null || current.lastSeenMs <= merged.lastSeenMs, nowMs);
     return merged;
   }
 
+  /** The entries of the calls one event names: at most one per id kind, unboxed. */
+  private static final class Entries {
+    final int[] at = new int[IdKind.ALL.length];
+    int size;
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    boolean contains(int e) {
+      for (int i = 0; i < size; i++) {
+        if (at[i] == e) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void add(int e) {
+      at[size++] = e;
+    }
+  }
+
   /** The live entries the platform ids name (expired ones are removed on the way), first seen first. */
-  private List<Integer> entriesOf(String[] ids, long nowMs) {
-    List<Integer> found = new ArrayList<>(2);
+  private Entries entriesOf(String[] ids, long nowMs) {
+    Entries found = new Entries();
     for (IdKind k : IdKind.PLATFORM) {
       String v = ids[k.ordinal()];
       if (v == null) {
@@ -160,32 +186,41 @@ final class LinkCache implements LinkIndex.Records {
         found.add(e);
       }
     }
-    found.sort((x, y) -> Long.compare(record(x).firstSeenMs, record(y).firstSeenMs));
+    // Insertion sort (stable): a handful at most, usually none or one.
+    for (int i = 1; i < found.size; i++) {
+      int e = found.at[i];
+      long first = record(e).firstSeenMs;
+      int j = i;
+      for (; j > 0 && record(found.at[j - 1]).firstSeenMs > first; j--) {
+        found.at[j] = found.at[j - 1];
+      }
+      found.at[j] = e;
+    }
     return found;
   }
 
   /** The records as one, the earliest first seen leading (its ids win). */
-  private CallRecord fold(List<Integer> entries) {
-    CallRecord acc = null;
-    for (int e : entries) {
-      acc = acc == null ? record(e) : CallRecord.merge(acc, record(e));
+  private CallRecord fold(Entries entries) {
+    CallRecord acc = record(entries.at[0]);
+    for (int i = 1; i < entries.size; i++) {
+      acc = CallRecord.merge(acc, record(entries.at[i]));
     }
     return acc;
   }
 
   /**
-   * Stores {@code merged} in the first of {@code replaced} (or a new entry) and points its ids at it,
-   * then drops what no longer names it: ids the merge lost (an older bid) and the other entries.
-   * Ids are repointed before anything is removed, so a concurrent reader never misses the call.
+   * Stores {@code merged} (whose ids are {@code ids}) in the first of {@code replaced} (or a new
+   * entry) and points its ids at it, then drops what no longer names it: ids the merge lost (an older
+   * bid) and the other entries. Ids are repointed before anything is removed, so a concurrent reader
+   * never misses the call.
    */
-  private void commit(CallRecord merged, List<Integer> replaced, boolean takeCallerKey, long nowMs) {
-    int keep = replaced.isEmpty() ? allocate() : replaced.get(0);
-    List<CallRecord> old = new ArrayList<>(replaced.size());
-    for (int e : replaced) {
-      old.add(record(e));
+  private void commit(CallRecord merged, String[] ids, Entries replaced, boolean takeCallerKey, long nowMs) {
+    int keep = replaced.isEmpty() ? allocate() : replaced.at[0];
+    CallRecord[] old = new CallRecord[replaced.size];
+    for (int i = 0; i < replaced.size; i++) {
+      old[i] = record(replaced.at[i]);
     }
     write(keep, merged, nowMs);
-    String[] ids = merged.ids();
     for (IdKind k : IdKind.PLATFORM) {
       String v = ids[k.ordinal()];
       if (v != null) {
@@ -196,9 +231,9 @@ final class LinkCache implements LinkIndex.Records {
     if (caller != null && takeCallerKey) {
       index.put(IdCodec.hash(IdKind.CALLER_ID, caller), IdKind.CALLER_ID, caller, keep);
     }
-    for (int i = 0; i < replaced.size(); i++) {
-      int e = replaced.get(i);
-      String[] oldIds = old.get(i).ids();
+    for (int i = 0; i < replaced.size; i++) {
+      int e = replaced.at[i];
+      String[] oldIds = old[i].ids();
       for (IdKind k : IdKind.ALL) {
         String v = oldIds[k.ordinal()];
         if (v != null && (e != keep || !v.equals(ids[k.ordinal()]))) {
