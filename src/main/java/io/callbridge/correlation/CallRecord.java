@@ -223,6 +223,19 @@ public final class CallRecord {
     return p < 0 ? null : IdCodec.decode(packed, valueStart(p), packed[p] & 0xF);
   }
 
+  /**
+   * The index hash of the record's {@code kind} id, {@code IdCodec.hash(kind, id)}, decoded into
+   * {@code scratch} (when long enough) rather than into a String. The id must be known.
+   */
+  long hash(IdKind kind, char[] scratch) {
+    int p = entry(kind.ordinal());
+    int v = valueStart(p);
+    int enc = packed[p] & 0xF;
+    int n = IdCodec.length(packed, v, enc);
+    char[] chars = n <= scratch.length ? scratch : new char[n];
+    return IdCodec.hash(kind, chars, IdCodec.decode(packed, v, enc, chars));
+  }
+
   /** Every id, indexed by {@code IdKind.ordinal()}, null where unknown. */
   String[] ids() {
     String[] ids = new String[N];

@@ -286,10 +286,36 @@ final class IdCodec {
   }
 
   static String decode(byte[] b, int p, int enc) {
+    char[] out = new char[length(b, p, enc)];
+    decode(b, p, enc, out);
+    return new String(out);
+  }
+
+  /** How many chars the value of encoding {@code enc} at {@code p} decodes to. */
+  static int length(byte[] b, int p, int enc) {
+    switch (enc) {
+      case UUID_LOWER, UUID_UPPER -> {
+        return 36;
+      }
+      case HEX_LOWER, HEX_UPPER -> {
+        int plen = b[p] & 0xFF;
+        return plen + 2 * (b[p + 1 + plen] & 0xFF);
+      }
+      case DECIMAL -> {
+        int plen = b[p] & 0xFF;
+        return plen + (b[p + 1 + plen] & 0xFF);
+      }
+      default -> {
+        return (int) readVarint(b, new int[] {p});
+      }
+    }
+  }
+
+  /** Decodes the value at {@code p} into {@code out} (at least {@link #length} long); answers its length. */
+  static int decode(byte[] b, int p, int enc, char[] out) {
     switch (enc) {
       case UUID_LOWER, UUID_UPPER -> {
         char[] digits = enc == UUID_LOWER ? LOWER : UPPER;
-        char[] out = new char[36];
         int o = 0;
         for (int i = 0; i < 16; i++) {
           if (o == 8 || o == 13 || o == 18 || o == 23) {
@@ -298,13 +324,12 @@ final class IdCodec {
           out[o++] = digits[(b[p + i] >> 4) & 0xF];
           out[o++] = digits[b[p + i] & 0xF];
         }
-        return new String(out);
+        return 36;
       }
       case HEX_LOWER, HEX_UPPER -> {
         char[] digits = enc == HEX_LOWER ? LOWER : UPPER;
         int plen = b[p] & 0xFF;
         int nbytes = b[p + 1 + plen] & 0xFF;
-        char[] out = new char[plen + 2 * nbytes];
         for (int i = 0; i < plen; i++) {
           out[i] = (char) (b[p + 1 + i] & 0xFF);
         }
@@ -313,32 +338,30 @@ final class IdCodec {
           out[plen + 2 * i] = digits[(b[q + i] >> 4) & 0xF];
           out[plen + 2 * i + 1] = digits[b[q + i] & 0xF];
         }
-        return new String(out);
+        return plen + 2 * nbytes;
       }
       case DECIMAL -> {
         int plen = b[p] & 0xFF;
         int count = b[p + 1 + plen] & 0xFF;
         int[] pos = {p + 2 + plen};
         long value = readVarint(b, pos);
-        char[] out = new char[plen + count];
         for (int i = 0; i < plen; i++) {
           out[i] = (char) (b[p + 1 + i] & 0xFF);
         }
-        for (int i = out.length - 1; i >= plen; i--) {
+        for (int i = plen + count - 1; i >= plen; i--) {
           out[i] = (char) ('0' + value % 10);
           value /= 10;
         }
-        return new String(out);
+        return plen + count;
       }
       default -> {
         int[] pos = {p};
         int len = (int) readVarint(b, pos);
         int q = pos[0];
-        char[] out = new char[len];
         for (int i = 0; i < len; i++) {
           out[i] = enc == UTF16 ? (char) (((b[q + 2 * i] & 0xFF) << 8) | (b[q + 2 * i + 1] & 0xFF)) : (char) (b[q + i] & 0xFF);
         }
-        return new String(out);
+        return len;
       }
     }
   }
@@ -441,7 +464,20 @@ final class IdCodec {
    * and the mix spreads them over the segment, tag and home bits.
    */
   static long hash(IdKind kind, String v) {
-    long h = (v.hashCode() & 0xFFFFFFFFL) | (long) v.length() << 32 | (long) kind.ordinal() << 48;
+    return mix(kind, v.hashCode(), v.length());
+  }
+
+  /** {@link #hash(IdKind, String)} of the first {@code n} chars of {@code chars}, without making the String. */
+  static long hash(IdKind kind, char[] chars, int n) {
+    int h = 0;
+    for (int i = 0; i < n; i++) {
+      h = 31 * h + chars[i]; // String.hashCode's formula, for Latin-1 and UTF-16 strings alike
+    }
+    return mix(kind, h, n);
+  }
+
+  private static long mix(IdKind kind, int stringHash, int length) {
+    long h = (stringHash & 0xFFFFFFFFL) | (long) length << 32 | (long) kind.ordinal() << 48;
     h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
     h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
     return h ^ (h >>> 33);

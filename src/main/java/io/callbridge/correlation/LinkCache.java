@@ -43,6 +43,8 @@ final class LinkCache implements LinkIndex.Records {
   private int free = NONE;
   private int oldest = NONE;
   private int newest = NONE;
+  /** Ids decoded for their index hash when their slots are removed (no String made). */
+  private final char[] chars = new char[IdKind.MAX_LENGTH];
 
   LinkCache(long maxCalls, Duration maxAge, Duration callerIdWindow, long nowMs) {
     this.maxCalls = Math.max(1, Math.min(maxCalls, Integer.MAX_VALUE - CHUNK));
@@ -233,11 +235,11 @@ final class LinkCache implements LinkIndex.Records {
     }
     for (int i = 0; i < replaced.size; i++) {
       int e = replaced.at[i];
-      String[] oldIds = old[i].ids();
       for (IdKind k : IdKind.ALL) {
-        String v = oldIds[k.ordinal()];
-        if (v != null && (e != keep || !v.equals(ids[k.ordinal()]))) {
-          index.remove(IdCodec.hash(k, v), e);
+        String v = ids[k.ordinal()];
+        // Every slot of an entry merged away; the slots of ids the merge lost (an older bid) of the kept one.
+        if (old[i].has(k) && (e != keep || v == null || !old[i].matches(k, v))) {
+          index.remove(old[i].hash(k, chars), e);
         }
       }
       if (e != keep) {
@@ -329,11 +331,10 @@ final class LinkCache implements LinkIndex.Records {
 
   /** Removes a call: every index slot naming it, then the entry. */
   private void evict(int e) {
-    String[] ids = record(e).ids();
+    CallRecord r = record(e);
     for (IdKind k : IdKind.ALL) {
-      String v = ids[k.ordinal()];
-      if (v != null) {
-        index.remove(IdCodec.hash(k, v), e);
+      if (r.has(k)) {
+        index.remove(r.hash(k, chars), e);
       }
     }
     release(e);

@@ -43,6 +43,9 @@ class LinkCacheTest {
         CallRecord r = CallRecord.pack(ids, routes, seen, null, Double.NaN, 0, T0, T0);
         assertThat(r.id(kind)).as(kind + " " + v).contains(v);
         assertThat(r.matches(kind, v)).as(v).isTrue();
+        assertThat(r.hash(kind, new char[IdKind.MAX_LENGTH])).as("index hash without the String " + v)
+            .isEqualTo(IdCodec.hash(kind, v));
+        assertThat(r.hash(kind, new char[4])).as(v).isEqualTo(IdCodec.hash(kind, v));
         assertThat(r.matches(kind, v + "0")).as(v).isFalse();
         assertThat(r.matches(kind, v.substring(0, v.length() - 1))).as(v).isFalse();
         String flipped = v.substring(0, v.length() - 1) + (char) (v.charAt(v.length() - 1) ^ 1);
