@@ -40,6 +40,12 @@ public final class CallRecord {
    */
   int cachedAt;
 
+  /**
+   * The queued write that carries this record while it waits for a batch (see {@link WriteBehind});
+   * null when there is none, or once a batch took it.
+   */
+  volatile WriteBehind.Pending queued;
+
   private CallRecord(byte[] packed, String subdomain, double bidAmount, long bidExpiresAtMs,
       long firstSeenMs, long lastSeenMs) {
     this.packed = packed;

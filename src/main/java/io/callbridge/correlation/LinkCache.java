@@ -88,6 +88,8 @@ final class LinkCache implements LinkIndex.Records {
    * Applies one event's ids: finds the records they name, merges them and the event, re-indexes. An
    * event that adds nothing to the one call it names (see {@link CallRecord#seenAgain}) only stores
    * that call's record with its new last-seen time, sharing the packed ids; its index slots stay.
+   * When the call's record still waits in the write queue, the new one takes its place there
+   * ({@link WriteBehind#join}); otherwise the caller queues it.
    */
   synchronized CallRecord link(CallLink link, String route, long nowMs) {
     Entries found = entriesOf(link.ids, nowMs);
@@ -104,8 +106,10 @@ final class LinkCache implements LinkIndex.Records {
       // The same call linked again with nothing new (a repeated ping): its ids, index slots and
       // packed bytes stay; only when it was last seen (and its place in the write order) changes.
       int e = found.at[0];
-      CallRecord again = CallRecord.seenAgain(record(e), link, nowMs);
+      CallRecord known = record(e);
+      CallRecord again = CallRecord.seenAgain(known, link, nowMs);
       if (again != null) {
+        WriteBehind.join(known, again);
         write(e, again, nowMs);
         String caller = link.ids[IdKind.CALLER_ID.ordinal()];
         if (caller == null || !again.matches(IdKind.CALLER_ID, caller)) {
@@ -125,7 +129,9 @@ final class LinkCache implements LinkIndex.Records {
       commit(event, link.ids, found, true, nowMs);
       return event;
     }
+    CallRecord kept = record(found.at[0]);
     CallRecord merged = CallRecord.merge(fold(found), event);
+    WriteBehind.join(kept, merged);
     commit(merged, merged.ids(), found, true, nowMs);
     return merged;
   }

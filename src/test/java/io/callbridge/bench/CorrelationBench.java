@@ -311,6 +311,7 @@ public final class CorrelationBench {
   // 4. link() on one thread. The correlation verticle is not deployed, so nothing is written: links
   // are built in batches of LINK_BATCH (not timed), each batch is linked (timed: wall clock and the
   // thread's CPU time), then the write queue is emptied (not timed) the way a flush would take it.
+  // Between flushes, a call linked again joins its waiting write instead of taking a slot.
 
   static final int LINK_BATCH = 10_000;
   static final int LINK_CACHE = Integer.getInteger("bench.linkCache", 1_000_000);
@@ -410,15 +411,30 @@ public final class CorrelationBench {
     return String.format("%,.0f (%,.0f–%,.0f)", sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1]);
   }
 
-  /** Empties the write queue (the verticle that would flush it is not deployed). */
+  /**
+   * Empties the write queue as a flush would take it, without writing (the verticle that would flush
+   * it is not deployed): WriteBehind.take where there is one, else the queue is cleared.
+   */
   static Runnable queueEmptier(Correlation c) throws Exception {
     var wbField = Correlation.class.getDeclaredField("writeBehind");
     wbField.setAccessible(true);
     Object wb = wbField.get(c);
-    var queueField = wb.getClass().getDeclaredField("queue");
-    queueField.setAccessible(true);
-    java.util.Collection<?> queue = (java.util.Collection<?>) queueField.get(wb);
-    return queue::clear;
+    try {
+      var take = wb.getClass().getDeclaredMethod("take", int.class);
+      take.setAccessible(true);
+      return () -> {
+        try {
+          take.invoke(wb, Integer.MAX_VALUE);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      };
+    } catch (NoSuchMethodException before) {
+      var queueField = wb.getClass().getDeclaredField("queue");
+      queueField.setAccessible(true);
+      java.util.Collection<?> queue = (java.util.Collection<?>) queueField.get(wb);
+      return queue::clear;
+    }
   }
 
   static String hex32(java.util.SplittableRandom r) {
