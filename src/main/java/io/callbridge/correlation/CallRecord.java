@@ -415,7 +415,7 @@ public final class CallRecord {
       String route = route(i);
       route = route == null ? "unknown" : route;
       sb.append('"').append(k.wireName()).append("\":[");
-      if (route.indexOf('"') >= 0 || route.indexOf('\\') >= 0 || route.chars().anyMatch(c -> c < 0x20)) {
+      if (needsEscaping(route)) {
         sb.append(new JsonArray().add(route).encode(), 1, new JsonArray().add(route).encode().length() - 1);
       } else {
         sb.append('"').append(route).append('"');
@@ -423,6 +423,16 @@ public final class CallRecord {
       sb.append(',').append(seenAt(i)).append(']');
     }
     return sb.append('}').toString();
+  }
+
+  private static boolean needsEscaping(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\' || c < 0x20) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -107,6 +107,16 @@ class CallRecordTest {
     assertThat(slow).isGreaterThan(fast);
   }
 
+  @Test
+  void sightingsAsStoredEscapeRouteNamesOnlyWhenTheyNeedIt() {
+    CallRecord r = CallRecord.of(CallLink.builder().callUuid("td-1").build(), "td-ping", T0);
+    assertThat(r.seenJson()).isEqualTo("{\"call_uuid\":[\"td-ping\"," + T0 + "]}");
+    for (String route : new String[] {"a\"b", "a\\b", "a\tb", "a\u0001b"}) {
+      CallRecord odd = CallRecord.of(CallLink.builder().callUuid("td-1").build(), route, T0);
+      assertThat(new io.vertx.core.json.JsonObject(odd.seenJson()).getJsonArray("call_uuid").getString(0)).isEqualTo(route);
+    }
+  }
+
   /** Everything a record holds: ids, sightings, subdomain, bid, first and last seen, and its packed bytes. */
   static String describe(CallRecord r) {
     return describe(r, r.lastSeenMs);
