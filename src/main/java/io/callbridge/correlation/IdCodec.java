@@ -26,6 +26,34 @@ final class IdCodec {
   private static final int[] UPPER_PAIRS = pairs(UPPER);
   /** Where each byte's two hex chars start in a canonical UUID. */
   private static final int[] UUID_OFFSETS = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+  /**
+   * What each ASCII char is, as bits: a decimal digit, a lower-case hex letter, an upper-case one (0:
+   * none of them), and its value as a hex digit. Tables rather than range tests: ids mix digits and
+   * letters at random, so per-char branches would mostly be mispredicted.
+   */
+  private static final int DIGIT = 1;
+  private static final int LOWER_HEX = 2;
+  private static final int UPPER_HEX = 4;
+  private static final byte[] HEX_CLASS = new byte[128];
+  private static final byte[] NIBBLE = new byte[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) {
+      HEX_CLASS[c] = DIGIT;
+      NIBBLE[c] = (byte) (c - '0');
+    }
+    for (char c = 'a'; c <= 'f'; c++) {
+      HEX_CLASS[c] = LOWER_HEX;
+      HEX_CLASS[c - 'a' + 'A'] = UPPER_HEX;
+      NIBBLE[c] = (byte) (c - 'a' + 10);
+      NIBBLE[c - 'a' + 'A'] = (byte) (c - 'a' + 10);
+    }
+  }
+
+  /** The {@code HEX_CLASS} bits of {@code c}. */
+  private static int hexClass(char c) {
+    return c < 128 ? HEX_CLASS[c] : 0;
+  }
 
   private static int[] pairs(char[] digits) {
     int[] pairs = new int[256];
@@ -75,13 +103,8 @@ final class IdCodec {
     if (uuid != 0) {
       enc = uuid == 1 ? UUID_LOWER : UUID_UPPER;
       out.buf[headerPos] |= (byte) enc;
-      for (int i = 0; i < n; i++) {
-        char c = v.charAt(i);
-        if (c != '-') {
-          int hi = nibble(c);
-          char c2 = v.charAt(++i);
-          out.put((hi << 4) | nibble(c2));
-        }
+      for (int o : UUID_OFFSETS) {
+        out.put((nibble(v.charAt(o)) << 4) | nibble(v.charAt(o + 1)));
       }
       return enc;
     }
@@ -145,43 +168,32 @@ final class IdCodec {
     if (v.length() != 36) {
       return 0;
     }
-    boolean lower = false;
-    boolean upper = false;
+    int seen = 0;
     for (int i = 0; i < 36; i++) {
       char c = v.charAt(i);
       if (i == 8 || i == 13 || i == 18 || i == 23) {
         if (c != '-') {
           return 0;
         }
-      } else if (c >= 'a' && c <= 'f') {
-        lower = true;
-      } else if (c >= 'A' && c <= 'F') {
-        upper = true;
-      } else if (!isDigit(c)) {
+        continue;
+      }
+      int cls = hexClass(c);
+      if (cls == 0) {
         return 0;
       }
+      seen |= cls;
     }
-    return lower && upper ? 0 : upper ? 2 : 1;
+    return (seen & (LOWER_HEX | UPPER_HEX)) == (LOWER_HEX | UPPER_HEX) ? 0 : (seen & UPPER_HEX) != 0 ? 2 : 1;
   }
 
   /** Where the longest trailing run of hex digits of a single letter case starts. */
   private static int hexRunStart(String v) {
     int i = v.length();
-    boolean lower = false;
-    boolean upper = false;
+    int seen = 0;
     while (i > 0) {
-      char c = v.charAt(i - 1);
-      if (c >= 'a' && c <= 'f') {
-        if (upper) {
-          break;
-        }
-        lower = true;
-      } else if (c >= 'A' && c <= 'F') {
-        if (lower) {
-          break;
-        }
-        upper = true;
-      } else if (!isDigit(c)) {
+      int cls = hexClass(v.charAt(i - 1));
+      seen |= cls;
+      if (cls == 0 || (seen & (LOWER_HEX | UPPER_HEX)) == (LOWER_HEX | UPPER_HEX)) {
         break;
       }
       i--;
@@ -190,13 +202,11 @@ final class IdCodec {
   }
 
   private static boolean hasUpper(String v, int from) {
+    int seen = 0;
     for (int i = from; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c >= 'A' && c <= 'F') {
-        return true;
-      }
+      seen |= hexClass(v.charAt(i));
     }
-    return false;
+    return (seen & UPPER_HEX) != 0;
   }
 
   private static boolean latin1(String v) {
@@ -212,8 +222,9 @@ final class IdCodec {
     return c >= '0' && c <= '9';
   }
 
+  /** The value of a hex digit (only ever asked of one). */
   private static int nibble(char c) {
-    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    return NIBBLE[c];
   }
 
   static int varintSize(long v) {
