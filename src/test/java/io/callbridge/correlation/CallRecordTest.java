@@ -117,6 +117,34 @@ class CallRecordTest {
     }
   }
 
+  @Test
+  void thePackedLayoutOfEveryIdShapeStaysAsItIs() {
+    // mask, header (kind << 4 | encoding), route (00: none), sighting (zigzag varint, ms after first seen), value.
+    String[] shapes = {
+        "5f0c2b8e-1d2a-4c3b-9e8f-0a1b2c3d4e5f", "0212000a5f0c2b8e1d2a4c3b9e8f0a1b2c3d4e5f",
+        "5F0C2B8E-1D2A-4C3B-9E8F-0A1B2C3D4E5F", "0213000a5f0c2b8e1d2a4c3b9e8f0a1b2c3d4e5f",
+        "5f0C2b8e-1d2a-4c3b-9e8f-0a1b2c3d4e5f", "0214000a1835663043326238652d316432612d346333622d396538662d060a1b2c3d4e5f",
+        "RTB0123456789abcdef0123456789abcdef", "0214000a03525442100123456789abcdef0123456789abcdef",
+        "RGB0123456789ABCDEF0123456789ABCDEF", "0215000a03524742100123456789abcdef0123456789abcdef",
+        "RGB3B0c6f1d2e", "0214000a055247423342040c6f1d2e",
+        "+15557779999", "0216000a012b0b9fc4c3fa39",
+        "0000123", "0216000a00077b",
+        "007", "0216000a000307",
+        "\u00e7a-va", "0210000a05e7612d7661",
+        "\u901a\u8a71-1", "0211000a04901a8a71002d0031",
+        "deadbeef", "0214000a0004deadbeef",
+        "5f0c2b8e-1d2a-4c3b-9e8f-0a1b2c3d4e5g", "0210000a2435663063326238652d316432612d346333622d396538662d306131623263336434653567"};
+    for (int i = 0; i < shapes.length; i += 2) {
+      String[] ids = new String[IdKind.ALL.length];
+      String[] routes = new String[IdKind.ALL.length];
+      long[] seen = new long[IdKind.ALL.length];
+      ids[IdKind.INBOUND_CALL_ID.ordinal()] = shapes[i];
+      seen[IdKind.INBOUND_CALL_ID.ordinal()] = 5;
+      CallRecord r = CallRecord.pack(ids, routes, seen, null, Double.NaN, 0, 0, 0);
+      assertThat(java.util.HexFormat.of().formatHex(packed(r))).as(shapes[i]).isEqualTo(shapes[i + 1]);
+    }
+  }
+
   /** Everything a record holds: ids, sightings, subdomain, bid, first and last seen, and its packed bytes. */
   static String describe(CallRecord r) {
     return describe(r, r.lastSeenMs);
