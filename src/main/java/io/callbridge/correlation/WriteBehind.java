@@ -74,20 +74,19 @@ final class WriteBehind {
 
   /**
    * Called by the cache (under its monitor) when {@code next} replaces {@code previous} as a call's
-   * record: if previous is still waiting in the queue, next takes its place there. Answers whether it
-   * did; when not, next needs {@link #offer}.
+   * record, before publishing it: if previous is still waiting in the queue, next takes its place
+   * there ({@code next.queued} is that write); otherwise {@code next.queued} stays null and
+   * {@link #offer} queues it.
    */
-  static boolean join(CallRecord previous, CallRecord next) {
+  static void join(CallRecord previous, CallRecord next) {
     Pending p = previous.queued;
     if (p == null) {
-      return false;
+      return;
     }
     next.queued = p; // before the swap, so a batch that takes next finds it there and clears it
-    if (p.compareAndSet(previous, next)) {
-      return true;
+    if (!p.compareAndSet(previous, next)) {
+      next.queued = null; // taken or refused meanwhile
     }
-    next.queued = null; // taken or refused meanwhile
-    return false;
   }
 
   /**
@@ -96,6 +95,8 @@ final class WriteBehind {
    */
   boolean offer(CallRecord r) {
     if (r.queued != null) {
+      // Joined (if a batch took it already and cleared the mark, r is queued once more: the same
+      // record written twice, harmless).
       return true;
     }
     Pending p = new Pending(r);
@@ -152,7 +153,7 @@ final class WriteBehind {
       CallRecord r = p.getAndSet(null);
       if (r != null) {
         if (r.queued == p) {
-          r.queued = null; // the call's next link must not look for it in the queue
+          r.queued = null; // a record cached for hours keeps no spent write alive
         }
         records.add(r);
       }
@@ -177,7 +178,7 @@ final class WriteBehind {
         long now = System.nanoTime();
         if (now - lastFailureWarn > WARN_EVERY_NANOS) {
           lastFailureWarn = now;
-          LOG.warning("correlation flush of " + drained.size() + " links failed, retrying: " + ar.cause());
+          LOG.warning("correlation flush of " + drained.size() + " records failed, retrying: " + ar.cause());
         }
         for (CallRecord r : drained) {
           // Retried as they were, behind whatever was queued since (the upsert merges them).
