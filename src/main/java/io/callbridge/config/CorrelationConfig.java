@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * The call-id link store: cache bounds ({@code cacheMaxEntries} calls, each with all its ids;
- * {@code cacheMaxAge} after its last write), write-behind batching ({@code flushBatch} links or
+ * {@code cacheMaxAge} after its last write), write-behind batching ({@code flushBatch} queued calls or
  * {@code flushInterval}, whichever first; up to {@code flushConcurrency} batches in flight), the
  * bounded write queue, retention ({@code purgeBatch} rows per delete).
  */

@@ -40,6 +40,12 @@ public final class CallRecord {
    */
   int cachedAt;
 
+  /**
+   * The queued write that carries this record while it waits for a batch (see {@link WriteBehind});
+   * null when there is none, or once a batch took it.
+   */
+  volatile WriteBehind.Pending queued;
+
   private CallRecord(byte[] packed, String subdomain, double bidAmount, long bidExpiresAtMs,
       long firstSeenMs, long lastSeenMs) {
     this.packed = packed;
@@ -59,6 +65,8 @@ public final class CallRecord {
     IdCodec.Out out = new IdCodec.Out();
     out.put(0);
     int mask = 0;
+    String lastRoute = null;
+    int r = -1;
     for (int i = 0; i < N; i++) {
       String v = ids[i];
       if (v == null) {
@@ -68,7 +76,11 @@ public final class CallRecord {
       int header = out.len;
       out.put(i << 4);
       String route = routes[i];
-      int r = route == null ? -1 : Names.route(route);
+      if (route != lastRoute) {
+        // Usually one route for every id of a record: looked up once.
+        r = route == null ? -1 : Names.route(route);
+        lastRoute = route;
+      }
       if (route == null) {
         out.varint(ROUTE_NULL);
       } else if (r < 0) {
@@ -106,6 +118,48 @@ public final class CallRecord {
   }
 
   /**
+   * {@code known} seen again by {@code link} at {@code nowMs} when the link adds nothing to it:
+   * exactly what {@code merge(known, of(link, anyRoute, nowMs))} answers, but sharing known's packed
+   * ids instead of decoding and re-packing them. Null when the merge would change more than when the
+   * call was last seen: an id known lacks, another bid (or the same bid with another amount or
+   * expiry), a subdomain where known has none, a sighting earlier than known's. The route plays no
+   * part: every id of the link is known already and keeps its first sighting.
+   */
+  static CallRecord seenAgain(CallRecord known, CallLink link, long nowMs) {
+    if (nowMs < known.firstSeenMs) {
+      return null;
+    }
+    int bid = IdKind.BID_ID.ordinal();
+    for (int i = 0; i < N; i++) {
+      String v = link.ids[i];
+      if (v == null) {
+        continue;
+      }
+      int p = known.entry(i);
+      if (p < 0) {
+        return null;
+      }
+      // The same id keeps known's sighting unless the link's is earlier; another value is ignored (a
+      // known id is never replaced), except another bid, which replaces known's.
+      boolean same = IdCodec.matches(known.packed, known.valueStart(p), known.packed[p] & 0xF, v);
+      if (same ? known.seenAt(i) > nowMs : i == bid) {
+        return null;
+      }
+    }
+    // merge keeps a known subdomain; a link's own one (only with its call_uuid) fills a gap.
+    if (link.ids[IdKind.CALL_UUID.ordinal()] != null && link.subdomain != null && known.subdomain == null) {
+      return null;
+    }
+    // merge takes the amount and expiry of the link's bid, even for the same bid id.
+    if (link.ids[IdKind.BID_ID.ordinal()] != null && (Double.compare(link.bidAmount, known.bidAmount) != 0
+        || link.bidExpiresAtMs != known.bidExpiresAtMs)) {
+      return null;
+    }
+    return new CallRecord(known.packed, known.subdomain, known.bidAmount, known.bidExpiresAtMs, known.firstSeenMs,
+        Math.max(known.lastSeenMs, nowMs));
+  }
+
+  /**
    * The two records as one. {@code a} is the record already known (or the older one): its ids win,
    * so a known id is never replaced; {@code b} fills the gaps. The bid is the exception: a newer bid
    * replaces an older one, with its amount and expiry. An id seen by both keeps its first sighting.
@@ -122,17 +176,14 @@ public final class CallRecord {
       String av = aIds[i];
       String bv = bIds[i];
       boolean takeB = i == bidIdx ? bv != null : av == null && bv != null;
-      CallRecord src = takeB ? b : a;
       ids[i] = takeB ? bv : av;
       if (ids[i] == null) {
         continue;
       }
+      // The sighting comes with the id, except that an id both know keeps the earlier one (a's on a tie).
+      CallRecord src = av != null && av.equals(bv) ? (b.seenAt(i) < a.seenAt(i) ? b : a) : takeB ? b : a;
       routes[i] = src.route(i);
       seen[i] = src.seenAt(i);
-      if (av != null && av.equals(bv) && b.seenAt(i) < a.seenAt(i)) {
-        routes[i] = b.route(i);
-        seen[i] = b.seenAt(i);
-      }
     }
     boolean bidFromB = bIds[bidIdx] != null;
     return pack(ids, routes, seen,
@@ -176,6 +227,19 @@ public final class CallRecord {
   String id(int i) {
     int p = entry(i);
     return p < 0 ? null : IdCodec.decode(packed, valueStart(p), packed[p] & 0xF);
+  }
+
+  /**
+   * The index hash of the record's {@code kind} id, {@code IdCodec.hash(kind, id)}, decoded into
+   * {@code scratch} (when long enough) rather than into a String. The id must be known.
+   */
+  long hash(IdKind kind, char[] scratch) {
+    int p = entry(kind.ordinal());
+    int v = valueStart(p);
+    int enc = packed[p] & 0xF;
+    int n = IdCodec.length(packed, v, enc);
+    char[] chars = n <= scratch.length ? scratch : new char[n];
+    return IdCodec.hash(kind, chars, IdCodec.decode(packed, v, enc, chars));
   }
 
   /** Every id, indexed by {@code IdKind.ordinal()}, null where unknown. */
@@ -351,7 +415,7 @@ public final class CallRecord {
       String route = route(i);
       route = route == null ? "unknown" : route;
       sb.append('"').append(k.wireName()).append("\":[");
-      if (route.indexOf('"') >= 0 || route.indexOf('\\') >= 0 || route.chars().anyMatch(c -> c < 0x20)) {
+      if (needsEscaping(route)) {
         sb.append(new JsonArray().add(route).encode(), 1, new JsonArray().add(route).encode().length() - 1);
       } else {
         sb.append('"').append(route).append('"');
@@ -359,6 +423,16 @@ public final class CallRecord {
       sb.append(',').append(seenAt(i)).append(']');
     }
     return sb.append('}').toString();
+  }
+
+  private static boolean needsEscaping(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\' || c < 0x20) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -169,7 +169,7 @@ public final class Correlation {
     cache.invalidateAll();
   }
 
-  /** Links waiting to be written. */
+  /** Queued writes: calls whose latest record waits to be written (one each, however often linked meanwhile). */
   public int queueDepth() {
     return writeBehind.depth();
   }

@@ -38,14 +38,14 @@ final class CorrelationMetrics {
     storeAbsent = metrics.counter("callbridge_correlation_store_reads_total", "read-through lookups", "result", "absent");
     purged = metrics.counter("callbridge_correlation_purged_rows_total", "link rows removed by retention");
     batchLinks = DistributionSummary.builder("callbridge_correlation_batch_links")
-        .description("links per write-behind batch").register(metrics.registry());
+        .description("records per write-behind batch (one per queued call, however often it was linked while queued)").register(metrics.registry());
     batchRows = DistributionSummary.builder("callbridge_correlation_batch_rows")
         .description("rows per write-behind upsert (one per platform id)").register(metrics.registry());
     flushLatency = metrics.latency("callbridge_correlation_flush_seconds", "time of one write-behind upsert");
     Gauge.builder("callbridge_correlation_cache_entries", cacheSize)
         .description("calls in the cache (one entry per call, whatever its number of ids)").register(metrics.registry());
     Gauge.builder("callbridge_correlation_queue_depth", queueDepth)
-        .description("links waiting to be written to PostgreSQL").register(metrics.registry());
+        .description("calls whose record waits to be written to PostgreSQL").register(metrics.registry());
   }
 
   void hit(IdKind kind) {

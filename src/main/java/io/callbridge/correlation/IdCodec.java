@@ -26,6 +26,34 @@ final class IdCodec {
   private static final int[] UPPER_PAIRS = pairs(UPPER);
   /** Where each byte's two hex chars start in a canonical UUID. */
   private static final int[] UUID_OFFSETS = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+  /**
+   * What each ASCII char is, as bits: a decimal digit, a lower-case hex letter, an upper-case one (0:
+   * none of them), and its value as a hex digit. Tables rather than range tests: ids mix digits and
+   * letters at random, so per-char branches would mostly be mispredicted.
+   */
+  private static final int DIGIT = 1;
+  private static final int LOWER_HEX = 2;
+  private static final int UPPER_HEX = 4;
+  private static final byte[] HEX_CLASS = new byte[128];
+  private static final byte[] NIBBLE = new byte[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) {
+      HEX_CLASS[c] = DIGIT;
+      NIBBLE[c] = (byte) (c - '0');
+    }
+    for (char c = 'a'; c <= 'f'; c++) {
+      HEX_CLASS[c] = LOWER_HEX;
+      HEX_CLASS[c - 'a' + 'A'] = UPPER_HEX;
+      NIBBLE[c] = (byte) (c - 'a' + 10);
+      NIBBLE[c - 'a' + 'A'] = (byte) (c - 'a' + 10);
+    }
+  }
+
+  /** The {@code HEX_CLASS} bits of {@code c}. */
+  private static int hexClass(char c) {
+    return c < 128 ? HEX_CLASS[c] : 0;
+  }
 
   private static int[] pairs(char[] digits) {
     int[] pairs = new int[256];
@@ -75,13 +103,8 @@ final class IdCodec {
     if (uuid != 0) {
       enc = uuid == 1 ? UUID_LOWER : UUID_UPPER;
       out.buf[headerPos] |= (byte) enc;
-      for (int i = 0; i < n; i++) {
-        char c = v.charAt(i);
-        if (c != '-') {
-          int hi = nibble(c);
-          char c2 = v.charAt(++i);
-          out.put((hi << 4) | nibble(c2));
-        }
+      for (int o : UUID_OFFSETS) {
+        out.put((nibble(v.charAt(o)) << 4) | nibble(v.charAt(o + 1)));
       }
       return enc;
     }
@@ -145,43 +168,32 @@ final class IdCodec {
     if (v.length() != 36) {
       return 0;
     }
-    boolean lower = false;
-    boolean upper = false;
+    int seen = 0;
     for (int i = 0; i < 36; i++) {
       char c = v.charAt(i);
       if (i == 8 || i == 13 || i == 18 || i == 23) {
         if (c != '-') {
           return 0;
         }
-      } else if (c >= 'a' && c <= 'f') {
-        lower = true;
-      } else if (c >= 'A' && c <= 'F') {
-        upper = true;
-      } else if (!isDigit(c)) {
+        continue;
+      }
+      int cls = hexClass(c);
+      if (cls == 0) {
         return 0;
       }
+      seen |= cls;
     }
-    return lower && upper ? 0 : upper ? 2 : 1;
+    return (seen & (LOWER_HEX | UPPER_HEX)) == (LOWER_HEX | UPPER_HEX) ? 0 : (seen & UPPER_HEX) != 0 ? 2 : 1;
   }
 
   /** Where the longest trailing run of hex digits of a single letter case starts. */
   private static int hexRunStart(String v) {
     int i = v.length();
-    boolean lower = false;
-    boolean upper = false;
+    int seen = 0;
     while (i > 0) {
-      char c = v.charAt(i - 1);
-      if (c >= 'a' && c <= 'f') {
-        if (upper) {
-          break;
-        }
-        lower = true;
-      } else if (c >= 'A' && c <= 'F') {
-        if (lower) {
-          break;
-        }
-        upper = true;
-      } else if (!isDigit(c)) {
+      int cls = hexClass(v.charAt(i - 1));
+      seen |= cls;
+      if (cls == 0 || (seen & (LOWER_HEX | UPPER_HEX)) == (LOWER_HEX | UPPER_HEX)) {
         break;
       }
       i--;
@@ -190,13 +202,11 @@ final class IdCodec {
   }
 
   private static boolean hasUpper(String v, int from) {
+    int seen = 0;
     for (int i = from; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c >= 'A' && c <= 'F') {
-        return true;
-      }
+      seen |= hexClass(v.charAt(i));
     }
-    return false;
+    return (seen & UPPER_HEX) != 0;
   }
 
   private static boolean latin1(String v) {
@@ -212,8 +222,9 @@ final class IdCodec {
     return c >= '0' && c <= '9';
   }
 
+  /** The value of a hex digit (only ever asked of one). */
   private static int nibble(char c) {
-    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    return NIBBLE[c];
   }
 
   static int varintSize(long v) {
@@ -286,10 +297,36 @@ final class IdCodec {
   }
 
   static String decode(byte[] b, int p, int enc) {
+    char[] out = new char[length(b, p, enc)];
+    decode(b, p, enc, out);
+    return new String(out);
+  }
+
+  /** How many chars the value of encoding {@code enc} at {@code p} decodes to. */
+  static int length(byte[] b, int p, int enc) {
+    switch (enc) {
+      case UUID_LOWER, UUID_UPPER -> {
+        return 36;
+      }
+      case HEX_LOWER, HEX_UPPER -> {
+        int plen = b[p] & 0xFF;
+        return plen + 2 * (b[p + 1 + plen] & 0xFF);
+      }
+      case DECIMAL -> {
+        int plen = b[p] & 0xFF;
+        return plen + (b[p + 1 + plen] & 0xFF);
+      }
+      default -> {
+        return (int) readVarint(b, new int[] {p});
+      }
+    }
+  }
+
+  /** Decodes the value at {@code p} into {@code out} (at least {@link #length} long); answers its length. */
+  static int decode(byte[] b, int p, int enc, char[] out) {
     switch (enc) {
       case UUID_LOWER, UUID_UPPER -> {
         char[] digits = enc == UUID_LOWER ? LOWER : UPPER;
-        char[] out = new char[36];
         int o = 0;
         for (int i = 0; i < 16; i++) {
           if (o == 8 || o == 13 || o == 18 || o == 23) {
@@ -298,13 +335,12 @@ final class IdCodec {
           out[o++] = digits[(b[p + i] >> 4) & 0xF];
           out[o++] = digits[b[p + i] & 0xF];
         }
-        return new String(out);
+        return 36;
       }
       case HEX_LOWER, HEX_UPPER -> {
         char[] digits = enc == HEX_LOWER ? LOWER : UPPER;
         int plen = b[p] & 0xFF;
         int nbytes = b[p + 1 + plen] & 0xFF;
-        char[] out = new char[plen + 2 * nbytes];
         for (int i = 0; i < plen; i++) {
           out[i] = (char) (b[p + 1 + i] & 0xFF);
         }
@@ -313,32 +349,30 @@ final class IdCodec {
           out[plen + 2 * i] = digits[(b[q + i] >> 4) & 0xF];
           out[plen + 2 * i + 1] = digits[b[q + i] & 0xF];
         }
-        return new String(out);
+        return plen + 2 * nbytes;
       }
       case DECIMAL -> {
         int plen = b[p] & 0xFF;
         int count = b[p + 1 + plen] & 0xFF;
         int[] pos = {p + 2 + plen};
         long value = readVarint(b, pos);
-        char[] out = new char[plen + count];
         for (int i = 0; i < plen; i++) {
           out[i] = (char) (b[p + 1 + i] & 0xFF);
         }
-        for (int i = out.length - 1; i >= plen; i--) {
+        for (int i = plen + count - 1; i >= plen; i--) {
           out[i] = (char) ('0' + value % 10);
           value /= 10;
         }
-        return new String(out);
+        return plen + count;
       }
       default -> {
         int[] pos = {p};
         int len = (int) readVarint(b, pos);
         int q = pos[0];
-        char[] out = new char[len];
         for (int i = 0; i < len; i++) {
           out[i] = enc == UTF16 ? (char) (((b[q + 2 * i] & 0xFF) << 8) | (b[q + 2 * i + 1] & 0xFF)) : (char) (b[q + i] & 0xFF);
         }
-        return new String(out);
+        return len;
       }
     }
   }
@@ -441,7 +475,20 @@ final class IdCodec {
    * and the mix spreads them over the segment, tag and home bits.
    */
   static long hash(IdKind kind, String v) {
-    long h = (v.hashCode() & 0xFFFFFFFFL) | (long) v.length() << 32 | (long) kind.ordinal() << 48;
+    return mix(kind, v.hashCode(), v.length());
+  }
+
+  /** {@link #hash(IdKind, String)} of the first {@code n} chars of {@code chars}, without making the String. */
+  static long hash(IdKind kind, char[] chars, int n) {
+    int h = 0;
+    for (int i = 0; i < n; i++) {
+      h = 31 * h + chars[i]; // String.hashCode's formula, for Latin-1 and UTF-16 strings alike
+    }
+    return mix(kind, h, n);
+  }
+
+  private static long mix(IdKind kind, int stringHash, int length) {
+    long h = (stringHash & 0xFFFFFFFFL) | (long) length << 32 | (long) kind.ordinal() << 48;
     h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
     h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
     return h ^ (h >>> 33);

@@ -3,8 +3,6 @@ package io.callbridge.correlation;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The in-memory side, shared by every event loop: one entry per cached <em>call</em> (its packed
@@ -45,6 +43,8 @@ final class LinkCache implements LinkIndex.Records {
   private int free = NONE;
   private int oldest = NONE;
   private int newest = NONE;
+  /** Ids decoded for their index hash when their slots are removed (no String made). */
+  private final char[] chars = new char[IdKind.MAX_LENGTH];
 
   LinkCache(long maxCalls, Duration maxAge, Duration callerIdWindow, long nowMs) {
     this.maxCalls = Math.max(1, Math.min(maxCalls, Integer.MAX_VALUE - CHUNK));
@@ -84,9 +84,15 @@ final class LinkCache implements LinkIndex.Records {
   // ---------------------------------------------------------------------------------------------
   // Changes: one at a time.
 
-  /** Applies one event's ids: finds the records they name, merges them and the event, re-indexes. */
+  /**
+   * Applies one event's ids: finds the records they name, merges them and the event, re-indexes. An
+   * event that adds nothing to the one call it names (see {@link CallRecord#seenAgain}) only stores
+   * that call's record with its new last-seen time, sharing the packed ids; its index slots stay.
+   * When the call's record still waits in the write queue, the new one takes its place there
+   * ({@link WriteBehind#join}); otherwise the caller queues it.
+   */
   synchronized CallRecord link(CallLink link, String route, long nowMs) {
-    List<Integer> found = entriesOf(link.ids, nowMs);
+    Entries found = entriesOf(link.ids, nowMs);
     if (found.isEmpty()) {
       String caller = link.ids[IdKind.CALLER_ID.ordinal()];
       int recent = caller == null ? NONE : index.entry(IdCodec.hash(IdKind.CALLER_ID, caller), IdKind.CALLER_ID, caller);
@@ -96,32 +102,83 @@ final class LinkCache implements LinkIndex.Records {
         found.add(recent);
       }
     }
-    CallRecord merged = fold(found);
+    if (found.size == 1) {
+      // The same call linked again with nothing new (a repeated ping): its ids, index slots and
+      // packed bytes stay; only when it was last seen (and its place in the write order) changes.
+      int e = found.at[0];
+      CallRecord known = record(e);
+      CallRecord again = CallRecord.seenAgain(known, link, nowMs);
+      if (again != null) {
+        WriteBehind.join(known, again);
+        write(e, again, nowMs);
+        String caller = link.ids[IdKind.CALLER_ID.ordinal()];
+        if (caller == null || !again.matches(IdKind.CALLER_ID, caller)) {
+          caller = again.id(IdKind.CALLER_ID.ordinal()); // the record's own (the link's, if another, is ignored)
+        }
+        if (caller != null) {
+          // As commit does: the caller id names the call linked last.
+          index.put(IdCodec.hash(IdKind.CALLER_ID, caller), IdKind.CALLER_ID, caller, e);
+        }
+        trim(e, nowMs);
+        return again;
+      }
+    }
     CallRecord event = CallRecord.of(link, route, nowMs);
-    merged = merged == null ? event : CallRecord.merge(merged, event);
-    commit(merged, found, true, nowMs);
+    if (found.isEmpty()) {
+      // A new call: its ids are the link's (already hashed), nothing to decode.
+      commit(event, link.ids, found, true, nowMs);
+      return event;
+    }
+    CallRecord kept = record(found.at[0]);
+    CallRecord merged = CallRecord.merge(fold(found), event);
+    WriteBehind.join(kept, merged);
+    commit(merged, merged.ids(), found, true, nowMs);
     return merged;
   }
 
   /** Puts a record read from PostgreSQL, merged with whatever this instance already holds for it. */
   synchronized CallRecord fill(CallRecord loaded, long nowMs) {
     String[] ids = loaded.ids();
-    List<Integer> found = entriesOf(ids, nowMs);
+    Entries found = entriesOf(ids, nowMs);
     CallRecord merged = loaded;
     if (!found.isEmpty()) {
       // What PostgreSQL has is older than this instance's unflushed view; the cache's ids win.
       merged = CallRecord.merge(fold(found), loaded);
+      ids = merged.ids();
     }
     String caller = merged.id(IdKind.CALLER_ID.ordinal());
     int holder = caller == null ? NONE : index.entry(IdCodec.hash(IdKind.CALLER_ID, caller), IdKind.CALLER_ID, caller);
     CallRecord current = holder == NONE || expired(holder, nowMs) ? null : record(holder);
-    commit(merged, found, current == null || current.lastSeenMs <= merged.lastSeenMs, nowMs);
+    commit(merged, ids, found, current == null || current.lastSeenMs <= merged.lastSeenMs, nowMs);
     return merged;
   }
 
+  /** The entries of the calls one event names: at most one per id kind, unboxed. */
+  private static final class Entries {
+    final int[] at = new int[IdKind.ALL.length];
+    int size;
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    boolean contains(int e) {
+      for (int i = 0; i < size; i++) {
+        if (at[i] == e) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void add(int e) {
+      at[size++] = e;
+    }
+  }
+
   /** The live entries the platform ids name (expired ones are removed on the way), first seen first. */
-  private List<Integer> entriesOf(String[] ids, long nowMs) {
-    List<Integer> found = new ArrayList<>(2);
+  private Entries entriesOf(String[] ids, long nowMs) {
+    Entries found = new Entries();
     for (IdKind k : IdKind.PLATFORM) {
       String v = ids[k.ordinal()];
       if (v == null) {
@@ -137,32 +194,41 @@ final class LinkCache implements LinkIndex.Records {
         found.add(e);
       }
     }
-    found.sort((x, y) -> Long.compare(record(x).firstSeenMs, record(y).firstSeenMs));
+    // Insertion sort (stable): a handful at most, usually none or one.
+    for (int i = 1; i < found.size; i++) {
+      int e = found.at[i];
+      long first = record(e).firstSeenMs;
+      int j = i;
+      for (; j > 0 && record(found.at[j - 1]).firstSeenMs > first; j--) {
+        found.at[j] = found.at[j - 1];
+      }
+      found.at[j] = e;
+    }
     return found;
   }
 
   /** The records as one, the earliest first seen leading (its ids win). */
-  private CallRecord fold(List<Integer> entries) {
-    CallRecord acc = null;
-    for (int e : entries) {
-      acc = acc == null ? record(e) : CallRecord.merge(acc, record(e));
+  private CallRecord fold(Entries entries) {
+    CallRecord acc = record(entries.at[0]);
+    for (int i = 1; i < entries.size; i++) {
+      acc = CallRecord.merge(acc, record(entries.at[i]));
     }
     return acc;
   }
 
   /**
-   * Stores {@code merged} in the first of {@code replaced} (or a new entry) and points its ids at it,
-   * then drops what no longer names it: ids the merge lost (an older bid) and the other entries.
-   * Ids are repointed before anything is removed, so a concurrent reader never misses the call.
+   * Stores {@code merged} (whose ids are {@code ids}) in the first of {@code replaced} (or a new
+   * entry) and points its ids at it, then drops what no longer names it: ids the merge lost (an older
+   * bid) and the other entries. Ids are repointed before anything is removed, so a concurrent reader
+   * never misses the call.
    */
-  private void commit(CallRecord merged, List<Integer> replaced, boolean takeCallerKey, long nowMs) {
-    int keep = replaced.isEmpty() ? allocate() : replaced.get(0);
-    List<CallRecord> old = new ArrayList<>(replaced.size());
-    for (int e : replaced) {
-      old.add(record(e));
+  private void commit(CallRecord merged, String[] ids, Entries replaced, boolean takeCallerKey, long nowMs) {
+    int keep = replaced.isEmpty() ? allocate() : replaced.at[0];
+    CallRecord[] old = new CallRecord[replaced.size];
+    for (int i = 0; i < replaced.size; i++) {
+      old[i] = record(replaced.at[i]);
     }
     write(keep, merged, nowMs);
-    String[] ids = merged.ids();
     for (IdKind k : IdKind.PLATFORM) {
       String v = ids[k.ordinal()];
       if (v != null) {
@@ -173,19 +239,24 @@ final class LinkCache implements LinkIndex.Records {
     if (caller != null && takeCallerKey) {
       index.put(IdCodec.hash(IdKind.CALLER_ID, caller), IdKind.CALLER_ID, caller, keep);
     }
-    for (int i = 0; i < replaced.size(); i++) {
-      int e = replaced.get(i);
-      String[] oldIds = old.get(i).ids();
+    for (int i = 0; i < replaced.size; i++) {
+      int e = replaced.at[i];
       for (IdKind k : IdKind.ALL) {
-        String v = oldIds[k.ordinal()];
-        if (v != null && (e != keep || !v.equals(ids[k.ordinal()]))) {
-          index.remove(IdCodec.hash(k, v), e);
+        String v = ids[k.ordinal()];
+        // Every slot of an entry merged away; the slots of ids the merge lost (an older bid) of the kept one.
+        if (old[i].has(k) && (e != keep || v == null || !old[i].matches(k, v))) {
+          index.remove(old[i].hash(k, chars), e);
         }
       }
       if (e != keep) {
         release(e);
       }
     }
+    trim(keep, nowMs);
+  }
+
+  /** After a change: the oldest call leaves if the cache is over its bound, and a few expired ones with it. */
+  private void trim(int keep, long nowMs) {
     if (live > maxCalls) {
       evict(oldest);
     }
@@ -266,11 +337,10 @@ final class LinkCache implements LinkIndex.Records {
 
   /** Removes a call: every index slot naming it, then the entry. */
   private void evict(int e) {
-    String[] ids = record(e).ids();
+    CallRecord r = record(e);
     for (IdKind k : IdKind.ALL) {
-      String v = ids[k.ordinal()];
-      if (v != null) {
-        index.remove(IdCodec.hash(k, v), e);
+      if (r.has(k)) {
+        index.remove(r.hash(k, chars), e);
       }
     }
     release(e);

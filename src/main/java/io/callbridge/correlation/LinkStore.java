@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +37,10 @@ final class LinkStore {
     // One row per (kind, id): PostgreSQL refuses to update a row twice in one statement, and the
     // later snapshots of a call are merged into the earlier ones here rather than lost.
     Map<RowKey, CallRecord> byId = new HashMap<>(records.size() * 3);
+    // A record is in one row per platform id: its ids and sightings are decoded once.
+    Map<CallRecord, Decoded> decoded = new IdentityHashMap<>(records.size() * 2);
     for (CallRecord r : records) {
-      String[] ids = r.ids();
+      String[] ids = decoded.computeIfAbsent(r, Decoded::new).ids;
       for (IdKind k : IdKind.PLATFORM) {
         String v = ids[k.ordinal()];
         if (v != null) {
@@ -50,7 +53,7 @@ final class LinkStore {
       return null;
     }
     List<Map.Entry<RowKey, CallRecord>> rows = new ArrayList<>(byId.entrySet());
-    rows.sort(Map.Entry.comparingByKey(RowKey.ORDER));
+    rows.sort((x, y) -> x.getKey().compareTo(y.getKey()));
     Short[] kind = new Short[n];
     String[] id = new String[n];
     String[] callUuid = new String[n];
@@ -68,7 +71,8 @@ final class LinkStore {
     for (int j = 0; j < n; j++) {
       RowKey key = rows.get(j).getKey();
       CallRecord r = rows.get(j).getValue();
-      String[] ids = r.ids();
+      Decoded dr = decoded.computeIfAbsent(r, Decoded::new);
+      String[] ids = dr.ids;
       kind[j] = key.kind;
       id[j] = key.id;
       callUuid[j] = ids[IdKind.CALL_UUID.ordinal()];
@@ -82,7 +86,7 @@ final class LinkStore {
       caller[j] = ids[IdKind.CALLER_ID.ordinal()];
       first[j] = r.firstSeenMs;
       last[j] = r.lastSeenMs;
-      seen[j] = r.seenJson();
+      seen[j] = dr.seen;
     }
     return Tuple.tuple().addArrayOfShort(kind).addArrayOfString(id).addArrayOfString(callUuid)
         .addArrayOfString(subdomain).addArrayOfString(inbound).addArrayOfString(bid).addArrayOfDouble(bidAmount)
@@ -90,8 +94,22 @@ final class LinkStore {
         .addArrayOfLong(first).addArrayOfLong(last).addArrayOfString(seen);
   }
 
-  private record RowKey(short kind, String id) {
-    static final Comparator<RowKey> ORDER = Comparator.comparingInt(RowKey::kind).thenComparing(RowKey::id);
+  private static final class Decoded {
+    final String[] ids;
+    final String seen;
+
+    Decoded(CallRecord r) {
+      ids = r.ids();
+      seen = r.seenJson();
+    }
+  }
+
+  private record RowKey(short kind, String id) implements Comparable<RowKey> {
+    /** By kind, then id: the order concurrent batches lock rows in. */
+    @Override
+    public int compareTo(RowKey o) {
+      return kind != o.kind ? Short.compare(kind, o.kind) : id.compareTo(o.id);
+    }
   }
 
   Future<Optional<CallRecord>> read(IdKind kind, String value, long callerSinceMs) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -20,13 +21,27 @@ import java.util.logging.Logger;
  * queues the whole merged record. Each such drop counts in {@code callbridge_correlation_overflow_total}.
  * A full queue means PostgreSQL is down or slower than the link rate; blocking or growing would
  * hand that trouble to the ping and enrich deadlines instead.
+ *
+ * <p>One slot per waiting call, not per link: a queued write ({@link Pending}) holds its call's
+ * latest record until a batch takes it, and a link of that call meanwhile puts its record in place
+ * of the waiting one ({@link #join}) instead of taking another slot. Once a batch has taken the
+ * write, or the queue refused it, the call's next link queues its whole record again (so a dropped
+ * write is still repaired by the next link; a link that joined a write the queue then refused is
+ * dropped with it, and counted once).
  */
 final class WriteBehind {
   private static final Logger LOG = Logger.getLogger(WriteBehind.class.getName());
   private static final long FAILURE_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  private final ArrayBlockingQueue<CallRecord> queue;
+  /** A queued write: its call's latest record; null once a batch took it or the queue refused it. */
+  static final class Pending extends AtomicReference<CallRecord> {
+    Pending(CallRecord r) {
+      super(r);
+    }
+  }
+
+  private final ArrayBlockingQueue<Pending> queue;
   private final LinkStore store;
   private final int batch;
   private final int concurrency;
@@ -57,9 +72,39 @@ final class WriteBehind {
     return queue.size();
   }
 
-  /** Queues a record snapshot; false (and counted) when the queue is full. Any thread, never blocks. */
+  /**
+   * Called by the cache (under its monitor) when {@code next} replaces {@code previous} as a call's
+   * record, before publishing it: if previous is still waiting in the queue, next takes its place
+   * there ({@code next.queued} is that write); otherwise {@code next.queued} stays null and
+   * {@link #offer} queues it.
+   */
+  static void join(CallRecord previous, CallRecord next) {
+    Pending p = previous.queued;
+    if (p == null) {
+      return;
+    }
+    next.queued = p; // before the swap, so a batch that takes next finds it there and clears it
+    if (!p.compareAndSet(previous, next)) {
+      next.queued = null; // taken or refused meanwhile
+    }
+  }
+
+  /**
+   * Queues a record of its call, unless it already waits there (it joined its call's waiting write);
+   * false (and counted) when the queue is full. Any thread, never blocks.
+   */
   boolean offer(CallRecord r) {
-    if (!queue.offer(r)) {
+    if (r.queued != null) {
+      // Joined (if a batch took it already and cleared the mark, r is queued once more: the same
+      // record written twice, harmless).
+      return true;
+    }
+    Pending p = new Pending(r);
+    r.queued = p;
+    if (!queue.offer(p)) {
+      // Nothing may join a write that is not queued: the call's next link queues its whole record.
+      p.set(null);
+      r.queued = null;
       metrics.overflow.increment();
       long now = System.nanoTime();
       if (now - lastOverflowWarn > WARN_EVERY_NANOS) {
@@ -90,14 +135,30 @@ final class WriteBehind {
       if (size == 0 || (!all && size < batch)) {
         break;
       }
-      List<CallRecord> drained = new ArrayList<>(Math.min(size, batch));
-      queue.drainTo(drained, batch);
+      List<CallRecord> drained = take(Math.min(size, batch));
       if (drained.isEmpty()) {
         break;
       }
       write(drained);
     }
     settleWaiters(null);
+  }
+
+  /** Takes up to {@code max} queued writes: their records as they stand now; later links of these calls queue anew. */
+  List<CallRecord> take(int max) {
+    List<Pending> taken = new ArrayList<>(Math.min(max, queue.size()));
+    queue.drainTo(taken, max);
+    List<CallRecord> records = new ArrayList<>(taken.size());
+    for (Pending p : taken) {
+      CallRecord r = p.getAndSet(null);
+      if (r != null) {
+        if (r.queued == p) {
+          r.queued = null; // a record cached for hours keeps no spent write alive
+        }
+        records.add(r);
+      }
+    }
+    return records;
   }
 
   private void write(List<CallRecord> drained) {
@@ -117,10 +178,11 @@ final class WriteBehind {
         long now = System.nanoTime();
         if (now - lastFailureWarn > WARN_EVERY_NANOS) {
           lastFailureWarn = now;
-          LOG.warning("correlation flush of " + drained.size() + " links failed, retrying: " + ar.cause());
+          LOG.warning("correlation flush of " + drained.size() + " records failed, retrying: " + ar.cause());
         }
         for (CallRecord r : drained) {
-          if (!queue.offer(r)) {
+          // Retried as they were, behind whatever was queued since (the upsert merges them).
+          if (!queue.offer(new Pending(r))) {
             metrics.overflow.increment();
           }
         }

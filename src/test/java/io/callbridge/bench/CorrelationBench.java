@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  * 1. sustained links persisted per second, next to pgbench running the same multi-row upsert
  *    statement on the same table in the same run (the database's ceiling here);
  * 2. cached find() per second on one thread;
- * 3. heap bytes per cached record.
+ * 3. heap bytes per cached record;
+ * 4. link() per second on one thread, PostgreSQL out of the loop: one call linked again and again,
+ *    and new calls into a full cache (so every link evicts one).
  */
 public final class CorrelationBench {
   static final int ROWS_PER_STATEMENT = 500;
@@ -74,6 +76,10 @@ public final class CorrelationBench {
     }
     if (only.equals("all") || only.equals("heap")) {
       heapPerRecord(pg, report);
+      line(report, "");
+    }
+    if (only.equals("all") || only.equals("link")) {
+      linkThroughput(pg, report);
     }
 
     Path out = Path.of("target", "bench-correlation.md");
@@ -299,6 +305,142 @@ public final class CorrelationBench {
     line(report, String.format("| %s | %d | %,d | %d |", label, keys, n, (after - before) / n));
     Await.result(db.close());
     Await.result(vertx.close());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 4. link() on one thread. The correlation verticle is not deployed, so nothing is written: links
+  // are built in batches of LINK_BATCH (not timed), each batch is linked (timed: wall clock and the
+  // thread's CPU time), then the write queue is emptied (not timed) the way a flush would take it.
+  // Between flushes, a call linked again joins its waiting write instead of taking a slot.
+
+  static final int LINK_BATCH = 1_000; // the inputs stay in cache, as a ping's own fields would
+  static final int LINK_CACHE = Integer.getInteger("bench.linkCache", 1_000_000);
+
+  static void linkThroughput(PostgresConfig pg, StringBuilder report) throws Exception {
+    line(report, "## 4. link() per second, one thread, PostgreSQL out of the loop");
+    line(report, "");
+    line(report, "| case | links per second of wall clock: median (range) of rounds 4-8 | per second of the thread's CPU time: median (range) |");
+    line(report, "|---|---|---|");
+    Vertx vertx = Vertx.vertx();
+    Database db = Database.open(vertx, pg);
+    try {
+      CorrelationConfig cfg = new CorrelationConfig(LINK_CACHE, Duration.ofHours(48), Duration.ofHours(2), 500,
+          Duration.ofHours(1), 2 * LINK_BATCH, Duration.ofDays(35), Duration.ofHours(1), 2, 5_000);
+      Instant expiry = Instant.now().plusSeconds(39);
+
+      // (a) One call linked again and again with the same ids and bid, as a repeated ping links it.
+      Correlation same = Correlation.create(vertx, db.pool(), cfg, new Metrics(), Clock.systemUTC());
+      String uuid = UUID.randomUUID().toString();
+      String bid = "RTB" + hex32();
+      linkRounds(report, "(a) the same call again (call_uuid + subdomain, bidId + amount + expiry, caller id)", same,
+          i -> CallLink.builder().callUuid(new String(uuid), "acme").bid(new String(bid), 4.2, expiry)
+              .callerId("+15557779999").build());
+
+      // (b) A new call each time (new call_uuid, bid id and caller id) into a cache already full.
+      Correlation fresh = Correlation.create(vertx, db.pool(), cfg, new Metrics(), Clock.systemUTC());
+      java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+      long[] seq = {0};
+      java.util.function.IntFunction<CallLink> newCall = i -> {
+        long n = seq[0]++;
+        return CallLink.builder().callUuid(new UUID(random.nextLong(), random.nextLong()).toString(), "acme")
+            .bid("RTB" + hex32(random), 4.2, expiry).callerId("+1" + (2_000_000_000L + n % 7_000_000_000L)).build();
+      };
+      Runnable emptyQueue = queueEmptier(fresh);
+      for (int filled = 0; filled < LINK_CACHE; filled += LINK_BATCH) {
+        for (CallLink l : batch(newCall)) {
+          fresh.link("td-ping", l);
+        }
+        emptyQueue.run();
+      }
+      linkRounds(report, String.format("(b) a new call each time into a full cache (%,d calls, one evicted per link)",
+          LINK_CACHE), fresh, newCall);
+    } finally {
+      Await.result(db.close());
+      Await.result(vertx.close());
+    }
+    line(report, "");
+    line(report, String.format("(%,d links per timed batch; links built and the write queue emptied between batches, "
+        + "not timed; load average at the end: %.1f)", LINK_BATCH,
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+  }
+
+  static CallLink[] batch(java.util.function.IntFunction<CallLink> make) {
+    CallLink[] links = new CallLink[LINK_BATCH];
+    for (int i = 0; i < links.length; i++) {
+      links[i] = make.apply(i);
+    }
+    return links;
+  }
+
+  /** 8 rounds of about a CPU second each; figures from rounds 4-8 (the first three warm up). */
+  static void linkRounds(StringBuilder report, String label, Correlation c, java.util.function.IntFunction<CallLink> make)
+      throws Exception {
+    var threads = ManagementFactory.getThreadMXBean();
+    Runnable emptyQueue = queueEmptier(c);
+    List<Double> wall = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
+    long sink = 0;
+    for (int round = 0; round < 8; round++) {
+      long links = 0;
+      long wallNanos = 0;
+      long cpuNanos = 0;
+      while (cpuNanos < 1_000_000_000L) {
+        CallLink[] links0 = batch(make);
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        for (CallLink l : links0) {
+          sink += c.link("td-ping", l).isPresent() ? 1 : 0;
+        }
+        wallNanos += System.nanoTime() - t0;
+        cpuNanos += threads.getCurrentThreadCpuTime() - cpu0;
+        links += links0.length;
+        emptyQueue.run();
+      }
+      wall.add(links / (wallNanos / 1e9));
+      cpu.add(links / (cpuNanos / 1e9));
+    }
+    line(report, String.format("| %s | %s | %s |", label, range(wall.subList(3, 8)), range(cpu.subList(3, 8))));
+    if (sink == 42) {
+      System.out.println();
+    }
+  }
+
+  /** The median and the range. */
+  static String range(List<Double> xs) {
+    double[] sorted = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return String.format("%,.0f (%,.0f–%,.0f)", sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1]);
+  }
+
+  /**
+   * Empties the write queue as a flush would take it, without writing (the verticle that would flush
+   * it is not deployed): WriteBehind.take where there is one, else the queue is cleared.
+   */
+  static Runnable queueEmptier(Correlation c) throws Exception {
+    var wbField = Correlation.class.getDeclaredField("writeBehind");
+    wbField.setAccessible(true);
+    Object wb = wbField.get(c);
+    try {
+      var take = wb.getClass().getDeclaredMethod("take", int.class);
+      take.setAccessible(true);
+      return () -> {
+        try {
+          take.invoke(wb, Integer.MAX_VALUE);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      };
+    } catch (NoSuchMethodException before) {
+      var queueField = wb.getClass().getDeclaredField("queue");
+      queueField.setAccessible(true);
+      java.util.Collection<?> queue = (java.util.Collection<?>) queueField.get(wb);
+      return queue::clear;
+    }
+  }
+
+  static String hex32(java.util.SplittableRandom r) {
+    String a = Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    String b = Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    return a + b;
   }
 
   static String hex32() {

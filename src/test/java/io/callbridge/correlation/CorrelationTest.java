@@ -309,6 +309,69 @@ class CorrelationTest {
   }
 
   @Test
+  void linksOfACallWhoseWriteStillWaitsTakeNoFurtherSlotAndTheLatestRecordIsWritten() {
+    Await.result(correlation.close());
+    metrics = new Metrics(); // one store per registry: gauges keep their first owner
+    correlation = open(new CorrelationConfig(100_000, Duration.ofHours(48), Duration.ofHours(2), 10_000,
+        Duration.ofHours(1), 10_000, Duration.ofDays(35), Duration.ofHours(1), 2, 5_000));
+    String uuid = id("td");
+    String bid = id("RTB");
+    for (int i = 0; i <= 100; i++) {
+      // A repeated ping: nothing new but the time.
+      correlation.link("td-ping", CallLink.builder().callUuid(uuid, "acme").bid(bid, 4.2, T0.plusSeconds(39))
+          .callerId("+15550000123").build());
+      clock.advance(Duration.ofSeconds(1));
+    }
+    assertThat(correlation.queueDepth()).isEqualTo(1);
+    String inbound = id("RGB");
+    correlation.link("ringba", CallLink.builder().callUuid(uuid).inboundCallId(inbound).build());
+    assertThat(correlation.queueDepth()).as("a link that adds an id joins the waiting write too").isEqualTo(1);
+    correlation.link("td-ping", CallLink.builder().callUuid(id("td")).build());
+    assertThat(correlation.queueDepth()).isEqualTo(2);
+    assertThat(counter("callbridge_correlation_links_total")).isEqualTo(103);
+
+    flushAndForget();
+    assertThat(metrics.registry().get("callbridge_correlation_batch_links").summary().totalAmount()).isEqualTo(2);
+    assertThat(metrics.registry().get("callbridge_correlation_batch_rows").summary().totalAmount()).isEqualTo(4);
+    CallRecord r = find(IdKind.INBOUND_CALL_ID, inbound);
+    assertThat(r.callUuid()).contains(uuid);
+    assertThat(r.bidId()).contains(bid);
+    assertThat(r.callerId()).contains("+15550000123");
+    assertThat(r.firstSeen()).isEqualTo(T0);
+    assertThat(r.lastSeen()).isEqualTo(T0.plusSeconds(101));
+    assertThat(r.sighting(IdKind.BID_ID).orElseThrow()).isEqualTo(new CallRecord.Sighting("td-ping", T0));
+
+    // Once a batch has taken the write, the call's next link queues again.
+    clock.advance(Duration.ofSeconds(1));
+    correlation.link("td-ping", CallLink.builder().callUuid(uuid).build());
+    assertThat(correlation.queueDepth()).isEqualTo(1);
+    flushAndForget();
+    assertThat(find(IdKind.BID_ID, bid).lastSeen()).isEqualTo(T0.plusSeconds(102));
+  }
+
+  @Test
+  void aWriteTheQueueRefusedIsNotJoinedTheCallsNextLinkQueuesItsWholeRecord() {
+    Await.result(correlation.close());
+    metrics = new Metrics(); // one store per registry: gauges keep their first owner
+    correlation = open(new CorrelationConfig(100_000, Duration.ofHours(48), Duration.ofHours(2), 10_000,
+        Duration.ofHours(1), 1, Duration.ofDays(35), Duration.ofHours(1), 2, 5_000));
+    String first = id("td");
+    String second = id("td");
+    String inbound = id("RGB");
+    correlation.link("a", CallLink.builder().callUuid(first).build());
+    correlation.link("b", CallLink.builder().callUuid(second).inboundCallId(inbound).build());
+    correlation.link("b", CallLink.builder().callUuid(second).build());
+    assertThat(counter("callbridge_correlation_overflow_total")).isEqualTo(2);
+    assertThat(correlation.queueDepth()).isEqualTo(1);
+    Await.result(correlation.flush());
+    correlation.link("b", CallLink.builder().callUuid(second).build());
+    assertThat(correlation.queueDepth()).isEqualTo(1);
+    flushAndForget();
+    assertThat(find(IdKind.CALL_UUID, second).inboundCallId()).contains(inbound);
+    assertThat(find(IdKind.CALL_UUID, first).callUuid()).contains(first);
+  }
+
+  @Test
   void retentionRemovesOldLinksInBatches() {
     Await.result(correlation.close());
     metrics = new Metrics(); // one store per registry: gauges keep their first owner

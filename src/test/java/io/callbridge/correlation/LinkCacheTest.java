@@ -43,6 +43,9 @@ class LinkCacheTest {
         CallRecord r = CallRecord.pack(ids, routes, seen, null, Double.NaN, 0, T0, T0);
         assertThat(r.id(kind)).as(kind + " " + v).contains(v);
         assertThat(r.matches(kind, v)).as(v).isTrue();
+        assertThat(r.hash(kind, new char[IdKind.MAX_LENGTH])).as("index hash without the String " + v)
+            .isEqualTo(IdCodec.hash(kind, v));
+        assertThat(r.hash(kind, new char[4])).as(v).isEqualTo(IdCodec.hash(kind, v));
         assertThat(r.matches(kind, v + "0")).as(v).isFalse();
         assertThat(r.matches(kind, v.substring(0, v.length() - 1))).as(v).isFalse();
         String flipped = v.substring(0, v.length() - 1) + (char) (v.charAt(v.length() - 1) ^ 1);
@@ -118,6 +121,60 @@ class LinkCacheTest {
       assertThat(cache.get(IdKind.CALL_UUID, kept, T0 + 12)).as(kept).isNotNull();
     }
     assertThat(cache.get(IdKind.PING_ID, "ping-2", T0 + 12).callUuid()).contains("td-2");
+  }
+
+  static CallLink ping(String uuid, String bid, String caller) {
+    return CallLink.builder().callUuid(new String(uuid), "acme").bid(new String(bid), 4.2, Instant.ofEpochMilli(T0 + 39_000))
+        .callerId(caller).build();
+  }
+
+  @Test
+  void aLinkThatAddsNothingKeepsThePackedIdsAndTheIndexAndCountsAsTheNewestWrite() {
+    LinkCache cache = new LinkCache(2, Duration.ofHours(48), Duration.ofHours(2), T0);
+    CallRecord first = cache.link(ping("td-a", "RTBa", "+15550000001"), "td-ping", T0);
+    cache.link(ping("td-b", "RTBb", "+15550000002"), "td-ping", T0 + 1);
+    CallRecord again = cache.link(ping("td-a", "RTBa", "+15550000001"), "td-ping-2", T0 + 2);
+    assertThat(CallRecordTest.packed(again)).as("not re-packed").isSameAs(CallRecordTest.packed(first));
+    assertThat(again.lastSeen()).isEqualTo(Instant.ofEpochMilli(T0 + 2));
+    assertThat(again.firstSeen()).isEqualTo(Instant.ofEpochMilli(T0));
+    assertThat(again.sighting(IdKind.BID_ID)).contains(new CallRecord.Sighting("td-ping", Instant.ofEpochMilli(T0)));
+    assertThat(CallRecordTest.describe(again)).isEqualTo(CallRecordTest.describe(first, T0 + 2));
+    assertThat(cache.get(IdKind.CALL_UUID, "td-a", T0 + 2)).isSameAs(again);
+    assertThat(cache.get(IdKind.BID_ID, "RTBa", T0 + 2)).isSameAs(again);
+    assertThat(cache.get(IdKind.CALLER_ID, "+15550000001", T0 + 2)).isSameAs(again);
+    // td-a was written last: a third call evicts td-b.
+    cache.link(ping("td-c", "RTBc", "+15550000003"), "td-ping", T0 + 3);
+    assertThat(cache.get(IdKind.CALL_UUID, "td-b", T0 + 3)).isNull();
+    assertThat(cache.get(IdKind.CALL_UUID, "td-a", T0 + 3)).isSameAs(again);
+
+    // A link that adds something (a ping id) is merged and packed again.
+    CallRecord more = cache.link(CallLink.builder().callUuid("td-a").pingId("ping-a").build(), "td-ping", T0 + 4);
+    assertThat(CallRecordTest.packed(more)).isNotSameAs(CallRecordTest.packed(first));
+    assertThat(more.pingId()).contains("ping-a");
+    assertThat(cache.get(IdKind.PING_ID, "ping-a", T0 + 4)).isSameAs(more);
+    assertThat(cache.get(IdKind.BID_ID, "RTBa", T0 + 4)).isSameAs(more);
+    // So is another bid amount for the same bid.
+    CallRecord rebid = cache.link(CallLink.builder().callUuid("td-a").bid("RTBa", 5.0, null).build(), "td-ping", T0 + 5);
+    assertThat(CallRecordTest.packed(rebid)).isNotSameAs(CallRecordTest.packed(more));
+    assertThat(rebid.bidAmount()).hasValue(5.0);
+    assertThat(cache.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aCallLinkedAgainWithNothingNewTakesItsCallerIdBackFromALaterCall() {
+    LinkCache cache = new LinkCache(100, Duration.ofHours(48), Duration.ofHours(2), T0);
+    CallRecord a = cache.link(CallLink.builder().callUuid("td-a").callerId("+15550000009").build(), "r", T0);
+    cache.link(CallLink.builder().callUuid("td-b").callerId("+15550000009").build(), "r", T0 + 1);
+    assertThat(cache.get(IdKind.CALLER_ID, "+15550000009", T0 + 1).callUuid()).contains("td-b");
+    // Without the caller id in the link, and with another one (which the record ignores): both repoint it.
+    CallRecord again = cache.link(CallLink.builder().callUuid("td-a").build(), "r", T0 + 2);
+    assertThat(CallRecordTest.packed(again)).isSameAs(CallRecordTest.packed(a));
+    assertThat(cache.get(IdKind.CALLER_ID, "+15550000009", T0 + 2)).isSameAs(again);
+    cache.link(CallLink.builder().callUuid("td-b").build(), "r", T0 + 3);
+    CallRecord other = cache.link(CallLink.builder().callUuid("td-a").callerId("+15550000010").build(), "r", T0 + 4);
+    assertThat(CallRecordTest.packed(other)).isSameAs(CallRecordTest.packed(a));
+    assertThat(cache.get(IdKind.CALLER_ID, "+15550000009", T0 + 4)).isSameAs(other);
+    assertThat(cache.get(IdKind.CALLER_ID, "+15550000010", T0 + 4)).isNull();
   }
 
   @Test
