@@ -69,7 +69,7 @@ public final class Gateway {
   public static Future<Gateway> start(CallBridgeConfig config, Clock clock, FlowFactory flowFactory) {
     Metrics metrics = new Metrics();
     Vertx vertx = Vertx.builder()
-        .with(metrics.vertxOptions(new VertxOptions().setPreferNativeTransport(true), config.server().vertxHttpMetrics()))
+        .with(metrics.vertxOptions(new VertxOptions().setPreferNativeTransport(false), config.server().vertxHttpMetrics()))
         .withMetrics(metrics.vertxFactory())
         .build();
     // Not bound to a Vert.x context: a start-up failure closes Vert.x, and the caller must still hear of it.

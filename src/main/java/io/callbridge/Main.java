@@ -107,10 +107,9 @@ public final class Main {
     config.summary().forEach(line -> log.info("route " + line));
     config.routes().stream().filter(r -> !r.token().isPresent()).forEach(r -> log.warning("route " + r.name()
         + " has no token configured (its auth.token variable is unset): it answers 401 to every caller"));
-    log.info(String.format("callbridge ready in %d ms: public port %d, admin port %d (metrics, health%s); %s transport",
+    log.info(String.format("callbridge ready in %d ms: public port %d, admin port %d (metrics, health%s)",
         (System.nanoTime() - t0) / 1_000_000, gateway.publicPort(), gateway.adminPort(),
-        config.server().adminToken().isPresent() ? ", admin API" : "; admin API off: CALLBRIDGE_ADMIN_TOKEN unset",
-        gateway.vertx().isNativeTransportEnabled() ? "epoll" : "NIO"));
+        config.server().adminToken().isPresent() ? ", admin API" : "; admin API off: CALLBRIDGE_ADMIN_TOKEN unset"));
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable stop = () -> {
       gateway.stop().onComplete(ar -> stopped.countDown());
