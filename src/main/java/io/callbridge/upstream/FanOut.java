@@ -27,8 +27,11 @@ public final class FanOut {
 
   /** Completes when every call has its outcome (at the latest when {@code deadline} ends). */
   public Future<List<Outcome>> all(List<Call> calls, Deadline deadline) {
-    return until(calls, deadline, settled -> false);
+    return until(calls, deadline, ALL);
   }
+
+  /** Never enough before every call has settled (and never asked: no snapshot is made for it). */
+  private static final Predicate<List<Optional<Outcome>>> ALL = settled -> false;
 
   /**
    * Completes as soon as {@code enough} holds for the outcomes so far (empty = not settled yet;
@@ -82,7 +85,7 @@ public final class FanOut {
         if (settled == outcomes.length) {
           finished = true;
           result = List.of(outcomes);
-        } else if (enough.test(snapshot())) {
+        } else if (enough != ALL && enough.test(snapshot())) {
           finished = true;
           early = true;
           Outcome cancelled = new Outcome.Cancelled(true, Duration.ofNanos(System.nanoTime() - started));

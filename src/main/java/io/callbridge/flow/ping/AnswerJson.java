@@ -4,6 +4,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 
 /**
@@ -83,7 +86,17 @@ final class AnswerJson {
 
   private void string(String s) {
     out.append('"');
-    for (int i = 0, n = s.length(); i < n; i++) {
+    int n = s.length();
+    int plain = 0;
+    while (plain < n) {
+      char c = s.charAt(plain);
+      if (c == '"' || c == '\\' || c < 0x20) {
+        break;
+      }
+      plain++;
+    }
+    out.append(s, 0, plain); // most strings need no escape: one copy
+    for (int i = plain; i < n; i++) {
       char c = s.charAt(i);
       if (c == '"' || c == '\\') {
         out.append('\\').append(c);
@@ -104,4 +117,30 @@ final class AnswerJson {
   }
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /** {@code Instant.ofEpochMilli(ms).toString()} without the formatter, for years 1970–9999. */
+  static String isoInstant(long epochMs) {
+    long sec = Math.floorDiv(epochMs, 1000);
+    int milli = (int) Math.floorMod(epochMs, 1000);
+    if (sec < 0 || sec >= 253_402_300_800L) {
+      return Instant.ofEpochMilli(epochMs).toString();
+    }
+    LocalDateTime t = LocalDateTime.ofEpochSecond(sec, 0, ZoneOffset.UTC);
+    StringBuilder b = new StringBuilder(24);
+    b.append(t.getYear()).append('-');
+    two(b, t.getMonthValue()).append('-');
+    two(b, t.getDayOfMonth()).append('T');
+    two(b, t.getHour()).append(':');
+    two(b, t.getMinute()).append(':');
+    two(b, t.getSecond());
+    if (milli != 0) {
+      b.append('.').append((char) ('0' + milli / 100)).append((char) ('0' + milli / 10 % 10))
+          .append((char) ('0' + milli % 10));
+    }
+    return b.append('Z').toString();
+  }
+
+  private static StringBuilder two(StringBuilder b, int v) {
+    return b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
+  }
 }

@@ -8,7 +8,6 @@ import io.callbridge.template.Rendering;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -59,7 +58,7 @@ final class PingAnswer {
     answer.put("bid_amount", bid.amount());
     answer.put("duration", settings.conversionSeconds());
     answer.put("expires_in", Math.max(0, (expiresAt - nowMs) / 1000));
-    answer.put("expires_at", Instant.ofEpochMilli(expiresAt).toString());
+    answer.put("expires_at", AnswerJson.isoInstant(expiresAt));
     answer.put("bid_id", bid.bidId());
     answer.put("target", winner.target());
     if (!bid.sipAddress().isEmpty()) {
@@ -79,7 +78,7 @@ final class PingAnswer {
         .field("bid_amount", bid.amount())
         .field("duration", settings.conversionSeconds())
         .field("expires_in", Math.max(0, (expiresAt - nowMs) / 1000))
-        .field("expires_at", Instant.ofEpochMilli(expiresAt).toString())
+        .field("expires_at", AnswerJson.isoInstant(expiresAt))
         .field("bid_id", bid.bidId())
         .field("target", winner.target());
     if (!bid.sipAddress().isEmpty()) {

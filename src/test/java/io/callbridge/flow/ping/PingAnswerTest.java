@@ -65,4 +65,17 @@ class PingAnswerTest {
     assertThat(reply.body().getString("phone_number")).isEqualTo("17733408913");
     assertSameTextAsTheCodec(answer, winner(4.2, "", Map.of("tier", "platinum")), false);
   }
+
+  @Test
+  void expiryIsWrittenAsInstantWritesIt() {
+    java.util.Random random = new java.util.Random(7);
+    List<Long> samples = new java.util.ArrayList<>(List.of(0L, 999L, 1000L, 4_102_444_800_000L, 253_402_300_799_999L,
+        253_402_300_800_000L, -1L, 951_782_400_000L /* 2000-02-29 */, 1_767_225_599_500L));
+    for (int i = 0; i < 20_000; i++) {
+      samples.add(random.nextLong(5_000_000_000_000L));
+    }
+    for (long ms : samples) {
+      assertThat(AnswerJson.isoInstant(ms)).as("%d", ms).isEqualTo(java.time.Instant.ofEpochMilli(ms).toString());
+    }
+  }
 }
