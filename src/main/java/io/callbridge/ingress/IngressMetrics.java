@@ -45,6 +45,11 @@ public final class IngressMetrics {
     }
   }
 
+  /** {@code callbridge_event_loop_lag_seconds{loop}}: see {@link LoopLag}. */
+  Timer loopLag(String loop) {
+    return metrics.latency("callbridge.event.loop.lag", "How late an event loop runs a timer that is due", "loop", loop);
+  }
+
   void record(String route, String kind, int status, long nanos) {
     RouteMeters m = routes.get(route);
     if (m == null) {

@@ -23,6 +23,7 @@ public final class PublicServer extends VerticleBase {
   private final Clock clock;
   private final int port;
   private HttpServer http;
+  private LoopLag lag;
 
   public PublicServer(ServerConfig server, List<RouteConfig> routes, Map<String, Flow> flows, IngressMetrics metrics,
       Clock clock, int port) {
@@ -48,6 +49,8 @@ public final class PublicServer extends VerticleBase {
         // Requests are read and answered on their event loop only (IngressRouter hands answers
         // finished elsewhere back to it), so Vert.x can skip its cross-thread queue and locks.
         .setStrictThreadMode(true);
+    lag = new LoopLag(vertx, metrics.loopLag(Thread.currentThread().getName()));
+    lag.start();
     http = vertx.createHttpServer(options)
         .requestHandler(new IngressRouter(server, routes, flows, metrics, clock));
     return http.listen();
@@ -59,6 +62,9 @@ public final class PublicServer extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (lag != null) {
+      lag.stop();
+    }
     return http == null ? Future.succeededFuture() : http.shutdown(server.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
   }
 }
