@@ -35,8 +35,14 @@ class IngressTest {
     CallBridgeConfig config = TestConfigs.forTest(YAML, db);
     gateway = Await.result(Gateway.start(config, Clock.systemUTC(), (route, services) -> inbound -> {
       last.set(inbound);
-      return Future.succeededFuture(Reply.json(200, new JsonObject().put("fields", new JsonObject(inbound.fields()))
-          .put("remaining_ms", inbound.deadline().remaining().toMillis())));
+      Reply reply = Reply.json(200, new JsonObject().put("fields", new JsonObject(inbound.fields()))
+          .put("remaining_ms", inbound.deadline().remaining().toMillis()));
+      if (inbound.fields().containsKey("answer_from_another_thread")) {
+        Promise<Reply> later = Promise.promise();
+        new Thread(() -> later.complete(reply), "not-an-event-loop").start();
+        return later.future();
+      }
+      return Future.succeededFuture(reply);
     }));
     base = "http://127.0.0.1:" + gateway.publicPort();
   }
@@ -155,6 +161,17 @@ class IngressTest {
             parts.stream().map(p -> p.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList())))
         .build();
     return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aFlowThatFinishesOnAnotherThreadIsAnsweredOnTheRequestsLoop() {
+    // The public port runs in strict thread mode: only the request's own loop may write its answer.
+    for (int i = 0; i < 20; i++) {
+      Http.Response r = Http.post(base + "/v1/ping/echo", "application/json",
+          "{\"answer_from_another_thread\":true,\"n\":" + i + "}", AUTH);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.json().getJsonObject("fields").getInteger("n")).isEqualTo(i);
+    }
   }
 
   @Test
