@@ -11,61 +11,43 @@ import java.util.Map;
 
 /**
  * Writes the default accepted ping answer straight to bytes: the same text Vert.x's JSON codec
- * makes of the same keys (keys in order, strings escaped as Jackson escapes them, doubles as
- * {@link Double#toString}), without building maps and JSON objects first on the hottest path.
- * A value that is not a string, number or boolean (a nested attribute) is encoded by the codec.
+ * makes of the same map (keys in order, strings escaped as Jackson escapes them, doubles as
+ * {@link Double#toString}), without wrapping it in JSON objects first on the hottest path. A value
+ * that is not a string, number, boolean or map (a list in a bid's extras, a non-finite number) is
+ * encoded by the codec.
  */
 final class AnswerJson {
   private final StringBuilder out = new StringBuilder(384);
-  private boolean first = true;
 
-  AnswerJson() {
-    out.append('{');
+  private AnswerJson() {}
+
+  /** The JSON object {@code answer} encodes to (maps nest; key order kept). */
+  static Buffer write(Map<?, ?> answer) {
+    AnswerJson json = new AnswerJson();
+    json.object(answer);
+    return Buffer.buffer(json.out.toString());
   }
 
-  AnswerJson field(String name, Object value) {
-    key(name);
-    value(value);
-    return this;
-  }
-
-  /** An object-valued field: {@code name: {k: v, ...}}. */
-  AnswerJson object(String name, Map<String, ?> entries) {
-    key(name);
+  private void object(Map<?, ?> entries) {
     out.append('{');
-    boolean firstEntry = true;
-    for (Map.Entry<String, ?> e : entries.entrySet()) {
-      if (!firstEntry) {
+    boolean first = true;
+    for (Map.Entry<?, ?> e : entries.entrySet()) {
+      if (!first) {
         out.append(',');
       }
-      firstEntry = false;
-      string(e.getKey());
+      first = false;
+      string(String.valueOf(e.getKey()));
       out.append(':');
       value(e.getValue());
     }
     out.append('}');
-    return this;
   }
 
-  Buffer end() {
-    out.append('}');
-    return Buffer.buffer(out.toString());
-  }
-
-  /** True when {@link #value} writes {@code v} itself; doubles must be finite (JSON has no NaN). */
-  static boolean plain(Object v) {
+  /** True when {@link #value} writes {@code v} as it is; doubles must be finite (JSON has no NaN). */
+  private static boolean plain(Object v) {
     return v == null || v instanceof String || v instanceof Boolean || v instanceof Integer || v instanceof Long
         || v instanceof Short || v instanceof Byte || v instanceof BigInteger || v instanceof BigDecimal
         || (v instanceof Double d && Double.isFinite(d)) || (v instanceof Float f && Float.isFinite(f));
-  }
-
-  private void key(String name) {
-    if (!first) {
-      out.append(',');
-    }
-    first = false;
-    string(name);
-    out.append(':');
   }
 
   private void value(Object v) {
@@ -79,6 +61,8 @@ final class AnswerJson {
       out.append(f.floatValue());
     } else if (plain(v)) {
       out.append(v);
+    } else if (v instanceof Map<?, ?> m) {
+      object(m);
     } else {
       out.append(Json.encode(v));
     }
