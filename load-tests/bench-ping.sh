@@ -17,7 +17,9 @@
 # and every answer a new bid id, so each ping writes a new correlation record behind its answer
 # (into the cache and PostgreSQL, which shares the CPUs). Everything on loopback; about 6 minutes.
 #
-# usage: load-tests/bench-ping.sh [--duration 20s] [--warmup 40s] [--connections 64] [--threads 2] [--report FILE]
+# usage: load-tests/bench-ping.sh [--duration 20s] [--warmup 40s] [--connections 64] [--threads 2] [--pin] [--report FILE]
+# --pin: the load side (wrk and the upstream) on CPU 0, the middle hop (nginx proxy, CallBridge, the
+# floor) on CPU 1, so the middle hop has a CPU of its own instead of sharing both with the load.
 # Installs nginx and wrk from Debian packages when missing (as root). Needs PostgreSQL as
 # `bin/callbridge db` prepares it (CallBridge migrates its schema at start).
 set -euo pipefail
@@ -28,6 +30,8 @@ WARMUP=40s
 CONNECTIONS=64
 THREADS=2
 REPORT="$ROOT/target/bench-ping-report.md"
+LOAD_CPU=()
+MIDDLE_CPU=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -35,6 +39,7 @@ while [[ $# -gt 0 ]]; do
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --report) REPORT="$2"; shift 2 ;;
+    --pin) LOAD_CPU=(taskset -c 0); MIDDLE_CPU=(taskset -c 1); shift ;;
     -h|--help) sed -n 2,20p "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -73,7 +78,7 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 # A fixed accepted bid in the captured shape; its expiry is far ahead so it is always live.
 BID='{"bidId":"RTBe983e428edc946a3863bcc912b828927","bidAmount":4.2,"expireInSeconds":60,"bidExpireDT":"1/1/2100 12:00:00 AM +00:00","bidExpireEpoch":4102444800000,"phoneNumber":"+17733408913","phoneNumberNoPlus":"17733408913","sipAddress":"RTBe983e428edc946a3863bcc912b828927@rtb.ringba.sip.telnyx.com","warnings":[]}'
 NPROC="$(nproc)"
-nginx_conf() { # name, server block
+nginx_conf() { # name, server block, CPU pinning (a command prefix, may be empty)
   mkdir -p "$WORK/$1"
   cat > "$WORK/$1/nginx.conf" <<NGINX
 worker_processes $NPROC;
@@ -88,17 +93,17 @@ http {
   $2
 }
 NGINX
-  "$NGINX" -c "$WORK/$1/nginx.conf" -p "$WORK/$1" -g 'daemon on;'
+  ${3:-} "$NGINX" -c "$WORK/$1/nginx.conf" -p "$WORK/$1" -g 'daemon on;'
 }
 # The realistic upstream answers a new bid id each time (nginx's \$request_id, 32 hex digits).
 UNIQUE_BID="${BID//RTBe983e428edc946a3863bcc912b828927/RTB\$request_id}"
 nginx_conf upstream "server { listen 127.0.0.1:$BENCH_UPSTREAM_PORT;
     location / { default_type application/json; return 200 '$BID'; } }
   server { listen 127.0.0.1:$BENCH_UNIQUE_UPSTREAM_PORT;
-    location / { default_type application/json; return 200 '$UNIQUE_BID'; } }"
+    location / { default_type application/json; return 200 '$UNIQUE_BID'; } }" "${LOAD_CPU[*]}"
 nginx_conf proxy "upstream rtb { server 127.0.0.1:$BENCH_UPSTREAM_PORT; keepalive 256; }
   server { listen 127.0.0.1:$PROXY_PORT;
-    location / { proxy_pass http://rtb; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+    location / { proxy_pass http://rtb; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }" "${MIDDLE_CPU[*]}"
 sleep 0.5
 NGINX_PROXY_PIDS="$(pgrep -P "$(cat "$WORK/proxy/nginx.pid")" | tr '\n' ' ') $(cat "$WORK/proxy/nginx.pid")"
 
@@ -110,7 +115,7 @@ if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$
   (cd "$ROOT" && mvn -B -q -DskipTests package)
 fi
 JVM_OPTS=(-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch)
-java "${JVM_OPTS[@]}" -jar "$JAR" run --config "$ROOT/load-tests/bench-ping.yaml" \
+"${MIDDLE_CPU[@]}" java "${JVM_OPTS[@]}" -jar "$JAR" run --config "$ROOT/load-tests/bench-ping.yaml" \
   > "$WORK/callbridge.log" 2>&1 &
 CB_PID=$!
 PIDS+=($CB_PID)
@@ -120,7 +125,7 @@ for _ in $(seq 1 120); do
 done
 curl -sf "http://127.0.0.1:$BENCH_CB_ADMIN_PORT/health/ready" >/dev/null || { cat "$WORK/callbridge.log" >&2; say "CallBridge did not start"; exit 1; }
 # The floor: same JVM options, as many event loops as CallBridge's public port has (2).
-java "${JVM_OPTS[@]}" -cp "$JAR" "$ROOT/load-tests/FloorProxy.java" "$FLOOR_PORT" "$BENCH_UPSTREAM_PORT" 2 \
+"${MIDDLE_CPU[@]}" java "${JVM_OPTS[@]}" -cp "$JAR" "$ROOT/load-tests/FloorProxy.java" "$FLOOR_PORT" "$BENCH_UPSTREAM_PORT" 2 \
   > "$WORK/floor.log" 2>&1 &
 FLOOR_PID=$!
 PIDS+=($FLOOR_PID)
@@ -187,7 +192,7 @@ run() {
   local name="$1" url="$2" delay="${3:-0}" line c0 c1 n
   shift 3 || shift $#
   c0="$(cpu_ms "$@")"
-  line="$(BENCH_DELAY_MS="$delay" wrk -t"$THREADS" -c"${CONNS:-$CONNECTIONS}" -d"$DURATION" --timeout 5s \
+  line="$(BENCH_DELAY_MS="$delay" "${LOAD_CPU[@]}" wrk -t"$THREADS" -c"${CONNS:-$CONNECTIONS}" -d"$DURATION" --timeout 5s \
     -s "$WORK/${SCRIPT:-ping.lua}" "$url" \
     | tee "$WORK/wrk-$name.txt" | grep '^RESULT')"
   c1="$(cpu_ms "$@")"
@@ -260,7 +265,7 @@ cat > "$REPORT" <<MD
 # Ping benchmark ($(date -u +%Y-%m-%dT%H:%MZ))
 
 Machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB;
-everything on loopback: wrk, nginx ($("$NGINX" -v 2>&1 | sed 's/.*\///'); two instances, the upstream and the proxy, $NPROC workers each) and CallBridge (JVM $(java -version 2>&1 | head -1 | cut -d'"' -f2), 2 event loops) share the CPUs.
+everything on loopback: wrk, nginx ($("$NGINX" -v 2>&1 | sed 's/.*\///'); two instances, the upstream and the proxy, $NPROC workers each) and CallBridge (JVM $(java -version 2>&1 | head -1 | cut -d'"' -f2), 2 event loops) $(if [[ ${#MIDDLE_CPU[@]} -gt 0 ]]; then echo "run pinned (--pin): wrk and the upstream on CPU 0, the middle hop (nginx proxy, CallBridge, the floor) on CPU 1; PostgreSQL unpinned"; else echo "share the CPUs"; fi).
 wrk -t$THREADS -c$CONNECTIONS -d$DURATION, POST of a TrackDrive ping JSON; the upstream returns a fixed accepted Ringba bid (nginx \`return 200\`).
 Load average before the measured runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (anything above ~2 on this machine is other processes competing for the CPUs, which inflates every tail).
 
