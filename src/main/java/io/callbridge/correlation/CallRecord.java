@@ -121,15 +121,17 @@ public final class CallRecord {
    * {@code known} seen again by {@code link} at {@code nowMs} when the link adds nothing to it:
    * exactly what {@code merge(known, of(link, anyRoute, nowMs))} answers, but sharing known's packed
    * ids instead of decoding and re-packing them. Null when the merge would change more than when the
-   * call was last seen: an id known lacks, another bid (or the same bid with another amount or
-   * expiry), a subdomain where known has none, a sighting earlier than known's. The route plays no
-   * part: every id of the link is known already and keeps its first sighting.
+   * call was last seen: an id known lacks, another bid sighted no earlier than known's (or the same
+   * bid with another amount or expiry), a subdomain where known has none, a sighting earlier than
+   * known's. The route plays no part: every id of the link is known already and keeps its first
+   * sighting.
    */
   static CallRecord seenAgain(CallRecord known, CallLink link, long nowMs) {
     if (nowMs < known.firstSeenMs) {
       return null;
     }
     int bid = IdKind.BID_ID.ordinal();
+    boolean sameBid = false;
     for (int i = 0; i < N; i++) {
       String v = link.ids[i];
       if (v == null) {
@@ -140,18 +142,19 @@ public final class CallRecord {
         return null;
       }
       // The same id keeps known's sighting unless the link's is earlier; another value is ignored (a
-      // known id is never replaced), except another bid, which replaces known's.
+      // known id is never replaced), except another bid sighted no earlier, which replaces known's.
       boolean same = IdCodec.matches(known.packed, known.valueStart(p), known.packed[p] & 0xF, v);
-      if (same ? known.seenAt(i) > nowMs : i == bid) {
+      if (same ? known.seenAt(i) > nowMs : i == bid && nowMs >= known.seenAt(i)) {
         return null;
       }
+      sameBid |= same && i == bid;
     }
     // merge keeps a known subdomain; a link's own one (only with its call_uuid) fills a gap.
     if (link.ids[IdKind.CALL_UUID.ordinal()] != null && link.subdomain != null && known.subdomain == null) {
       return null;
     }
     // merge takes the amount and expiry of the link's bid, even for the same bid id.
-    if (link.ids[IdKind.BID_ID.ordinal()] != null && (Double.compare(link.bidAmount, known.bidAmount) != 0
+    if (sameBid && (Double.compare(link.bidAmount, known.bidAmount) != 0
         || link.bidExpiresAtMs != known.bidExpiresAtMs)) {
       return null;
     }
@@ -161,8 +164,11 @@ public final class CallRecord {
 
   /**
    * The two records as one. {@code a} is the record already known (or the older one): its ids win,
-   * so a known id is never replaced; {@code b} fills the gaps. The bid is the exception: a newer bid
-   * replaces an older one, with its amount and expiry. An id seen by both keeps its first sighting.
+   * so a known id is never replaced; {@code b} fills the gaps. The bid is the exception: the bid
+   * sighted last wins, with its amount and expiry, whichever record brings it (a link brings the
+   * bid it just saw; a row read back from PostgreSQL may bring an older one than the cache holds).
+   * On a tie, and for the same bid id, {@code b}'s amount and expiry. An id seen by both keeps its
+   * first sighting.
    */
   static CallRecord merge(CallRecord a, CallRecord b) {
     int n = IdKind.ALL.length;
@@ -172,10 +178,13 @@ public final class CallRecord {
     String[] routes = new String[n];
     long[] seen = new long[n];
     int bidIdx = IdKind.BID_ID.ordinal();
+    String aBid = aIds[bidIdx];
+    String bBid = bIds[bidIdx];
+    boolean bidFromB = bBid != null && (aBid == null || aBid.equals(bBid) || b.seenAt(bidIdx) >= a.seenAt(bidIdx));
     for (int i = 0; i < n; i++) {
       String av = aIds[i];
       String bv = bIds[i];
-      boolean takeB = i == bidIdx ? bv != null : av == null && bv != null;
+      boolean takeB = i == bidIdx ? bidFromB : av == null && bv != null;
       ids[i] = takeB ? bv : av;
       if (ids[i] == null) {
         continue;
@@ -185,7 +194,6 @@ public final class CallRecord {
       routes[i] = src.route(i);
       seen[i] = src.seenAt(i);
     }
-    boolean bidFromB = bIds[bidIdx] != null;
     return pack(ids, routes, seen,
         a.subdomain != null && aIds[0] != null ? a.subdomain : (b.subdomain != null ? b.subdomain : a.subdomain),
         bidFromB ? b.bidAmount : a.bidAmount, bidFromB ? b.bidExpiresAtMs : a.bidExpiresAtMs,

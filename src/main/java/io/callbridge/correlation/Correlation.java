@@ -69,7 +69,7 @@ public final class Correlation {
 
   /**
    * Records that {@code route} saw these ids together. Merges the records they name (a known id is
-   * never replaced by an empty or different one; a newer bid replaces an older one), queues the
+   * never replaced by an empty or different one; the bid sighted last replaces an older one), queues the
    * write, and answers the record as it now stands (empty when the link carried no id at all).
    * Never blocks; callable from any thread.
    */

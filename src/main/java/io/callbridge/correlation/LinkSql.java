@@ -7,11 +7,13 @@ final class LinkSql {
   /**
    * The write-behind batch: one statement for any batch size (arrays, not a VALUES list, so one
    * prepared statement serves all sizes). Merging happens here: platform ids and the caller id keep
-   * the value already stored (never replaced, never erased by an empty one), a newer bid replaces
-   * the older with its amount and expiry, first/last seen widen, first sightings are kept.
-   * Rows arrive sorted by (kind, id) so concurrent batches lock rows in one order and cannot deadlock.
+   * the value already stored (never replaced, never erased by an empty one), the bid sighted last
+   * wins with its amount, expiry and sighting (as {@link CallRecord#merge}: a write retried after a
+   * newer one, or another instance's older view, cannot put an older bid back), first/last seen
+   * widen, first sightings are kept. Rows arrive sorted by (kind, id) so concurrent batches lock
+   * rows in one order and cannot deadlock.
    */
-  static final String UPSERT_FROM = """
+  private static final String UPSERT_FROM = """
       INSERT INTO call_link AS t (kind, id, call_uuid, subdomain, inbound_call_id, bid_id, bid_amount, bid_expires_at,
         ping_id, lead_id, caller_id, first_seen, last_seen, seen)
       SELECT k, i, cu, sd, ic, b, ba, CASE WHEN be = 0 THEN NULL ELSE to_timestamp(be / 1000.0) END,
@@ -22,21 +24,36 @@ final class LinkSql {
         subdomain = CASE WHEN t.call_uuid IS NOT NULL AND t.subdomain IS NOT NULL THEN t.subdomain
                          ELSE COALESCE(EXCLUDED.subdomain, t.subdomain) END,
         inbound_call_id = COALESCE(t.inbound_call_id, EXCLUDED.inbound_call_id),
-        bid_id = COALESCE(EXCLUDED.bid_id, t.bid_id),
-        bid_amount = CASE WHEN EXCLUDED.bid_id IS NULL THEN t.bid_amount ELSE EXCLUDED.bid_amount END,
-        bid_expires_at = CASE WHEN EXCLUDED.bid_id IS NULL THEN t.bid_expires_at ELSE EXCLUDED.bid_expires_at END,
+        bid_id = CASE WHEN %2$s THEN EXCLUDED.bid_id ELSE t.bid_id END,
+        bid_amount = CASE WHEN %2$s THEN EXCLUDED.bid_amount ELSE t.bid_amount END,
+        bid_expires_at = CASE WHEN %2$s THEN EXCLUDED.bid_expires_at ELSE t.bid_expires_at END,
         ping_id = COALESCE(t.ping_id, EXCLUDED.ping_id),
         lead_id = COALESCE(t.lead_id, EXCLUDED.lead_id),
         caller_id = COALESCE(t.caller_id, EXCLUDED.caller_id),
         first_seen = LEAST(t.first_seen, EXCLUDED.first_seen),
         last_seen = GREATEST(t.last_seen, EXCLUDED.last_seen),
-        seen = EXCLUDED.seen || t.seen
+        seen = CASE WHEN %2$s AND EXCLUDED.bid_id <> t.bid_id
+                    THEN (EXCLUDED.seen || t.seen) || jsonb_build_object('bidId', EXCLUDED.seen -> 'bidId')
+                    ELSE EXCLUDED.seen || t.seen END
       """;
+
+  /**
+   * The incoming row's bid wins: it has one, and the stored row has none, the same one, or one
+   * sighted no later (sightings are {@code seen -> 'bidId' -> 1}, epoch ms; a tie goes to the incoming).
+   */
+  private static final String INCOMING_BID_WINS = "(EXCLUDED.bid_id IS NOT NULL AND (t.bid_id IS NULL "
+      + "OR EXCLUDED.bid_id = t.bid_id "
+      + "OR COALESCE((EXCLUDED.seen -> 'bidId' ->> 1)::int8, 0) >= COALESCE((t.seen -> 'bidId' ->> 1)::int8, 0)))";
 
   static final String UNNEST_PARAMS = "unnest($1::int2[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
       + "$7::float8[], $8::int8[], $9::text[], $10::text[], $11::text[], $12::int8[], $13::int8[], $14::text[])";
 
-  static final String UPSERT = UPSERT_FROM.formatted(UNNEST_PARAMS);
+  static final String UPSERT = upsertFrom(UNNEST_PARAMS);
+
+  /** The upsert with {@code rows} (a row source: {@code unnest(...)}, {@code VALUES ...}) as its input. */
+  static String upsertFrom(String rows) {
+    return UPSERT_FROM.formatted(rows, INCOMING_BID_WINS);
+  }
 
   private static String columns(String p) {
     return p + "kind, " + p + "id, " + p + "call_uuid, " + p + "subdomain, " + p + "inbound_call_id, " + p + "bid_id, "

@@ -107,7 +107,7 @@ public final class CorrelationBench {
         + "'{\"call_uuid\":[\"pgbench\",1764259200000],\"bidId\":[\"pgbench\",1764259200000],"
         + "\"caller_id\":[\"pgbench\",1764259200000]}'::text "
         + "FROM generate_series(:base::int8, :base::int8 + " + (ROWS_PER_STATEMENT - 1) + ") g)";
-    String upsert = upsertTemplate().formatted(source);
+    String upsert = upsert(source);
     Path script = Files.createTempFile("bench-correlation", ".sql");
     Files.writeString(script, "\\set base random(1, 1000000000000)\n" + upsert.replace('\n', ' ') + ";\n");
     List<String> cmd = List.of(PGBENCH, "-n", "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(),
@@ -136,12 +136,11 @@ public final class CorrelationBench {
     return rows;
   }
 
-  /** The production upsert with its row source left as %s. */
-  static String upsertTemplate() throws Exception {
-    Class<?> sql = Class.forName("io.callbridge.correlation.LinkSql");
-    var f = sql.getDeclaredField("UPSERT_FROM");
-    f.setAccessible(true);
-    return (String) f.get(null);
+  /** The production upsert with {@code source} as its rows. */
+  static String upsert(String source) throws Exception {
+    var m = Class.forName("io.callbridge.correlation.LinkSql").getDeclaredMethod("upsertFrom", String.class);
+    m.setAccessible(true);
+    return (String) m.invoke(null, source);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -37,6 +37,27 @@ class CallRecordTest {
   }
 
   @Test
+  void theBidSightedLastWinsWhicheverRecordBringsIt() {
+    Instant expiry = Instant.ofEpochMilli(T0 + 60_000);
+    CallRecord cached = CallRecord.of(CallLink.builder().callUuid("td-1", "acme").bid("RTB-new", 5.0, expiry).build(),
+        "td-ping", T0 + 9);
+    // A row read back from PostgreSQL (or another instance's view) with a bid sighted before the cached one.
+    CallRecord older = CallRecord.of(CallLink.builder().callUuid("td-1").bid("RTB-old", 1.0, expiry.minusSeconds(30)).build(),
+        "td-ping", T0 + 1);
+    for (CallRecord r : List.of(CallRecord.merge(cached, older), CallRecord.merge(older, cached))) {
+      assertThat(r.bidId()).contains("RTB-new");
+      assertThat(r.bidAmount()).hasValue(5.0);
+      assertThat(r.bidExpiresAt()).contains(expiry);
+      assertThat(r.sighting(IdKind.BID_ID)).contains(new CallRecord.Sighting("td-ping", Instant.ofEpochMilli(T0 + 9)));
+      assertThat(r.sighting(IdKind.CALL_UUID).orElseThrow().at()).isEqualTo(Instant.ofEpochMilli(T0 + 1));
+    }
+    // A record without a bid keeps the other's.
+    CallRecord none = CallRecord.of(CallLink.builder().callUuid("td-1").build(), "td-enrich", T0 + 20);
+    assertThat(CallRecord.merge(cached, none).bidId()).contains("RTB-new");
+    assertThat(CallRecord.merge(none, cached).bidAmount()).hasValue(5.0);
+  }
+
+  @Test
   void aLinkThatAddsNothingGivesWhatTheMergeGivesWithoutRepacking() {
     Instant e = Instant.ofEpochMilli(T0 + 39_000);
     String u = "5f0c2b8e-1d2a-4c3b-9e8f-0a1b2c3d4e5f";

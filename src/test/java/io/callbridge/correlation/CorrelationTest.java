@@ -198,6 +198,41 @@ class CorrelationTest {
   }
 
   @Test
+  void anOlderBidWrittenLastDoesNotReplaceTheNewerOne() {
+    String uuid = id("td");
+    String older = id("RTB");
+    String newer = id("RTB");
+    // Another instance saw the call's earlier bid, and its write reaches PostgreSQL last (a slow
+    // instance, a retried batch): the bid sighted last must stay, with its amount and expiry.
+    Correlation other = Correlation.create(vertx, db.pool(), config(), new Metrics(), new TestClock(T0));
+    Await.result(other.start());
+    try {
+      other.link("ping-b", CallLink.builder().callUuid(uuid, "acme").bid(older, 1.0, T0.plusSeconds(30)).build());
+      clock.advance(Duration.ofSeconds(5));
+      correlation.link("ping-a", CallLink.builder().callUuid(uuid, "acme").bid(newer, 2.5, T0.plusSeconds(65)).build());
+      flushAndForget();
+      Await.result(other.flush());
+    } finally {
+      Await.result(other.close());
+    }
+    CallRecord r = find(IdKind.CALL_UUID, uuid);
+    assertThat(r.bidId()).contains(newer);
+    assertThat(r.bidAmount()).hasValue(2.5);
+    assertThat(r.bidExpiresAt()).contains(T0.plusSeconds(65));
+    assertThat(r.sighting(IdKind.BID_ID)).contains(new CallRecord.Sighting("ping-a", T0.plusSeconds(5)));
+    // The other way round (the newer write last) the newer bid replaces the older, with its sighting.
+    String uuid2 = id("td");
+    correlation.link("ping-b", CallLink.builder().callUuid(uuid2).bid(older + "-2", 1.0, T0.plusSeconds(30)).build());
+    flushAndForget();
+    clock.advance(Duration.ofSeconds(5));
+    correlation.link("ping-a", CallLink.builder().callUuid(uuid2).bid(newer + "-2", 2.5, T0.plusSeconds(70)).build());
+    flushAndForget();
+    CallRecord r2 = find(IdKind.CALL_UUID, uuid2);
+    assertThat(r2.bidId()).contains(newer + "-2");
+    assertThat(r2.sighting(IdKind.BID_ID)).contains(new CallRecord.Sighting("ping-a", T0.plusSeconds(10)));
+  }
+
+  @Test
   void callerIdResolvesTheMostRecentCallWithinTheWindowAndNeverMergesPlatformRecords() {
     String first = id("td");
     String second = id("td");

@@ -15,6 +15,22 @@ class LinkCacheTest {
   static final long T0 = Instant.parse("2026-11-27T12:00:00Z").toEpochMilli();
 
   @Test
+  void aRowReadBackWithAnOlderBidDoesNotReplaceTheNewerUnflushedOne() {
+    LinkCache cache = new LinkCache(100, Duration.ofHours(48), Duration.ofHours(2), T0);
+    Instant expiry = Instant.ofEpochMilli(T0 + 60_000);
+    cache.link(CallLink.builder().callUuid("td-1", "acme").bid("RTB-new", 5.0, expiry).callerId("+15557779999").build(),
+        "td-ping", T0 + 9);
+    // What PostgreSQL still holds for the call: the bid it won before, sighted earlier.
+    CallRecord stored = CallRecord.of(CallLink.builder().callUuid("td-1", "acme").bid("RTB-old", 1.0, expiry).build(),
+        "td-ping", T0 + 1);
+    CallRecord filled = cache.fill(stored, T0 + 10);
+    assertThat(filled.bidId()).contains("RTB-new");
+    assertThat(filled.bidAmount()).hasValue(5.0);
+    assertThat(cache.get(IdKind.CALL_UUID, "td-1", T0 + 10).bidId()).contains("RTB-new");
+    assertThat(cache.get(IdKind.BID_ID, "RTB-new", T0 + 10)).isNotNull();
+  }
+
+  @Test
   void everyIdShapeRoundTripsAndMatchesOnlyItself() {
     List<String> values = new ArrayList<>(List.of("5f0c2b8e-1d2a-4c3b-9e8f-0a1b2c3d4e5f",
         "5F0C2B8E-1D2A-4C3B-9E8F-0A1B2C3D4E5F", "5f0C2b8e-1d2a-4c3b-9e8f-0a1b2c3d4e5f", "RTB0123456789abcdef0123456789abcdef",
