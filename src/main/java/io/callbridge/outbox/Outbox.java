@@ -1,6 +1,7 @@
 package io.callbridge.outbox;
 
 import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.config.CorrelationConfig;
 import io.callbridge.config.DestinationConfig;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.ingress.AdminEndpoints;
@@ -11,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * Durable delivery, the one entry point of this package. {@link #enqueue} answers once PostgreSQL
@@ -64,12 +67,14 @@ public final class Outbox {
   private final OutboxMetrics metrics;
   private final IngestBatcher batcher;
   private final Map<String, DestinationConfig> destinations;
+  private final CorrelationConfig retention;
   private final Map<String, Rematcher> rematchers = new ConcurrentHashMap<>();
   private final Map<String, java.util.function.Consumer<Delivered>> deliveredListeners = new ConcurrentHashMap<>();
   private final String workerId;
   private final Duration lease;
   private String deployment;
   private long depthTimer = -1;
+  private long purgeTimer = -1;
 
   private Outbox(Vertx vertx, CallBridgeConfig config, Database db, Metrics metrics, Clock clock, Sender sender,
       Options options) {
@@ -80,6 +85,7 @@ public final class Outbox {
     this.sender = sender;
     this.metrics = new OutboxMetrics(metrics);
     this.destinations = config.destinations();
+    this.retention = config.correlation();
     this.batcher = new IngestBatcher(db.pool(), clock, Math.max(1, config.postgres().poolSize()), options.maxBatch());
     this.workerId = host() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
     Duration longest = destinations.values().stream().map(DestinationConfig::requestTimeout)
@@ -151,9 +157,16 @@ public final class Outbox {
     return workerId;
   }
 
-  /** Starts the delivery worker (unless CALLBRIDGE_OUTBOX_DELIVERY=off) and the depth gauges. */
+  /**
+   * Starts the delivery worker (unless CALLBRIDGE_OUTBOX_DELIVERY=off), the depth gauges and the
+   * retention purge (every {@code correlation.purgeInterval}).
+   */
   public Future<Void> start() {
     depthTimer = vertx.setPeriodic(1, 5000, t -> refreshDepth());
+    long purgeEvery = retention.purgeInterval().toMillis();
+    purgeTimer = vertx.setPeriodic(purgeEvery, purgeEvery, t -> purgeFinished().onFailure(e -> Logger
+        .getLogger(Outbox.class.getName()).warning("outbox retention purge failed (retried in " + purgeEvery + " ms): "
+            + e.getMessage())));
     if (!options.deliver()) {
       return Future.succeededFuture();
     }
@@ -171,8 +184,33 @@ public final class Outbox {
     if (depthTimer >= 0) {
       vertx.cancelTimer(depthTimer);
     }
+    if (purgeTimer >= 0) {
+      vertx.cancelTimer(purgeTimer);
+    }
     Future<Void> undeployed = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
     return undeployed;
+  }
+
+  /**
+   * Deletes finished rows (delivered, reconciled, cancelled) older than {@code correlation.retention}
+   * by creation and last update, {@code correlation.purgeBatch} rows per statement until none is
+   * left; answers how many. The idempotency key goes with the row: a copy arriving later still is
+   * new again (by then the call's links are gone too). Rows waiting for someone are never purged.
+   */
+  public Future<Long> purgeFinished() {
+    long cutoff = clock.millis() - retention.retention().toMillis();
+    return purgeFrom(cutoff, 0);
+  }
+
+  private Future<Long> purgeFrom(long cutoff, long sofar) {
+    int batch = retention.purgeBatch();
+    return db.pool().preparedQuery(OutboxSql.PURGE_FINISHED).execute(Tuple.of(cutoff, batch)).compose(rows -> {
+      int n = rows.rowCount();
+      if (n > 0) {
+        metrics.purged(n);
+      }
+      return n < batch ? Future.succeededFuture(sofar + n) : purgeFrom(cutoff, sofar + n);
+    });
   }
 
   private Duration requestTimeout(String destination) {

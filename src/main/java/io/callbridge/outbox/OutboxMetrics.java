@@ -72,6 +72,11 @@ public final class OutboxMetrics {
         .register(metrics.registry())).record(sinceAccept);
   }
 
+  void purged(long rows) {
+    metrics.counter("callbridge.outbox.purged.rows", "Finished outbox rows deleted after correlation.retention")
+        .increment(rows);
+  }
+
   void depth(Map<String, Long> byStatus, long oldestPendingAgeMs) {
     depth.forEach((s, v) -> v.set(byStatus.getOrDefault(s, 0L)));
     oldestPendingMs.set(Math.max(0, oldestPendingAgeMs));

@@ -144,5 +144,16 @@ final class OutboxSql {
       RETURNING id
       """;
 
+  /**
+   * One retention batch: finished rows (delivered, reconciled, cancelled) created and last updated
+   * before $1 (epoch ms), at most $2 of them; their attempts go with them (ON DELETE CASCADE).
+   * Rows waiting for someone (pending, dead, unmatched, conflict) are never purged.
+   */
+  static final String PURGE_FINISHED = """
+      DELETE FROM outbox WHERE id IN (
+        SELECT id FROM outbox WHERE status = ANY('{delivered,reconciled,cancelled}'::text[])
+          AND created_at < to_timestamp($1 / 1000.0) AND updated_at < to_timestamp($1 / 1000.0) LIMIT $2)
+      """;
+
   static final String NOTIFY = "SELECT pg_notify(left('callbridge_outbox_' || current_schema(), 63), '')";
 }

@@ -37,11 +37,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Several delivery workers on one table: each row handed out once, a dead worker's row comes back
  * after its lease, a worker that lost its lease cannot overwrite the new holder's result, a slow
- * but live worker keeps its claim.
+ * but live worker keeps its claim. And retention: finished rows go after correlation.retention,
+ * rows that wait for someone stay.
  */
 class OutboxWorkersTest {
   static final String YAML = """
       server: { accessLog: false }
+      correlation: { purgeBatch: 2 }
       destinations:
         dest: { baseUrl: "http://127.0.0.1:%d", requestTimeout: 3s }
       routes:
@@ -140,6 +142,52 @@ class OutboxWorkersTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Test
+  void retentionDeletesOnlyFinishedRowsOlderThanTheRetention() throws Exception {
+    Outbox o = outbox(false);
+    String[] statuses = {"delivered", "reconciled", "cancelled", "pending", "dead", "unmatched", "conflict"};
+    Map<String, Long> old = new HashMap<>();
+    Map<String, Long> recent = new HashMap<>();
+    for (String status : statuses) {
+      old.put(status, Await.result(o.enqueue(envelope("old-" + status + "-" + UUID.randomUUID()))).id());
+      recent.put(status, Await.result(o.enqueue(envelope("new-" + status + "-" + UUID.randomUUID()))).id());
+    }
+    // A delivered row created long ago but updated (replayed, delivered) within the retention stays too.
+    long replayed = Await.result(o.enqueue(envelope("replayed-" + UUID.randomUUID()))).id();
+    try (Connection c = TestDb.connect(db); Statement s = c.createStatement()) {
+      for (String status : statuses) {
+        s.execute("UPDATE outbox SET status = '" + status + "', created_at = now() - interval '40 days', "
+            + "updated_at = now() - interval '36 days' WHERE id = " + old.get(status));
+        s.execute("UPDATE outbox SET status = '" + status + "', created_at = now() - interval '34 days', "
+            + "updated_at = now() - interval '34 days' WHERE id = " + recent.get(status));
+      }
+      s.execute("UPDATE outbox SET status = 'delivered', created_at = now() - interval '40 days', "
+          + "updated_at = now() - interval '1 day' WHERE id = " + replayed);
+      s.execute("INSERT INTO outbox_attempt (outbox_id, attempt, worker, started_at, latency_ms, outcome, kind) "
+          + "VALUES (" + old.get("delivered") + ", 1, 'w', now() - interval '40 days', 5, 'delivered', 'ok')");
+    }
+    // Three rows to go with batches of two: the purge goes on until a batch comes back short.
+    assertThat(Await.result(o.purgeFinished())).isEqualTo(3L);
+    Set<Long> left = new HashSet<>();
+    try (Connection c = TestDb.connect(db); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id FROM outbox")) {
+      while (rs.next()) {
+        left.add(rs.getLong(1));
+      }
+      try (ResultSet attempts = s.executeQuery("SELECT count(*) FROM outbox_attempt WHERE outbox_id = " + old.get("delivered"))) {
+        attempts.next();
+        assertThat(attempts.getLong(1)).as("attempts go with their row").isZero();
+      }
+    }
+    for (String status : statuses) {
+      boolean finished = List.of("delivered", "reconciled", "cancelled").contains(status);
+      assertThat(left.contains(old.get(status))).as("old " + status).isEqualTo(!finished);
+      assertThat(left).as("recent " + status).contains(recent.get(status));
+    }
+    assertThat(left).contains(replayed);
+    assertThat(Await.result(o.purgeFinished())).isZero();
   }
 
   @Test
