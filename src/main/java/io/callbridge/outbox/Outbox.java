@@ -34,6 +34,8 @@ import java.util.logging.Logger;
  * lose an outbound request (postbacks, leads) enqueues here.
  */
 public final class Outbox {
+  private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+
   /**
    * Tuning; the defaults suit production. Two environment variables exist for tests and benchmarks:
    * {@code CALLBRIDGE_OUTBOX_DELIVERY=off} (accept and store only; also the system property
@@ -129,8 +131,7 @@ public final class Outbox {
       try {
         listener.accept(d);
       } catch (RuntimeException e) {
-        java.util.logging.Logger.getLogger(Outbox.class.getName())
-            .warning("outbox row " + d.id() + ": delivered-listener of route " + d.route() + " failed: " + e);
+        LOG.warning("outbox row " + d.id() + ": delivered-listener of route " + d.route() + " failed: " + e);
       }
     }
   }
@@ -164,9 +165,8 @@ public final class Outbox {
   public Future<Void> start() {
     depthTimer = vertx.setPeriodic(1, 5000, t -> refreshDepth());
     long purgeEvery = retention.purgeInterval().toMillis();
-    purgeTimer = vertx.setPeriodic(purgeEvery, purgeEvery, t -> purgeFinished().onFailure(e -> Logger
-        .getLogger(Outbox.class.getName()).warning("outbox retention purge failed (retried in " + purgeEvery + " ms): "
-            + e.getMessage())));
+    purgeTimer = vertx.setPeriodic(purgeEvery, purgeEvery, t -> purgeFinished().onFailure(e ->
+        LOG.warning("outbox retention purge failed (tried again in " + purgeEvery + " ms): " + e.getMessage())));
     if (!options.deliver()) {
       return Future.succeededFuture();
     }
