@@ -67,6 +67,19 @@ class CorrelationTest {
     return c;
   }
 
+  /** Closes the store and opens it again with {@code cfg} (and a fresh registry: gauges keep their first owner). */
+  void reopen(CorrelationConfig cfg) {
+    Await.result(correlation.close());
+    metrics = new Metrics();
+    correlation = open(cfg);
+  }
+
+  /** No timed flush within a test (1 h) and batches larger than any test: only flush() writes. */
+  static CorrelationConfig flushedByHand(int queueCapacity) {
+    return new CorrelationConfig(100_000, Duration.ofHours(48), Duration.ofHours(2), 10_000, Duration.ofHours(1),
+        queueCapacity, Duration.ofDays(35), Duration.ofHours(1), 2, 5_000);
+  }
+
   @AfterEach
   void stop() {
     Await.result(correlation.close());
@@ -318,10 +331,7 @@ class CorrelationTest {
 
   @Test
   void aFullQueueDropsTheWriteKeepsTheCacheAndCountsIt() {
-    Await.result(correlation.close());
-    metrics = new Metrics(); // one store per registry: gauges keep their first owner
-    correlation = open(new CorrelationConfig(100_000, Duration.ofHours(48), Duration.ofHours(2), 10_000,
-        Duration.ofHours(1), 5, Duration.ofDays(35), Duration.ofHours(1), 2, 5_000));
+    reopen(flushedByHand(5));
     List<String> uuids = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       uuids.add(id("td"));
@@ -345,10 +355,7 @@ class CorrelationTest {
 
   @Test
   void linksOfACallWhoseWriteStillWaitsTakeNoFurtherSlotAndTheLatestRecordIsWritten() {
-    Await.result(correlation.close());
-    metrics = new Metrics(); // one store per registry: gauges keep their first owner
-    correlation = open(new CorrelationConfig(100_000, Duration.ofHours(48), Duration.ofHours(2), 10_000,
-        Duration.ofHours(1), 10_000, Duration.ofDays(35), Duration.ofHours(1), 2, 5_000));
+    reopen(flushedByHand(10_000));
     String uuid = id("td");
     String bid = id("RTB");
     for (int i = 0; i <= 100; i++) {
@@ -386,10 +393,7 @@ class CorrelationTest {
 
   @Test
   void aWriteTheQueueRefusedIsNotJoinedTheCallsNextLinkQueuesItsWholeRecord() {
-    Await.result(correlation.close());
-    metrics = new Metrics(); // one store per registry: gauges keep their first owner
-    correlation = open(new CorrelationConfig(100_000, Duration.ofHours(48), Duration.ofHours(2), 10_000,
-        Duration.ofHours(1), 1, Duration.ofDays(35), Duration.ofHours(1), 2, 5_000));
+    reopen(flushedByHand(1));
     String first = id("td");
     String second = id("td");
     String inbound = id("RGB");
@@ -408,9 +412,7 @@ class CorrelationTest {
 
   @Test
   void retentionRemovesOldLinksInBatches() {
-    Await.result(correlation.close());
-    metrics = new Metrics(); // one store per registry: gauges keep their first owner
-    correlation = open(new CorrelationConfig(100_000, Duration.ofHours(48), Duration.ofHours(2), 500,
+    reopen(new CorrelationConfig(100_000, Duration.ofHours(48), Duration.ofHours(2), 500,
         Duration.ofMillis(20), 10_000, Duration.ofDays(35), Duration.ofHours(1), 2, 2));
     TestDb.exec(pg, "DELETE FROM call_link");
     List<String> old = new ArrayList<>();
