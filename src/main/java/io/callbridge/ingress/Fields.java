@@ -31,6 +31,77 @@ final class Fields {
     }
   }
 
+  /**
+   * A value that is a platform's token left unfilled: TrackDrive's {@code [token]} or
+   * {@code [token]{default}}, Ringba's {@code [tag:User:name]} / {@code [Call:Field]}, and the
+   * {@code {token}} / {@code {{token}}} forms some senders use. Both platforms send a token literally
+   * when the call has no value for it (TrackDrive help "BASICS: PostBack to TrackDrive", Ringba
+   * "Most Common Tokens"); such a value is no value, never an id.
+   */
+  static boolean unresolvedToken(String value) {
+    String v = value.trim();
+    int n = v.length();
+    if (n < 3) {
+      return false;
+    }
+    char first = v.charAt(0);
+    if (first == '[') {
+      int close = v.indexOf(']');
+      if (close < 2 || v.indexOf('[', 1) >= 0 && v.indexOf('[', 1) < close) {
+        return false;
+      }
+      String rest = v.substring(close + 1);
+      return token(v.substring(1, close)) && (rest.isEmpty() || rest.startsWith("{") && rest.endsWith("}")
+          && rest.indexOf('}') == rest.length() - 1);
+    }
+    if (first == '{') {
+      boolean doubled = v.startsWith("{{") && v.endsWith("}}");
+      String inner = doubled ? v.substring(2, n - 2) : v.endsWith("}") ? v.substring(1, n - 1) : null;
+      return inner != null && token(inner);
+    }
+    return false;
+  }
+
+  private static boolean token(String name) {
+    if (name.isEmpty() || name.length() > 100) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(Character.isLetterOrDigit(c) || c == '_' || c == ':' || c == '.' || c == '-' || c == ' ')) {
+        return false;
+      }
+    }
+    return Character.isLetter(name.charAt(0)) || name.charAt(0) == '_';
+  }
+
+  /**
+   * Top-level text values that carry nothing, taken out of {@code fields} so that every flow sees
+   * them as missing: blank strings and unresolved tokens (the latter returned, field → the literal,
+   * so a required field can say why it is missing).
+   */
+  static Map<String, String> dropUnfilled(Map<String, Object> fields) {
+    Map<String, String> unresolved = Map.of();
+    var it = fields.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, Object> e = it.next();
+      if (!(e.getValue() instanceof String s)) {
+        continue;
+      }
+      if (s.isBlank()) {
+        it.remove();
+      } else if ((s.charAt(0) == '[' || s.charAt(0) == '{' || Character.isWhitespace(s.charAt(0)))
+          && unresolvedToken(s)) {
+        if (unresolved.isEmpty()) {
+          unresolved = new LinkedHashMap<>();
+        }
+        unresolved.put(e.getKey(), s.trim());
+        it.remove();
+      }
+    }
+    return unresolved;
+  }
+
   static Map<String, Object> parse(String rawQuery, String contentType, Buffer body) throws Malformed {
     Map<String, Object> fields = new LinkedHashMap<>();
     if (rawQuery != null && !rawQuery.isEmpty()) {

@@ -11,7 +11,9 @@ import java.util.Optional;
 /**
  * One authenticated inbound request as a flow sees it. {@code fields} merges the query string, then
  * the form or JSON body over it (body wins); JSON values keep their types. {@code rawBody} is the
- * bytes exactly as received. The auth {@code token} parameter is never among the fields.
+ * bytes exactly as received. The auth {@code token} parameter is never among the fields, nor are
+ * blank values and unresolved platform tokens ({@code [tag:User:x]}, {@code [call_uuid]}): those
+ * count as missing everywhere, and {@code unresolved} keeps which fields came so (field → literal).
  */
 public record Inbound(
     RouteConfig route,
@@ -22,7 +24,13 @@ public record Inbound(
     Buffer rawBody,
     String rawQuery,
     Deadline deadline,
-    Instant receivedAt) {
+    Instant receivedAt,
+    Map<String, String> unresolved) {
+
+  public Inbound(RouteConfig route, String requestId, String method, MultiMap headers, Map<String, Object> fields,
+      Buffer rawBody, String rawQuery, Deadline deadline, Instant receivedAt) {
+    this(route, requestId, method, headers, fields, rawBody, rawQuery, deadline, receivedAt, Map.of());
+  }
 
   /**
    * The route's rule for required fields, the same for every flow: the first of {@code fields} that
@@ -31,7 +39,10 @@ public record Inbound(
   public Optional<Reply> missingRequired(java.util.List<String> fields) {
     for (String field : fields) {
       if (text(field).isEmpty()) {
-        return Optional.of(Reply.error(422, field + ": is required", field));
+        String literal = unresolved.get(field);
+        return Optional.of(Reply.error(422, literal == null ? field + ": is required"
+            : field + ": unresolved token '" + literal + "' (the sending platform had no value for it: check the "
+                + "token's spelling and that the call carries it)", field));
       }
     }
     return Optional.empty();

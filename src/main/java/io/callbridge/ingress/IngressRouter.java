@@ -210,16 +210,18 @@ final class IngressRouter implements Handler<HttpServerRequest> {
     }
     Buffer raw = ex.body == null ? Buffer.buffer() : ex.body;
     Map<String, Object> fields;
+    Map<String, String> unresolved;
     String rawQuery = request.query();
     try {
       fields = Fields.parse(rawQuery, request.getHeader(HttpHeaders.CONTENT_TYPE), raw);
+      unresolved = Fields.dropUnfilled(fields);
     } catch (Fields.Malformed e) {
       ex.send(Reply.error(400, e.getMessage(), e.field));
       return;
     }
     MultiMap headers = request.headers();
     Inbound inbound = new Inbound(route, ex.requestId, request.method().name(), headers, fields, raw, rawQuery,
-        deadline, clock.instant());
+        deadline, clock.instant(), unresolved);
     Flow flow = ex.entry.flow;
     if (flow == null) {
       ex.send(Reply.error(501, "the " + route.kind().yamlName() + " flow is not available in this build"));
