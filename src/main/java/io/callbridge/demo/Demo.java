@@ -59,10 +59,10 @@ public final class Demo {
   private Demo() {}
 
   /** The scripts, in the order a call's life goes. A new flow's script goes here. */
-  static List<FlowDemo> scripts() {
+  static List<FlowDemo> scripts(Money money) {
     DemoIds ids = new DemoIds();
-    return List.of(new EnrichDemo(ids), new PingDemo(ids), new LeadDemo(ids), new PayoutDemo(ids),
-        new ConversionDemo(ids));
+    return List.of(new EnrichDemo(ids), new PingDemo(ids), new LeadDemo(ids), new PayoutDemo(ids, money),
+        new ConversionDemo(ids, money));
   }
 
   /** The command line: quiets the INFO log so the timeline reads well. */
@@ -128,11 +128,15 @@ public final class Demo {
     out.println("  gateway     " + gatewayBase + "   admin " + adminBase + "   (" + o.config() + ")");
 
     List<Result> results = new ArrayList<>();
-    for (FlowDemo script : scripts()) {
+    Money money = new Money();
+    for (FlowDemo script : scripts(money)) {
       results.add(runOne(script, gatewayBase, token, sim, out));
     }
+    List<Money.Row> books = Money.compare(money.reports(), sim.state());
+    boolean booksAgree = books.stream().allMatch(Money.Row::agrees);
 
-    long failed = results.stream().filter(r -> r.outcome() == DemoCall.Outcome.FAILED).count();
+    long failed = results.stream().filter(r -> r.outcome() == DemoCall.Outcome.FAILED).count()
+        + (booksAgree ? 0 : 1);
     long passed = results.stream().filter(r -> r.outcome() == DemoCall.Outcome.PASSED).count();
     long missing = results.stream().filter(r -> r.outcome() == DemoCall.Outcome.NOT_THERE_YET).count();
     out.println();
@@ -154,6 +158,11 @@ public final class Demo {
     out.println("  a call       curl -s -H 'X-CallBridge-Token: " + token + "' -H 'Content-Type: application/json' -d "
         + "'{\"caller_id\":\"+15557779999\",\"call_uuid\":\"TD-1\",\"subdomain\":\"demo\"}' " + gatewayBase
         + "/v1/ping/td-ping");
+    out.println();
+    Money.print(out, books);
+    if (!booksAgree) {
+      out.println("  ✘ the two platforms' books disagree (see ✘ above)");
+    }
     out.println();
     out.println(String.format("demo: %d passed, %d failed, %d not there yet%s", passed, failed, missing,
         failed == 0 ? " — every step behaved as expected" : " — see ✘ above"));

@@ -67,6 +67,27 @@ class DemoTest {
   }
 
   @Test
+  void theDemoEndsWithEachCallsMoneyAndTheBooksAgree() {
+    Run run = demo(Optional.empty());
+    String out = run.output();
+    assertThat(out).as(out).contains("Money, per call");
+    assertThat(out.substring(out.indexOf("Money, per call"))).as(out)
+        .contains("✔ Ringba payout → TrackDrive revenue", "reported $11.25 converted → booked revenue $11.25",
+            "reported $7.50 converted → booked revenue $7.50", "✔ TrackDrive payout → Ringba revenue",
+            "reported $42.00 converted → booked converted, revenue $42.00",
+            "reported $0.00 not converted → booked no conversion")
+        .doesNotContain("✘");
+  }
+
+  @Test
+  void demoFailsWhenMoneyLandsInTheWrongField() {
+    Run run = demo(Optional.of(StandIns.bookingRingbasPayoutAsTrackDrivesPayout()));
+    assertThat(run.exit()).as(run.output()).isEqualTo(1);
+    assertThat(run.output()).contains("✘ Ringba's payout 10.00 went to TrackDrive's revenue",
+        "TrackDrive's payout (to its own traffic source) was overwritten", "the two platforms' books disagree");
+  }
+
+  @Test
   void demoFailsWhenAFlowMisbehaves() {
     Run run = demo(Optional.of(StandIns.sendingConversionsTwice()));
     assertThat(run.exit()).as(run.output()).isEqualTo(1);
@@ -79,14 +100,18 @@ class DemoTest {
    */
   static final class StandIns {
     static Gateway.FlowFactory good() {
-      return (route, services) -> flow(route, services, false);
+      return (route, services) -> flow(route, services, false, false);
     }
 
     static Gateway.FlowFactory sendingConversionsTwice() {
-      return (route, services) -> flow(route, services, true);
+      return (route, services) -> flow(route, services, true, false);
     }
 
-    static Flow flow(RouteConfig route, Services services, boolean duplicateConversions) {
+    static Gateway.FlowFactory bookingRingbasPayoutAsTrackDrivesPayout() {
+      return (route, services) -> flow(route, services, false, true);
+    }
+
+    static Flow flow(RouteConfig route, Services services, boolean duplicateConversions, boolean wrongField) {
       if (route.kind() == RouteKind.PING) {
         return PingFlow.create(route, services);
       }
@@ -107,22 +132,37 @@ class DemoTest {
               .map(r -> Reply.json(200, new JsonObject().put("status", r.statusCode())));
           case "ringba-payout" -> {
             String uuid = String.valueOf(f.get("trackdrive_call_uuid"));
-            if (!seen.add(uuid)) {
+            String payout = String.valueOf(f.get("payout"));
+            boolean correction = seen.contains(uuid);
+            if (!seen.add(uuid + "|" + payout)) {
               yield Future.succeededFuture(Reply.json(200, new JsonObject().put("duplicate", true)));
             }
+            seen.add(uuid);
+            boolean converted = new java.math.BigDecimal(payout).signum() > 0;
+            JsonObject update = new JsonObject().put("buyer_converted", String.valueOf(converted))
+                .put("offer_converted", String.valueOf(converted));
+            if (wrongField) {
+              update.put("payout", payout); // the wave-1 mistake: Ringba's payout into TrackDrive's payout
+            } else {
+              update.put("revenue", payout);
+            }
             yield web.post(port, "127.0.0.1", "/api/v1/calls/update_call/" + uuid)
+                .putHeader("Host", f.get("trackdrive_subdomain") + ".trackdrive.com")
                 .putHeader("Authorization", "Basic ZGVtby1wdWJsaWM6ZGVtby1wcml2YXRl")
-                .sendJsonObject(new JsonObject().put("buyer_converted", f.get("converted")).put("revenue", f.get("revenue"))
-                    .put("payout", f.get("payout")))
-                .map(r -> Reply.json(202, new JsonObject().put("queued", true)));
+                .sendJsonObject(update)
+                .map(r -> Reply.json(202, new JsonObject().put("queued", true).put("correction", correction)));
           }
           case "td-conversion" -> {
             String id = String.valueOf(f.get("ringba_call_uuid"));
+            if (new java.math.BigDecimal(String.valueOf(f.get("payout"))).signum() <= 0) {
+              yield Future.succeededFuture(Reply.json(202, new JsonObject().put("status", "skipped")));
+            }
             if (!seen.add(id) && !duplicateConversions) {
               yield Future.succeededFuture(Reply.json(200, new JsonObject().put("duplicate", true)));
             }
             yield web.get(port, "127.0.0.1", "/hook/demo-conversion-hook").addQueryParam("call_id", id)
-                .addQueryParam("call_revenue", String.valueOf(f.get("revenue"))).addQueryParam("sale_successful", "true")
+                .addQueryParam("call_revenue", new java.math.BigDecimal(String.valueOf(f.get("payout")))
+                    .stripTrailingZeros().toPlainString()).addQueryParam("sale_successful", "true")
                 .send().map(r -> Reply.json(202, new JsonObject().put("queued", true)));
           }
           default -> Future.succeededFuture(Reply.error(500, "no stand-in"));
