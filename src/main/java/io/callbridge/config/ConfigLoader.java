@@ -149,7 +149,7 @@ public final class ConfigLoader {
         }
         Node varsNode = targetNodes.get(i).get("vars");
         Set<String> provided = providedByRoute(r);
-        for (String v : tpl.vars()) {
+        for (String v : tpl.neededVars()) {
           if (!t.vars().containsKey(v) && !provided.contains(v)) {
             varsNode.error("template '" + t.template() + "' needs var '" + v + "' (add vars: { " + v + ": ... })");
           }

@@ -10,6 +10,12 @@ import java.util.Map;
 /**
  * An upstream host: its base URL, connection pool, limits and breaker. A destination marked
  * {@code simulator: true} is a local simulator and may use plain HTTP or skip TLS verification.
+ * {@code platform} (trackdrive, ringba or other; by default from the host) says how to read its
+ * answers. {@code callHost} makes the host per call: TrackDrive keeps each company's calls at
+ * {@code https://<subdomain>.trackdrive.com} (TrackDrive help "How to Postback to TrackDrive Using
+ * Basic Auth"), so {@code callHost: "{subdomain}.trackdrive.com"} with the allowed
+ * {@code subdomains} sends each call's request to its own company; a subdomain not listed is never
+ * used. A simulator destination connects to its baseUrl and names the call's host in the Host header.
  */
 public record DestinationConfig(
     String name,
@@ -22,7 +28,28 @@ public record DestinationConfig(
     long maxResponseBytes,
     Map<String, Secret> headers,
     boolean simulator,
-    BreakerConfig breaker) {
+    BreakerConfig breaker,
+    String platform,
+    java.util.Optional<String> callHost,
+    java.util.List<String> subdomains) {
+
+  private static final java.util.regex.Pattern SUBDOMAIN = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  public static final java.util.List<String> PLATFORMS = java.util.List.of("trackdrive", "ringba", "other");
+
+  /** The host for a call of company {@code subdomain}; empty when that subdomain is not allowed here. */
+  public java.util.Optional<String> hostFor(String subdomain) {
+    if (callHost.isEmpty() || subdomain == null) {
+      return java.util.Optional.empty();
+    }
+    String s = subdomain.trim().toLowerCase(java.util.Locale.ROOT);
+    return subdomains.contains(s) ? java.util.Optional.of(callHost.get().replace("{subdomain}", s))
+        : java.util.Optional.empty();
+  }
+
+  /** Whether {@code host} is one this destination may send to for some allowed subdomain. */
+  public boolean allowsHost(String host) {
+    return subdomains.stream().anyMatch(s -> hostFor(s).map(h -> h.equalsIgnoreCase(host)).orElse(false));
+  }
 
   static DestinationConfig parse(String name, Node n) {
     String url = n.requiredString("baseUrl");
@@ -46,12 +73,37 @@ public record DestinationConfig(
     boolean simulator = n.bool("simulator", false);
     Node b = n.get("breaker");
     BreakerConfig breaker = b.isMissing() ? BreakerConfig.defaults() : BreakerConfig.parse(b);
+    String inferred = base != null && base.getHost() != null && base.getHost().endsWith("trackdrive.com") ? "trackdrive"
+        : base != null && base.getHost() != null && base.getHost().endsWith("ringba.com") ? "ringba" : "other";
+    String platform = n.string("platform", inferred);
+    if (!PLATFORMS.contains(platform)) {
+      n.get("platform").error("one of " + PLATFORMS + ", got '" + platform + "'");
+    }
+    java.util.Optional<String> callHost = n.has("callHost") ? java.util.Optional.of(n.string("callHost", ""))
+        : java.util.Optional.empty();
+    java.util.List<String> subdomains = new java.util.ArrayList<>();
+    for (String s : n.strings("subdomains")) {
+      String low = s.trim().toLowerCase(java.util.Locale.ROOT);
+      if (!SUBDOMAIN.matcher(low).matches()) {
+        n.get("subdomains").error("'" + s + "' is not a subdomain (letters, digits and '-', e.g. yourcompany)");
+      }
+      subdomains.add(low);
+    }
+    if (callHost.isPresent()) {
+      if (!callHost.get().contains("{subdomain}") || callHost.get().contains("/") || callHost.get().contains(":")) {
+        n.get("callHost").error("a host name with {subdomain} in it, e.g. \"{subdomain}.trackdrive.com\", got '"
+            + callHost.get() + "'");
+      }
+      if (subdomains.isEmpty()) {
+        n.get("subdomains").error("is required with callHost: list the TrackDrive subdomains calls may belong to");
+      }
+    }
     n.finish();
     if (base != null && "http".equals(base.getScheme()) && !simulator && !isLoopback(base.getHost())) {
       n.get("baseUrl").error("plain http is only allowed for a local simulator (set simulator: true) or a loopback host");
     }
     return new DestinationConfig(name, base, connect, request, pool, waitQueue, keepAlive, maxResponse,
-        Collections.unmodifiableMap(headers), simulator, breaker);
+        Collections.unmodifiableMap(headers), simulator, breaker, platform, callHost, java.util.List.copyOf(subdomains));
   }
 
   private static boolean isLoopback(String host) {

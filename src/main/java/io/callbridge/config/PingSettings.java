@@ -9,6 +9,9 @@ import java.util.Map;
  * the number format of the answer, route attributes, the ping shield and an optional answer template.
  * {@code shieldIgnore} names the inbound fields that identify a call rather than describe the caller
  * (they do not make two pings different); {@code shieldMaxEntries} bounds the shield's memory.
+ * {@code tags}: inbound fields passed on to each bid request as tags of their own (the template's
+ * {@code "...": "[tags]"}). Per target, {@code floor} and {@code conversionSeconds} override the
+ * route's (a buyer's own terms), and a winning bid that quotes its own duration wins over both.
  */
 public record PingSettings(
     double floor,
@@ -19,7 +22,8 @@ public record PingSettings(
     boolean shield,
     String answerTemplate,
     List<String> shieldIgnore,
-    int shieldMaxEntries) implements RouteSettings {
+    int shieldMaxEntries,
+    List<String> tags) implements RouteSettings {
 
   public static final List<String> DEFAULT_SHIELD_IGNORE =
       List.of("call_uuid", "subdomain", "ping_id", "try_all_buyers_ping_id", "request_id");
@@ -37,6 +41,8 @@ public record PingSettings(
     String answer = n.string("answerTemplate", "");
     List<String> ignore = n.has("shieldIgnore") ? n.strings("shieldIgnore") : DEFAULT_SHIELD_IGNORE;
     int maxEntries = n.integer("shieldMaxEntries", 100_000, 1, 10_000_000);
-    return new PingSettings(floor, minTransfer, conversion, format, attributes, shield, answer, ignore, maxEntries);
+    List<String> tags = n.strings("tags");
+    return new PingSettings(floor, minTransfer, conversion, format, attributes, shield, answer, ignore, maxEntries,
+        tags);
   }
 }

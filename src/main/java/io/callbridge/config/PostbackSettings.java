@@ -10,7 +10,11 @@ import java.util.List;
  * whether the destination accepts one conversion per call (Ringba's rule), the fields that must be
  * amounts when present, and the fields that may find the call through correlation when
  * {@code callIdField} is absent ({@code matchBy}: an id kind such as {@code inboundCallId}, or
- * {@code field=kind}); {@code callIdKind} is the kind of id {@code callIdField} holds.
+ * {@code field=kind}); {@code callIdKind} is the kind of id {@code callIdField} holds;
+ * {@code conversion}, when the event counts as a conversion (see {@link ConversionRule}: its verdict
+ * is the {@code [converted]} token, and on a once-per-call route an event that is no conversion is
+ * stored as {@code skipped} and never sent); {@code subdomainField}, the inbound field with the
+ * TrackDrive company of the call, for destinations whose host is per call.
  */
 public record PostbackSettings(
     String callIdField,
@@ -22,7 +26,9 @@ public record PostbackSettings(
     boolean oncePerCall,
     List<String> amountFields,
     String callIdKind,
-    List<String> matchBy) implements RouteSettings {
+    List<String> matchBy,
+    ConversionRule conversion,
+    String subdomainField) implements RouteSettings {
 
   /** The id kinds correlation knows, by the platforms' names for them. */
   public static final List<String> ID_KINDS = List.of("call_uuid", "inboundCallId", "bidId", "ping_id", "lead_id",
@@ -63,8 +69,10 @@ public record PostbackSettings(
     if (count != 1 && (targets.isMissing() || targets.isList())) {
       targets.error("a postback route delivers to exactly one target, got " + count);
     }
+    ConversionRule conversion = ConversionRule.parse(n.get("conversion"));
+    String subdomainField = n.string("subdomainField", "trackdrive_subdomain");
     return new PostbackSettings(callIdField, eventKind, key.isEmpty() ? List.of(callIdField) : key,
-        schedule, jitter, settle, once, amounts, callIdKind, matchBy);
+        schedule, jitter, settle, once, amounts, callIdKind, matchBy, conversion, subdomainField);
   }
 
   static List<Duration> schedule(Node n) {

@@ -22,8 +22,14 @@ record Decision(String outcome, String status, int attempts, boolean ambiguous, 
       return new Decision("deferred", "pending", attemptsBefore, ambiguousBefore,
           Schedule.jittered(DEFERRAL.toMillis(), 0.2, random), r.error());
     }
+    if (r.kind() == Sender.Kind.STALE) {
+      return new Decision("stale", "dead", attemptsBefore, ambiguousBefore, Duration.ZERO, r.error());
+    }
     int attempts = attemptsBefore + 1;
     boolean ambiguous = ambiguousBefore || r.ambiguous();
+    if (r.kind() == Sender.Kind.REFUSED_IN_BODY) {
+      return dead(attempts, ambiguous, "HTTP " + r.status() + " but the answer refused it: " + r.error());
+    }
     if (r.kind() == Sender.Kind.HTTP) {
       int s = r.status();
       if (s >= 200 && s < 300) {

@@ -33,7 +33,7 @@ final class DeliveryWorker extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(DeliveryWorker.class.getName());
 
   private record Claimed(long id, String token, String route, StoredRequest request, long[] schedule, double jitter, int attempts,
-      boolean ambiguous, boolean once, long createdAt, String callId) {}
+      boolean ambiguous, boolean once, long createdAt, String callId, Long staleAt) {}
 
   private final Pool pool;
   private final PgConnectOptions listen;
@@ -167,7 +167,7 @@ final class DeliveryWorker extends VerticleBase {
     OffsetDateTime created = row.getOffsetDateTime("created_at");
     return new Claimed(row.getLong("id"), token, row.getString("route"), request, schedule, row.getFloat("jitter"),
         row.getInteger("attempts"), row.getBoolean("ambiguous"), row.getBoolean("once"),
-        created.toInstant().toEpochMilli(), row.getString("call_id"));
+        created.toInstant().toEpochMilli(), row.getString("call_id"), row.getLong("stale_at"));
   }
 
   private void deliver(Claimed c) {
@@ -177,7 +177,10 @@ final class DeliveryWorker extends VerticleBase {
     long started = clock.millis();
     long t0 = System.nanoTime();
     Duration timeout = requestTimeout.apply(c.request.destination());
-    sender.send(c.request, timeout)
+    Future<Sender.Result> sent = c.staleAt != null && started >= c.staleAt
+        ? Future.succeededFuture(Sender.Result.stale(started - c.staleAt))
+        : sender.send(c.request, timeout);
+    sent
         .recover(err -> Future.succeededFuture(Sender.Result.failure(Sender.Kind.RESET, String.valueOf(err))))
         .compose(result -> {
           int latencyMs = (int) ((System.nanoTime() - t0) / 1_000_000);

@@ -13,7 +13,12 @@ import java.util.Optional;
  * {@code request} empty means the flow could not find the other side's id: the row is stored as
  * {@code unmatched} (visible, replayable) with {@code destination} remembered. A {@code problem}
  * (the request could not be rendered because of configuration) stores the row as {@code dead} with
- * that error: kept, visible, and replayed (re-rendered) once configuration is fixed.
+ * that error: kept, visible, and replayed (re-rendered) once configuration is fixed. A {@code hold}
+ * stores the row in that status with its reason instead of {@code pending}: {@code dead} for such a
+ * problem, {@code skipped} for an event that must not be sent (a non-conversion to a once-per-call
+ * destination: sending it would use up the call's one conversion). {@code staleAt}: past this
+ * instant the request is no longer safe to send (a TrackDrive lead attaches to the caller's *next*
+ * call) and the row goes {@code dead} with reason {@code stale} instead.
  */
 public record Envelope(
     String flow,
@@ -27,7 +32,11 @@ public record Envelope(
     Schedule schedule,
     Duration settleWindow,
     Raw raw,
-    Optional<String> problem) {
+    Optional<Hold> hold,
+    Optional<java.time.Instant> staleAt) {
+
+  /** A row stored as {@code status} (not pending) for {@code reason}. */
+  public record Hold(String status, String reason) {}
 
   /** The inbound request exactly as received, kept with the row for audit and replay. */
   public record Raw(String method, String query, byte[] body, Map<String, Object> fields, String requestId) {
@@ -51,27 +60,41 @@ public record Envelope(
   public static Envelope of(String flow, Inbound inbound, String idempotencyKey, StoredRequest request,
       Schedule schedule) {
     return new Envelope(flow, inbound.route().name(), idempotencyKey, flow, Optional.empty(), false,
-        request.destination(), Optional.of(request), schedule, Duration.ZERO, Raw.of(inbound), Optional.empty());
+        request.destination(), Optional.of(request), schedule, Duration.ZERO, Raw.of(inbound), Optional.empty(),
+        Optional.empty());
   }
 
   public Envelope withEventKind(String kind) {
     return new Envelope(flow, route, idempotencyKey, kind, callId, oncePerCall, destination, request, schedule,
-        settleWindow, raw, problem);
+        settleWindow, raw, hold, staleAt);
   }
 
   public Envelope withCallId(String id, boolean once) {
     return new Envelope(flow, route, idempotencyKey, eventKind, Optional.of(id), once, destination, request, schedule,
-        settleWindow, raw, problem);
+        settleWindow, raw, hold, staleAt);
   }
 
   public Envelope withSettleWindow(Duration settle) {
     return new Envelope(flow, route, idempotencyKey, eventKind, callId, oncePerCall, destination, request, schedule,
-        settle, raw, problem);
+        settle, raw, hold, staleAt);
   }
 
+  /** Stored {@code dead} with {@code error}, nothing rendered: replay re-renders it. */
   public Envelope withProblem(String error) {
     return new Envelope(flow, route, idempotencyKey, eventKind, callId, oncePerCall, destination, Optional.empty(),
-        schedule, settleWindow, raw, Optional.of(error));
+        schedule, settleWindow, raw, Optional.of(new Hold("dead", error)), staleAt);
+  }
+
+  /** Stored {@code skipped} with {@code reason}: kept for audit, never sent, not the call's once-only request. */
+  public Envelope withSkip(String reason) {
+    return new Envelope(flow, route, idempotencyKey, eventKind, callId, false, destination, request, schedule,
+        settleWindow, raw, Optional.of(new Hold("skipped", reason)), staleAt);
+  }
+
+  /** Never sent after {@code at}: the row goes dead with reason stale. */
+  public Envelope withStaleAt(java.time.Instant at) {
+    return new Envelope(flow, route, idempotencyKey, eventKind, callId, oncePerCall, destination, request, schedule,
+        settleWindow, raw, hold, Optional.of(at));
   }
 
   Optional<String> onceKey() {

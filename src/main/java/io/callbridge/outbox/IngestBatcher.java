@@ -118,7 +118,7 @@ final class IngestBatcher {
         problems = new String[n];
     Buffer[] body = new Buffer[n], rawBody = new Buffer[n];
     Float[] jitter = new Float[n];
-    Long[] due = new Long[n], created = new Long[n], relatedIds = new Long[n];
+    Long[] due = new Long[n], created = new Long[n], relatedIds = new Long[n], stale = new Long[n];
     for (int i = 0; i < n; i++) {
       Envelope e = items.get(i).envelope;
       flow[i] = e.flow();
@@ -127,9 +127,10 @@ final class IngestBatcher {
       once[i] = e.onceKey().orElse(null);
       call[i] = e.callId().orElse(null);
       kind[i] = e.eventKind();
-      status[i] = statusOverride != null ? statusOverride : e.problem().isPresent() ? "dead"
+      status[i] = statusOverride != null ? statusOverride : e.hold().isPresent() ? e.hold().get().status()
           : e.request().isPresent() ? "pending" : "unmatched";
-      problems[i] = e.problem().orElse(null);
+      problems[i] = e.hold().map(Envelope.Hold::reason).orElse(null);
+      stale[i] = e.staleAt().map(java.time.Instant::toEpochMilli).orElse(null);
       fp[i] = items.get(i).fingerprint;
       dest[i] = e.destination();
       StoredRequest r = e.request().orElse(null);
@@ -153,7 +154,8 @@ final class IngestBatcher {
     }
     return Tuple.of(flow, route, key, once, call, kind, status, fp, dest, method, uri, headers)
         .addValue(body).addValue(rawMethod).addValue(rawQuery).addValue(rawBody).addValue(fields).addValue(rid)
-        .addValue(sched).addValue(jitter).addValue(due).addValue(created).addValue(relatedIds).addValue(problems);
+        .addValue(sched).addValue(jitter).addValue(due).addValue(created).addValue(relatedIds).addValue(problems)
+        .addValue(stale);
   }
 
   /** Completes the created ones; reads back what the others collided with and decides their fate. */
@@ -223,11 +225,16 @@ final class IngestBatcher {
         item.promise.complete(new Enqueued(id, Enqueued.Result.SUPERSEDED, "pending", Optional.empty()));
         return Future.succeededFuture();
       }
-      if (!e.oncePerCall()) {
-        item.promise.complete(new Enqueued(id, Enqueued.Result.DUPLICATE, status, Optional.empty()));
-        return Future.succeededFuture();
+      if (e.oncePerCall()) {
+        return sideRow(item, id, "conflict", Enqueued.Result.CONFLICT);
       }
-      return conflict(item, id);
+      if ("postback".equals(e.flow()) && e.hold().isEmpty()) {
+        // A different later value for the same call: update_call takes absolute values, so it is a
+        // correction to deliver after the earlier row, and the latest wins.
+        return sideRow(item, id, "correction", Enqueued.Result.CORRECTION);
+      }
+      item.promise.complete(new Enqueued(id, Enqueued.Result.DUPLICATE, status, Optional.empty()));
+      return Future.succeededFuture();
     });
   }
 
@@ -241,23 +248,35 @@ final class IngestBatcher {
     return pool.preparedQuery(OutboxSql.SUPERSEDE).execute(t).map(rows -> rows.rowCount() > 0);
   }
 
-  /** Stores the different later value as its own unsent row, keyed by what it would send (so copies of it dedupe). */
-  private Future<Void> conflict(Item item, long original) {
+  /**
+   * Stores the different later value as its own row pointing at the first, keyed by what it would
+   * send (so copies of it dedupe): a {@code conflict} (stored, never sent) for a once-per-call
+   * destination, a {@code correction} (pending, sent after the earlier rows of its call) otherwise.
+   */
+  private Future<Void> sideRow(Item item, long original, String kind, Enqueued.Result result) {
     Envelope e = item.envelope;
-    String key = e.idempotencyKey() + "#conflict:" + item.fingerprint;
+    String key = e.idempotencyKey() + "#" + kind + ":" + item.fingerprint;
     Envelope c = new Envelope(e.flow(), e.route(), key, e.eventKind(), e.callId(), false, e.destination(),
-        e.request(), e.schedule(), e.settleWindow(), e.raw(), e.problem());
+        e.request(), e.schedule(), e.settleWindow(), e.raw(), e.hold(), e.staleAt());
     List<Item> one = List.of(new Item(c, item.fingerprint, Promise.promise()));
-    Tuple t = columns(one, clock.millis(), "conflict", original);
+    String status = result == Enqueued.Result.CONFLICT ? "conflict" : null;
+    Tuple t = columns(one, clock.millis(), status, original);
     return pool.preparedQuery(OutboxSql.INSERT_BATCH).execute(t).compose(rows -> {
       if (rows.iterator().hasNext()) {
-        return Future.succeededFuture(rows.iterator().next().getLong("id"));
+        Row row = rows.iterator().next();
+        return Future.succeededFuture(new Enqueued(row.getLong("id"), result, row.getString("status"),
+            Optional.of(original)));
       }
       return pool.preparedQuery(OutboxSql.FIND_EXISTING)
           .execute(Tuple.of(new String[] {e.route()}, new String[] {key}, new String[0]))
-          .map(found -> found.iterator().next().getLong("id"));
-    }).map(id -> {
-      item.promise.complete(new Enqueued(id, Enqueued.Result.CONFLICT, "conflict", Optional.of(original)));
+          .map(found -> {
+            Row row = found.iterator().next();
+            return result == Enqueued.Result.CONFLICT
+                ? new Enqueued(row.getLong("id"), result, row.getString("status"), Optional.of(original))
+                : new Enqueued(row.getLong("id"), Enqueued.Result.DUPLICATE, row.getString("status"), Optional.empty());
+          });
+    }).map(enqueued -> {
+      item.promise.complete(enqueued);
       return null;
     });
   }

@@ -84,9 +84,9 @@ public final class Outbox {
     this.db = db;
     this.clock = clock;
     this.options = options;
-    this.sender = sender;
-    this.metrics = new OutboxMetrics(metrics);
     this.destinations = config.destinations();
+    this.sender = AnswerCheck.checking(sender, d -> destinations.containsKey(d) ? destinations.get(d).platform() : "other");
+    this.metrics = new OutboxMetrics(metrics);
     this.retention = config.correlation();
     this.batcher = new IngestBatcher(db.pool(), clock, Math.max(1, config.postgres().poolSize()), options.maxBatch());
     this.workerId = host() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);

@@ -319,7 +319,23 @@ final class OutboxAdmin {
         .put("lastError", r.getString("last_error"))
         .put("createdAt", ts(r.getOffsetDateTime("created_at")))
         .put("updatedAt", ts(r.getOffsetDateTime("updated_at")))
-        .put("deliveredAt", ts(r.getOffsetDateTime("delivered_at")));
+        .put("deliveredAt", ts(r.getOffsetDateTime("delivered_at")))
+        .put("staleAt", ts(r.getOffsetDateTime("stale_at")))
+        .put("action", action(r.getString("status"), r.getLong("id"), r.getLong("related_id")));
+  }
+
+  /** What an operator can do about a row in this status, or null when nothing is needed. */
+  static String action(String status, long id, Long related) {
+    return switch (status) {
+      case "conflict" -> "Ringba accepts one conversion per call and already has postback " + related + "'s. If this "
+          + "amount is the right one, adjust the call in Ringba by hand (Reporting > Call Details > Edit Calls > "
+          + "Adjust Payments), then cancel this row: POST /admin/postbacks/" + id + "/cancel";
+      case "dead" -> "read lastError and the attempt log; fix the cause (configuration, the destination), then "
+          + "POST /admin/postbacks/" + id + "/replay";
+      case "unmatched" -> "the other platform's call is not known yet; once it is linked, "
+          + "POST /admin/postbacks/" + id + "/replay (or cancel it)";
+      default -> null;
+    };
   }
 
   private static String text(Buffer b) {

@@ -5,6 +5,7 @@ final class OutboxSql {
   private OutboxSql() {}
 
   static final String COLUMNS = "id, flow, route, idem_key, once_key, call_id, event_kind, status, fingerprint, destination, "
+      + "stale_at, "
       + "method, uri, headers::text AS headers, body, raw_method, raw_query, raw_body, fields::text AS fields, request_id, "
       + "schedule_ms, jitter, attempts, ambiguous, next_attempt_at, lease_owner, related_id, last_status, last_error, "
       + "created_at, updated_at, delivered_at";
@@ -13,14 +14,16 @@ final class OutboxSql {
   static final String INSERT_BATCH = """
       INSERT INTO outbox (flow, route, idem_key, once_key, call_id, event_kind, status, fingerprint, destination,
                           method, uri, headers, body, raw_method, raw_query, raw_body, fields, request_id,
-                          schedule_ms, jitter, next_attempt_at, created_at, updated_at, related_id, last_error)
+                          schedule_ms, jitter, next_attempt_at, created_at, updated_at, related_id, last_error,
+                          stale_at)
       SELECT f, r, k, o, c, e, st, fp, d, m, u, h::jsonb, b, rm, rq, rb, fl::jsonb, rid,
-             s::bigint[], j, to_timestamp(n / 1000.0), to_timestamp(t / 1000.0), to_timestamp(t / 1000.0), rel, pr
+             s::bigint[], j, to_timestamp(n / 1000.0), to_timestamp(t / 1000.0), to_timestamp(t / 1000.0), rel, pr,
+             to_timestamp(sa / 1000.0)
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                   $9::text[], $10::text[], $11::text[], $12::text[], $13::bytea[], $14::text[], $15::text[],
                   $16::bytea[], $17::text[], $18::text[], $19::text[], $20::real[], $21::bigint[], $22::bigint[],
-                  $23::bigint[], $24::text[])
-           AS x(f, r, k, o, c, e, st, fp, d, m, u, h, b, rm, rq, rb, fl, rid, s, j, n, t, rel, pr)
+                  $23::bigint[], $24::text[], $25::bigint[])
+           AS x(f, r, k, o, c, e, st, fp, d, m, u, h, b, rm, rq, rb, fl, rid, s, j, n, t, rel, pr, sa)
       ON CONFLICT DO NOTHING
       RETURNING id, route, idem_key, status
       """;
@@ -43,12 +46,17 @@ final class OutboxSql {
 
   /**
    * Claim due rows: the lease is written as the next due time, so an expired lease is simply due
-   * again. The owner is a token per claim, so a stale answer of an earlier claim never counts.
+   * again. The owner is a token per claim, so a stale answer of an earlier claim never counts. A
+   * correction (a row with a related row) waits while an earlier row of its call is still pending, so
+   * absolute values arrive in order and the latest wins.
    */
   static final String CLAIM = """
       WITH due AS (
-        SELECT id FROM outbox
+        SELECT id FROM outbox c
         WHERE status = 'pending' AND next_attempt_at <= to_timestamp($1 / 1000.0) AND id <> ALL($5::bigint[])
+          AND (c.related_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM outbox p WHERE p.route = c.route AND p.call_id = c.call_id AND p.id < c.id
+                  AND p.status = 'pending'))
         ORDER BY next_attempt_at
         LIMIT $2
         FOR UPDATE SKIP LOCKED)
@@ -57,7 +65,8 @@ final class OutboxSql {
           ambiguous = o.ambiguous OR o.lease_owner IS NOT NULL
       FROM due WHERE o.id = due.id
       RETURNING o.id, o.route, o.destination, o.method, o.uri, o.headers::text AS headers, o.body, o.schedule_ms,
-                o.jitter, o.attempts, o.ambiguous, o.once_key IS NOT NULL AS once, o.created_at, o.call_id
+                o.jitter, o.attempts, o.ambiguous, o.once_key IS NOT NULL AS once, o.created_at, o.call_id,
+                (extract(epoch FROM o.stale_at) * 1000)::bigint AS stale_at
       """;
 
   static final String RENEW = """

@@ -25,7 +25,11 @@ public interface Sender {
     /** The destination's breaker is open, or no budget: no request was made. */
     NOT_SENT,
     /** Something arrived that is not HTTP. */
-    INVALID_RESPONSE
+    INVALID_RESPONSE,
+    /** A 2xx whose body says no (TrackDrive's {@code "status":"error"} / {@code "success":false}). */
+    REFUSED_IN_BODY,
+    /** Not sent: the row is past its freshness window. */
+    STALE
   }
 
   /** The outcome of one request; {@code body} is the answer's first bytes (capped). */
@@ -34,6 +38,16 @@ public interface Sender {
 
     public static Result http(int status, Optional<Duration> retryAfter, Optional<String> location, String body) {
       return new Result(Kind.HTTP, status, retryAfter, location, null, body);
+    }
+
+    /** A 2xx answer that refused the request in its body, with the destination's own words. */
+    public static Result refusedInBody(int status, String why, String body) {
+      return new Result(Kind.REFUSED_IN_BODY, status, Optional.empty(), Optional.empty(), why, body);
+    }
+
+    public static Result stale(long pastMs) {
+      return failure(Kind.STALE, "stale: not sent, " + java.time.Duration.ofMillis(pastMs).toSeconds()
+          + "s past the row's freshness window (a late TrackDrive lead can attach to the caller's next call)");
     }
 
     public static Result failure(Kind kind, String error) {

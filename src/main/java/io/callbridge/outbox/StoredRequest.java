@@ -27,6 +27,13 @@ public record StoredRequest(String destination, String method, String uri, Map<S
     return new StoredRequest(destination, request.method(), request.uri(), h, request.body());
   }
 
+  /** The same request for a call whose destination host is per call ({@code Host} names it). */
+  public StoredRequest withHost(String host) {
+    Map<String, String> h = new LinkedHashMap<>(headers);
+    h.put("Host", host);
+    return new StoredRequest(destination, method, uri, h, body);
+  }
+
   /** The request for the outbound core, the bytes unchanged. */
   public OutboundRequest outbound() {
     Map<String, String> h = new LinkedHashMap<>();

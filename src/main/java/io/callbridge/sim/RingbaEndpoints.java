@@ -125,9 +125,13 @@ final class RingbaEndpoints {
           ? "no " + profile.callIdParam() + " given" : "call " + callId + " not found"), "unknown call id");
       return;
     }
-    String convert = ex.text(profile.convertParam());
-    if ("false".equalsIgnoreCase(convert) || "0".equals(convert)) {
-      ex.reply(200, new JsonObject().put("status", "ok").put("converted", false), "not converted (" + callId + ")");
+    // Ringba's rule (support.ringba.com "Webhooks"): with a Fire Conversion parameter configured, its
+    // *presence* converts the call, whatever its value and even at $0 revenue; without one configured,
+    // every hit converts. A hit that does not convert records nothing.
+    boolean fires = profile.convertParam().isEmpty() || ex.params().containsKey(profile.convertParam());
+    if (!fires) {
+      ex.reply(200, new JsonObject().put("status", "ok").put("converted", false),
+          "not converted (" + callId + "): no " + profile.convertParam());
       return;
     }
     JsonObject conversion = new JsonObject().put("callId", callId).put("webhookId", webhookId)

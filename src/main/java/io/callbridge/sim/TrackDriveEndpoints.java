@@ -96,6 +96,30 @@ final class TrackDriveEndpoints {
         update.put(e.getKey(), e.getValue());
       }
     });
+    // TrackDrive's API reference types these (calls/update): decimals and booleans (1, true, yes, on,
+    // 0, false, no, off). A value that is neither is refused — TrackDrive can refuse with HTTP 200 and
+    // "status":"error", which a gateway must not take for a delivery.
+    JsonObject errors = new JsonObject();
+    for (String money : MONEY) {
+      if (update.containsKey(money) && !decimal(update.getValue(money))) {
+        errors.put(money, new JsonArray().add("must be a decimal number, got '" + update.getValue(money) + "'"));
+      }
+    }
+    for (String flag : FLAGS) {
+      if (update.containsKey(flag) && bool(update.getValue(flag)) == null) {
+        errors.put(flag, new JsonArray().add("must be a boolean value, got '" + update.getValue(flag) + "'"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      ex.reply(200, new JsonObject().put("status", "error").put("errors", errors),
+          "refused in a 200: " + String.join(", ", errors.fieldNames()));
+      return;
+    }
+    for (String flag : FLAGS) {
+      if (update.containsKey(flag)) {
+        update.put(flag, bool(update.getValue(flag)));
+      }
+    }
     JsonObject call = state.updateCall(subdomain, uuid, update.put("updated_at", clock.instant().toString()));
     ex.reply(200, new JsonObject().put("status", "success").put("call", call),
         "updated " + uuid + " converted=" + update.getValue("buyer_converted") + " revenue=" + update.getValue("revenue")
@@ -116,6 +140,26 @@ final class TrackDriveEndpoints {
         .put("try_all_buyers_ping_id", pingId)
         .put("buyers", new JsonArray().add(new JsonObject().put("ping_id", Dice.hex(r, 24)).put("bid", bid)))
         .put("errors", new JsonArray()), "bid " + bid);
+  }
+
+  private static final java.util.List<String> MONEY = java.util.List.of("revenue", "payout", "add_revenue", "add_payout");
+  private static final java.util.List<String> FLAGS = java.util.List.of("buyer_converted", "offer_converted");
+
+  private static boolean decimal(Object v) {
+    try {
+      new java.math.BigDecimal(String.valueOf(v).trim());
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static Boolean bool(Object v) {
+    return switch (String.valueOf(v).trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "1", "true", "yes", "on" -> Boolean.TRUE;
+      case "0", "false", "no", "off" -> Boolean.FALSE;
+      default -> null;
+    };
   }
 
   private static boolean authorized(Exchange ex, SimConfig.Company company) {

@@ -40,7 +40,35 @@ sealed interface JsonBody {
     }
   }
 
-  /** An object; {@code keys} are pre-written as {@code "key":}. */
+  /**
+   * A member {@code "...": "[token]"}: the token's value, a map, spread into the enclosing object as
+   * members of their own (Ringba's RTB takes every extra top-level key as a tag). Absent or empty: nothing.
+   */
+  record Spread(Slot slot) implements JsonBody {
+    @Override
+    public Object render(StringBuilder out, RenderContext ctx, StringBuilder scratch) {
+      Object v = slot.value(ctx);
+      if (v == null) {
+        return Expr.REJECTED;
+      }
+      if (!(v instanceof java.util.Map<?, ?> map) || map.isEmpty()) {
+        return Slot.OMIT;
+      }
+      boolean first = true;
+      for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        JsonText.string(out, String.valueOf(e.getKey()));
+        out.append(':');
+        Values.appendJson(out, e.getValue());
+      }
+      return null;
+    }
+  }
+
+  /** An object; {@code keys} are pre-written as {@code "key":} (empty for a {@link Spread}). */
   record Obj(String[] keys, JsonBody[] values) implements JsonBody {
     @Override
     public Object render(StringBuilder out, RenderContext ctx, StringBuilder scratch) {

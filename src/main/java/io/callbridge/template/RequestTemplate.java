@@ -28,10 +28,11 @@ public final class RequestTemplate {
   private final Entry[] form;
   private final Set<String> tokens;
   private final Set<String> vars;
+  private final Set<String> neededVars;
   private final Phones phones;
 
   RequestTemplate(String name, String method, Expr path, Entry[] query, Entry[] headers, BodyKind bodyKind,
-      JsonBody json, Entry[] form, Set<String> tokens, Set<String> vars, Phones phones) {
+      JsonBody json, Entry[] form, Set<String> tokens, Set<String> vars, Set<String> neededVars, Phones phones) {
     this.name = name;
     this.method = method;
     this.path = path;
@@ -42,6 +43,7 @@ public final class RequestTemplate {
     this.form = form;
     this.tokens = Collections.unmodifiableSet(tokens);
     this.vars = Collections.unmodifiableSet(vars);
+    this.neededVars = Collections.unmodifiableSet(neededVars);
     this.phones = phones;
   }
 
@@ -61,6 +63,11 @@ public final class RequestTemplate {
   /** The tokens that must come from configuration (target vars or route values), never from data. */
   public Set<String> vars() {
     return vars;
+  }
+
+  /** The vars a target must set: those neither optional nor with a default. */
+  public Set<String> neededVars() {
+    return neededVars;
   }
 
   public Rendering render(Map<String, ?> fields, Map<String, String> targetVars) {

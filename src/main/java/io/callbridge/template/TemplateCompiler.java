@@ -44,6 +44,7 @@ final class TemplateCompiler {
   private final Set<String> tokens = new LinkedHashSet<>();
   private final Set<String> optional = new HashSet<>();
   private final Set<String> vars = new LinkedHashSet<>();
+  private final Set<String> defaulted = new HashSet<>();
 
   private TemplateCompiler(String name, String source, Phones phones, List<String> errors) {
     this.name = name;
@@ -154,7 +155,15 @@ final class TemplateCompiler {
     }
     return new RequestTemplate(name, method, path, query.toArray(RequestTemplate.Entry[]::new),
         headers.toArray(RequestTemplate.Entry[]::new), kind, json, form.toArray(RequestTemplate.Entry[]::new),
-        tokens, vars, phones);
+        tokens, vars, neededVars(), phones);
+  }
+
+  /** The vars configuration must give: not optional, and without a default. */
+  private Set<String> neededVars() {
+    Set<String> needed = new LinkedHashSet<>(vars);
+    needed.removeAll(optional);
+    needed.removeAll(defaulted);
+    return needed;
   }
 
   private Expr path(Node node) {
@@ -260,7 +269,15 @@ final class TemplateCompiler {
         String key = kv.getKey();
         NodeTuple t = kv.getValue();
         JsonBody v = json(t.getValueNode());
-        if (v != null) {
+        if (v != null && key.equals("...")) {
+          Slot single = v instanceof JsonBody.Text text ? text.expr().single() : null;
+          if (single == null) {
+            error(t.getValueNode(), "'...' spreads a map into this object: its value must be one token, e.g. \"[tags]\"");
+          } else {
+            keys.add("");
+            values.add(new JsonBody.Spread(single));
+          }
+        } else if (v != null) {
           keys.add(JsonText.string(key) + ":");
           values.add(v);
         }
@@ -374,6 +391,9 @@ final class TemplateCompiler {
         lit.setLength(0);
       }
       tokens.add(token);
+      if (def != null) {
+        defaulted.add(token);
+      }
       parts.add(new Slot(token, filters, def, optional.contains(token), vars.contains(token), phones));
     }
     if (!ok) {

@@ -71,15 +71,32 @@ final class Exchange {
     if (!req.contentType().isEmpty()) {
       headers.set("Content-Type", req.contentType());
     }
+    String host = d.host;
+    String callHost = headers.get("Host");
+    headers.remove("Host");
+    if (callHost != null) {
+      // Per-call host (a TrackDrive company's subdomain): only hosts the destination allows, never one built
+      // from input alone; without one the request goes to the baseUrl's host (checked at load). A simulator
+      // is reached at its baseUrl with the call's host in the Host header.
+      if (!d.config.allowsHost(callHost)) {
+        settle(new Outcome.Refused("no allowed per-call host for this request (Host '" + callHost + "'; allowed: "
+            + d.config.subdomains() + ")", attempts, latency()), false);
+        return;
+      }
+      host = callHost;
+    }
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.valueOf(req.method()))
-        .setHost(d.host)
+        .setHost(host)
         .setPort(d.port)
         .setSsl(d.tls)
         .setURI(d.basePath + req.uri())
         .setFollowRedirects(false)
         .setConnectTimeout(connectMs)
         .setHeaders(headers);
+    if (d.config.simulator() && !host.equals(d.host)) {
+      options.setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(d.port, d.host));
+    }
     d.waiting.incrementAndGet();
     d.client().request(options).onComplete(ar -> {
       d.waiting.decrementAndGet();

@@ -38,8 +38,8 @@ class TemplateConfigTest {
     assertThatThrownBy(() -> TestConfigs.parse(ROUTES.formatted("ringba-rtb-ping", "{ rtb: x }")))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactly(
             "routes[0].targets[0].vars: template 'ringba-rtb-ping' needs var 'rtb_id' (add vars: { rtb_id: ... })",
-            "routes[0].targets[0].vars.rtb: template 'ringba-rtb-ping' has no token [rtb] (its tokens: rtb_id, "
-                + "caller_id, zip, state)"));
+            "routes[0].targets[0].vars.rtb: template 'ringba-rtb-ping' has no token [rtb] (its tokens: "
+                + "rtb_environment, rtb_id, caller_id, zip, state, call_uuid, subdomain, sip_ok, tags)"));
   }
 
   @Test

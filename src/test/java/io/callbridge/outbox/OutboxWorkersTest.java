@@ -105,7 +105,8 @@ class OutboxWorkersTest {
         Map.of("Content-Type", "application/json"), body);
     return new Envelope("postback", "r", "payout|" + call, "payout", Optional.of(call), false, "dest",
         Optional.of(req), new Schedule(List.of(Duration.ZERO, Duration.ofMillis(100), Duration.ofMillis(100)), 0),
-        Duration.ZERO, new Envelope.Raw("POST", "", body, Map.of("trackdrive_call_uuid", call), "rid"), Optional.empty());
+        Duration.ZERO, new Envelope.Raw("POST", "", body, Map.of("trackdrive_call_uuid", call), "rid"), Optional.empty(),
+        Optional.empty());
   }
 
   static Map<String, Object> row(long id) {

@@ -196,8 +196,13 @@ class SimulatorTest {
         .isEqualTo(200);
     assertThat(Http.get(base + "/hook/hook?call_id=RGB0001&call_revenue=12.5&sale_successful=true").status())
         .as("a second conversion for the same call").isEqualTo(404);
-    assertThat(Http.post(base + "/hook/hook?call_id=RGB0001&call_revenue=20", null, null, Map.of()).status())
-        .isEqualTo(404);
+    Http.Response noFire = Http.post(base + "/hook/hook?call_id=RGB0001&call_revenue=20", null, null, Map.of());
+    assertThat(noFire.status()).as("without the Fire Conversion parameter nothing converts").isEqualTo(200);
+    assertThat(noFire.json().getBoolean("converted")).isFalse();
+    // Ringba converts whenever the Fire Conversion parameter is present, whatever its value, even at $0.
+    assertThat(Http.get(base + "/hook/hook?call_id=RGB0003&call_revenue=0&sale_successful=no").status()).isEqualTo(200);
+    assertThat(Http.get(base + "/hook/hook?call_id=RGB0003&call_revenue=30&sale_successful=true").status())
+        .as("the $0 hit used up the call's one conversion").isEqualTo(404);
     assertThat(Http.get(base + "/hook/hook?call_id=not-a-ringba-id&call_revenue=1").status())
         .as("unknown call id").isEqualTo(404);
     assertThat(Http.get(base + "/hook/nope?call_id=RGB0002").status()).as("unknown webhook id").isEqualTo(404);

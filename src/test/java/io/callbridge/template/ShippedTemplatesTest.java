@@ -55,14 +55,36 @@ class ShippedTemplatesTest {
   }
 
   @Test
+  void ringbaRtbPingCarriesTheTrackDriveCallAsTagsSoRingbaCanPostBack() {
+    Map<String, Object> fields = new HashMap<>(Map.of("caller_id", "+15557779999", "call_uuid", "CA-77",
+        "subdomain", "acme", "tags", Map.of("first_name", "Ann", "age", 41)));
+    OutboundRequest r = rendered("ringba-rtb-ping", fields, Map.of("rtb_id", "abc123", "sip_ok", "yes"), Map.of());
+    assertThat(r.uri()).as("Ringba's production path unless a target says otherwise")
+        .isEqualTo("/v1/production/abc123.json");
+    JsonObject body = new JsonObject(r.bodyText());
+    assertThat(body.getString("trackdrive_call_uuid")).isEqualTo("CA-77");
+    assertThat(body.getString("trackdrive_subdomain")).isEqualTo("acme");
+    assertThat(body.getString("sipOk")).isEqualTo("yes");
+    assertThat(body.getString("first_name")).as("a route's chosen field, spread as its own tag").isEqualTo("Ann");
+    assertThat(body.getInteger("age")).isEqualTo(41);
+    assertThat(body.containsKey("tags")).isFalse();
+    OutboundRequest other = rendered("ringba-rtb-ping", Map.of("caller_id", "+15557779999"),
+        Map.of("rtb_id", "abc123", "rtb_environment", "staging"), Map.of());
+    assertThat(other.uri()).isEqualTo("/v1/staging/abc123.json");
+    assertThat(new JsonObject(other.bodyText()).fieldNames()).containsExactlyInAnyOrder("CID", "exposeCallerId");
+  }
+
+  @Test
   void ringbaConversionWebhook() {
+    // TrackDrive's payout (what it pays its traffic source, the Ringba account) is Ringba's revenue;
+    // TrackDrive's own revenue (what its buyer pays it) is not Ringba's business.
     OutboundRequest r = rendered("ringba-conversion-webhook",
-        Map.of("ringba_call_uuid", "RGB3B0001", "revenue", 12.5), Map.of("webhook_id", "wh-1"), Map.of());
+        Map.of("ringba_call_uuid", "RGB3B0001", "payout", 12.5, "revenue", 99), Map.of("webhook_id", "wh-1"), Map.of());
     assertThat(r.uri()).isEqualTo("/hook/wh-1?call_id=RGB3B0001&call_revenue=12.5&sale_successful=true");
     Rendering notANumber = templates.get("ringba-conversion-webhook")
-        .render(Map.of("ringba_call_uuid", "RGB3B0001", "revenue", "twelve"), Map.of("webhook_id", "wh-1"));
+        .render(Map.of("ringba_call_uuid", "RGB3B0001", "payout", "twelve"), Map.of("webhook_id", "wh-1"));
     assertThat(notANumber)
-        .isEqualTo(new Rendering.Rejected("ringba-conversion-webhook", "revenue", "not a number", false));
+        .isEqualTo(new Rendering.Rejected("ringba-conversion-webhook", "payout", "not a number", false));
   }
 
   @Test
@@ -83,14 +105,18 @@ class ShippedTemplatesTest {
 
   @Test
   void trackdriveUpdateCallKeepsNumbersAndLeavesOutWhatIsMissing() {
+    // Ringba's payout ([Call:ConversionPayout]) is TrackDrive's revenue; Ringba's own revenue
+    // ([Call:ConversionAmount]) is not TrackDrive's, and TrackDrive's payout is never touched.
     OutboundRequest r = rendered("trackdrive-update-call",
-        Map.of("trackdrive_call_uuid", "CA-9", "payout", "10", "revenue", 12.5), Map.of(), Map.of());
+        Map.of("trackdrive_call_uuid", "CA-9", "payout", "10", "revenue", 12.5, "converted", "true"), Map.of(), Map.of());
     assertThat(r.uri()).isEqualTo("/api/v1/calls/update_call/CA-9");
     assertThat(r.bodyText()).isEqualTo(
-        "{\"buyer_converted\":\"true\",\"offer_converted\":\"true\",\"revenue\":12.5,\"payout\":10}");
+        "{\"revenue\":10,\"buyer_converted\":\"true\",\"offer_converted\":\"true\"}");
     OutboundRequest noAmounts = rendered("trackdrive-update-call",
-        Map.of("trackdrive_call_uuid", "CA-9", "buyer_converted", "FALSE"), Map.of(), Map.of());
-    assertThat(noAmounts.bodyText()).isEqualTo("{\"buyer_converted\":\"false\",\"offer_converted\":\"true\"}");
+        Map.of("trackdrive_call_uuid", "CA-9", "converted", "false"), Map.of(), Map.of());
+    assertThat(noAmounts.bodyText()).isEqualTo("{\"buyer_converted\":\"false\",\"offer_converted\":\"false\"}");
+    Rendering noVerdict = templates.get("trackdrive-update-call").render(Map.of("trackdrive_call_uuid", "CA-9"), Map.of());
+    assertThat(noVerdict).as("the converted flags never default").isInstanceOf(Rendering.Rejected.class);
   }
 
   @Test
@@ -108,9 +134,10 @@ class ShippedTemplatesTest {
   @Test
   void dataCannotAddPathSegmentsOrChooseTheHost() {
     OutboundRequest r = rendered("trackdrive-update-call",
-        Map.of("trackdrive_call_uuid", "../../admin?x=1#f"), Map.of(), Map.of());
+        Map.of("trackdrive_call_uuid", "../../admin?x=1#f", "converted", "false"), Map.of(), Map.of());
     assertThat(r.uri()).isEqualTo("/api/v1/calls/update_call/..%2F..%2Fadmin%3Fx%3D1%23f");
-    OutboundRequest dots = rendered("trackdrive-update-call", Map.of("trackdrive_call_uuid", ".."), Map.of(), Map.of());
+    OutboundRequest dots = rendered("trackdrive-update-call", Map.of("trackdrive_call_uuid", "..", "converted", "false"),
+        Map.of(), Map.of());
     assertThat(dots.uri()).isEqualTo("/api/v1/calls/update_call/%2E%2E");
     // A var the template declares never comes from data, even when configuration left it empty.
     Rendering r2 = templates.get("ringba-rtb-ping").render(Map.of("caller_id", "5557779999", "rtb_id", "evil"),

@@ -45,6 +45,7 @@ public final class LeadFlow implements Flow {
   private final Map<String, Object> postingInstructions;
   private final String endpoint;
   private final Schedule schedule;
+  private final java.time.Duration freshness;
   private final Phones phones;
   private final Outbox outbox;
   private final Correlation correlation;
@@ -60,6 +61,7 @@ public final class LeadFlow implements Flow {
     URI ep = URI.create(settings.endpointUrl());
     this.endpoint = ep.getRawPath() + (ep.getRawQuery() == null ? "" : "?" + ep.getRawQuery());
     this.schedule = new Schedule(settings.retrySchedule(), 0.2);
+    this.freshness = settings.freshness();
     this.phones = services.config().templates().phones();
     this.outbox = services.outbox();
     this.correlation = services.correlation();
@@ -98,7 +100,8 @@ public final class LeadFlow implements Flow {
         rendered.contentType());
     correlation.link(route.name(), CallLink.builder().inboundCallId(inboundCallId).callerId(callerId.get()).build());
     Envelope envelope = Envelope.of("lead", inbound, "lead|" + inboundCallId,
-        StoredRequest.of(target.destination(), exact), schedule).withEventKind("lead").withCallId(inboundCallId, false);
+        StoredRequest.of(target.destination(), exact), schedule).withEventKind("lead").withCallId(inboundCallId, false)
+        .withStaleAt(inbound.receivedAt().plus(freshness));
     long budget = Math.max(1, inbound.deadline().minus(route.replyReserve()).remaining().toMillis());
     return outbox.enqueue(envelope).timeout(budget, TimeUnit.MILLISECONDS)
         .map(this::reply)

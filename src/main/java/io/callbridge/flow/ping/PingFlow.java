@@ -56,7 +56,7 @@ public final class PingFlow implements Flow {
     PingSettings s = route.settingsAs(PingSettings.class);
     List<String> names = route.targets().stream().map(TargetConfig::name).toList();
     PingInput input = new PingInput(route.name(), route.required(), s.shieldIgnore(),
-        services.config().templates().phones(), s.shield());
+        services.config().templates().phones(), s.shield(), s.tags());
     RequestTemplate[] templates = route.targets().stream()
         .map(t -> services.config().templates().get(t.template())).toArray(RequestTemplate[]::new);
     RequestTemplate answerTemplate = s.answerTemplate().isEmpty() ? null

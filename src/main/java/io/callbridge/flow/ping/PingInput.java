@@ -18,14 +18,22 @@ final class PingInput {
   static final String CALLER_ID = "caller_id";
   static final String CALL_UUID = "call_uuid";
   static final String SUBDOMAIN = "subdomain";
+  static final String TAGS = "tags";
 
   private final String route;
   private final List<String> required;
   private final Set<String> shieldIgnore;
   private final Phones phones;
   private final boolean shield;
+  private final List<String> tags;
 
   PingInput(String route, List<String> required, List<String> shieldIgnore, Phones phones, boolean shield) {
+    this(route, required, shieldIgnore, phones, shield, List.of());
+  }
+
+  PingInput(String route, List<String> required, List<String> shieldIgnore, Phones phones, boolean shield,
+      List<String> tags) {
+    this.tags = List.copyOf(tags);
     this.route = route;
     this.required = required;
     this.shieldIgnore = Set.copyOf(shieldIgnore);
@@ -63,7 +71,23 @@ final class PingInput {
         throw new Invalid(422, e.getKey(), "expected a single value, not a nested object or list");
       }
     }
-    return new PingRequest(callerId, in.text(CALL_UUID).orElse(""), in.text(SUBDOMAIN).orElse(""), in.fields(),
+    Map<String, Object> fields = in.fields();
+    if (!tags.isEmpty() || fields.containsKey(TAGS)) {
+      // [tags] is the route's choice of inbound fields, never the caller's own map.
+      fields = new java.util.HashMap<>(fields);
+      fields.remove(TAGS);
+      Map<String, Object> chosen = new java.util.LinkedHashMap<>();
+      for (String t : tags) {
+        Object v = in.fields().get(t);
+        if (v != null) {
+          chosen.put(t, v);
+        }
+      }
+      if (!chosen.isEmpty()) {
+        fields.put(TAGS, chosen);
+      }
+    }
+    return new PingRequest(callerId, in.text(CALL_UUID).orElse(""), in.text(SUBDOMAIN).orElse(""), fields,
         shield ? shieldKey(callerId, in.fields()) : "");
   }
 

@@ -1,6 +1,7 @@
 package io.callbridge.flow.postback;
 
 import io.callbridge.Services;
+import io.callbridge.config.DestinationConfig;
 import io.callbridge.config.PostbackSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.TargetConfig;
@@ -18,7 +19,9 @@ import io.callbridge.template.RequestTemplate;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +44,7 @@ public final class PostbackFlow implements Flow {
   private final OutboxMetrics metrics;
   private final CallMatcher matcher;
   private final Schedule schedule;
+  private final DestinationConfig destination;
 
   private PostbackFlow(RouteConfig route, Services services, CallMatcher matcher) {
     this.route = route;
@@ -51,6 +55,7 @@ public final class PostbackFlow implements Flow {
     this.metrics = outbox.metrics();
     this.matcher = matcher;
     this.schedule = new Schedule(settings.retrySchedule(), settings.jitter());
+    this.destination = services.config().destinations().get(target.destination());
     outbox.rematcher(route.name(), fields -> matchAndRender(fields).map(r -> r.request().map(req ->
         new Outbox.Rematched(r.callId().orElseThrow(), req, settings.oncePerCall()))));
   }
@@ -64,8 +69,9 @@ public final class PostbackFlow implements Flow {
     return new PostbackFlow(route, services, matcher);
   }
 
+  /** The outcome of matching and rendering: what to store, or why the row is held (dead, unmatched). */
   private record Rendered(Optional<String> callId, Optional<StoredRequest> request, Map<String, Object> fields,
-      Optional<String> problem) {}
+      Optional<Envelope.Hold> hold) {}
 
   private static final class Invalid extends RuntimeException {
     final String field;
@@ -121,8 +127,7 @@ public final class PostbackFlow implements Flow {
 
   private void validate(Inbound inbound) {
     inbound.missingRequired(route.required()).ifPresent(missing -> {
-      String f = missing.body().getString("field");
-      throw new Invalid(f, "is required");
+      throw new Invalid(missing.body().getString("field"), missing.body().getString("error"));
     });
     for (String f : settings.amountFields()) {
       Optional<String> v = inbound.text(f);
@@ -136,6 +141,12 @@ public final class PostbackFlow implements Flow {
           throw new Invalid(f, "not an amount: '" + v.get() + "'");
         }
       }
+    }
+    if (settings.matchBy().isEmpty() && inbound.unresolved().containsKey(settings.callIdField())) {
+      // No other way to find the call: an unfilled token in its id field is the sender's mistake, said now.
+      inbound.missingRequired(List.of(settings.callIdField())).ifPresent(missing -> {
+        throw new Invalid(settings.callIdField(), missing.body().getString("error"));
+      });
     }
     if (inbound.text(settings.callIdField()).map(String::length).orElse(0) > 200) {
       throw new Invalid(settings.callIdField(), "longer than 200 characters");
@@ -152,21 +163,51 @@ public final class PostbackFlow implements Flow {
           extra.forEach(merged::putIfAbsent);
           return merged;
         }).recover(err -> Future.succeededFuture(inboundFields));
-    return fields.map(f -> {
+    return fields.map(given -> {
+      Map<String, Object> f = new HashMap<>(given);
+      // The verdict of the route's conversion rule is the [converted] token (never a default).
+      f.put("converted", settings.conversion().converts(given) ? "true" : "false");
       Optional<String> callId = text(f, settings.callIdField());
       if (callId.isEmpty()) {
         return new Rendered(Optional.empty(), Optional.empty(), f, Optional.empty());
+      }
+      Optional<String> host = Optional.empty();
+      if (destination != null && destination.callHost().isPresent()) {
+        Optional<String> sub = text(f, settings.subdomainField());
+        if (sub.isEmpty() && destination.subdomains().size() == 1) {
+          sub = Optional.of(destination.subdomains().get(0));
+        }
+        if (sub.isEmpty()) {
+          return new Rendered(callId, Optional.empty(), f, Optional.of(new Envelope.Hold("unmatched",
+              settings.subdomainField() + ": the call's TrackDrive subdomain is not known (not in the postback, not "
+                  + "through correlation) and destination '" + target.destination() + "' allows several: "
+                  + destination.subdomains())));
+        }
+        host = destination.hostFor(sub.get());
+        if (host.isEmpty()) {
+          if (given.containsKey(settings.subdomainField())) {
+            throw new Invalid(settings.subdomainField(), "'" + sub.get() + "' is not one of the TrackDrive subdomains "
+                + "destination '" + target.destination() + "' allows " + destination.subdomains()
+                + " (destinations." + target.destination() + ".subdomains)");
+          }
+          return new Rendered(callId, Optional.empty(), f, Optional.of(new Envelope.Hold("unmatched",
+              "the call's TrackDrive subdomain '" + sub.get() + "' (from correlation) is not one destination '"
+                  + target.destination() + "' allows " + destination.subdomains())));
+        }
       }
       Rendering rendering = template.render(f, target.vars());
       if (rendering instanceof Rendering.Rejected rejected) {
         if (rejected.configuration()) {
           // The operator's problem, not the caller's: keep the postback (dead, with the reason) for replay.
-          return new Rendered(callId, Optional.empty(), f, Optional.of("template " + rejected.template() + ": "
-              + rejected.message() + " (configuration: fix it, then replay)"));
+          return new Rendered(callId, Optional.empty(), f, Optional.of(new Envelope.Hold("dead", "template "
+              + rejected.template() + ": " + rejected.message() + " (configuration: fix it, then replay)")));
         }
         throw new Invalid(rejected.token(), rejected.reason());
       }
       StoredRequest request = StoredRequest.of(target.destination(), ((Rendering.Rendered) rendering).request());
+      if (host.isPresent()) {
+        request = request.withHost(host.get());
+      }
       return new Rendered(callId, Optional.of(request), f, Optional.empty());
     });
   }
@@ -187,8 +228,18 @@ public final class PostbackFlow implements Flow {
     }
     Envelope e = new Envelope("postback", route.name(), key, settings.eventKind(), r.callId(),
         settings.oncePerCall(), target.destination(), r.request(), schedule, settings.settleWindow(), raw,
-        Optional.empty());
-    return r.problem().map(e::withProblem).orElse(e);
+        r.hold(), Optional.empty());
+    if (r.hold().isEmpty() && r.request().isPresent() && settings.oncePerCall()
+        && !settings.conversion().converts(inbound.fields())) {
+      // The destination takes one conversion per call and converts on any request (even $0): an event
+      // that is no conversion is kept for audit under its own key, never sent, and never uses it up.
+      String why = settings.conversion().whyNot(inbound.fields());
+      return new Envelope("postback", route.name(), key + "#not-converted:" + sha256(raw.query(), raw.body()),
+          settings.eventKind(), r.callId(), false, target.destination(), r.request(), schedule, Duration.ZERO, raw,
+          Optional.empty(), Optional.empty()).withSkip("not a conversion (" + why + "): not sent, so the call's "
+              + "one conversion stays free for the real one");
+    }
+    return e;
   }
 
   private Reply reply(Enqueued e) {
@@ -198,8 +249,16 @@ public final class PostbackFlow implements Flow {
         metrics.accepted(route.name(), e.status().equals("pending") ? "accepted" : e.status());
         if (e.status().equals("dead")) {
           body.put("error", "stored, but not deliverable until the route's configuration is fixed; then replay it");
+        } else if (e.status().equals("skipped")) {
+          body.put("reason", "not a conversion under the route's rule (amount above "
+              + settings.conversion().above().toPlainString() + " in '" + settings.conversion().amountField()
+              + "'): stored, not sent; the call's one conversion stays free");
         }
         return Reply.json(202, body);
+      }
+      case CORRECTION -> {
+        metrics.accepted(route.name(), "correction");
+        return Reply.json(202, body.put("correction", true).put("corrects", e.original().orElse(null)));
       }
       case SUPERSEDED -> {
         metrics.accepted(route.name(), "superseded");

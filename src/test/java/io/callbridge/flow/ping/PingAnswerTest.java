@@ -16,7 +16,8 @@ class PingAnswerTest {
   static final long NOW = 1_767_225_600_000L;
 
   static PingSettings settings(Map<String, String> attributes, String format) {
-    return new PingSettings(0, 15, 90, format, attributes, true, "", PingSettings.DEFAULT_SHIELD_IGNORE, 1000);
+    return new PingSettings(0, 15, 90, format, attributes, true, "", PingSettings.DEFAULT_SHIELD_IGNORE, 1000,
+        java.util.List.of());
   }
 
   static TargetResult winner(double amount, String sip, Map<String, Object> extras) {

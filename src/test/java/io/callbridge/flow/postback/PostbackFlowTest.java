@@ -80,6 +80,13 @@ class PostbackFlowTest {
           callIdField: ringba_call_uuid
           oncePerCall: true
           targets: [ { destination: ringba, template: ringba-conversion-webhook, vars: { webhook_id: "" } } ]
+        - name: flagged
+          kind: postback
+          auth: { token: ringba-secret }
+          callIdField: trackdrive_call_uuid
+          eventKind: payout
+          conversion: { amountField: payout, convertedField: converted }
+          targets: [ { destination: td, template: trackdrive-update-call } ]
         - name: jittered
           kind: postback
           auth: { token: ringba-secret }
@@ -137,7 +144,7 @@ class PostbackFlowTest {
   }
 
   static Http.Response conversion(String ringbaId, String amount) {
-    return Http.get(base + "/v1/postbacks/td-conversion?ringba_call_uuid=" + ringbaId + "&revenue=" + amount, TD);
+    return Http.get(base + "/v1/postbacks/td-conversion?ringba_call_uuid=" + ringbaId + "&payout=" + amount, TD);
   }
 
   static JsonObject row(long id) {
@@ -196,9 +203,11 @@ class PostbackFlowTest {
     assertThat(got.get(0).method()).isEqualTo("POST");
     assertThat(got.get(0).uri()).isEqualTo("/api/v1/calls/update_call/" + uuid);
     JsonObject body = new JsonObject(got.get(0).body());
-    assertThat(body.getValue("payout")).isEqualTo(12.5);
-    assertThat(body.getValue("revenue")).isEqualTo(12.5);
+    assertThat(body.getValue("revenue")).as("Ringba's payout is TrackDrive's revenue").isEqualTo(12.5);
+    assertThat(body.containsKey("payout")).as("TrackDrive's payout (to its own traffic source) is never touched")
+        .isFalse();
     assertThat(body.getString("buyer_converted")).isEqualTo("true");
+    assertThat(body.getString("offer_converted")).isEqualTo("true");
     assertThat(body.fieldNames()).noneMatch(k -> k.startsWith("add_"));
     assertThat(got.get(0).atMillis() - t0).as("first attempt right after the commit (LISTEN/NOTIFY)").isLessThan(2000);
     assertThat(row.getInteger("attempts")).isEqualTo(1);
@@ -213,7 +222,7 @@ class PostbackFlowTest {
   void pattern2ConversionReachesRingbaWebhookAndTheTokenIsNeverStored() {
     String ringbaId = "RGB" + id();
     Http.Response r = Http.get(base + "/v1/postbacks/td-conversion?token=td-secret&ringba_call_uuid=" + ringbaId
-        + "&revenue=30", Map.of());
+        + "&payout=30", Map.of());
     assertThat(r.status()).as(r.body()).isEqualTo(202);
     JsonObject row = awaitStatus(r.json().getLong("id"), "delivered");
     List<FakeDestination.Received> got = dest.forCall(ringbaId);
@@ -221,6 +230,87 @@ class PostbackFlowTest {
     assertThat(got.get(0).method()).isEqualTo("GET");
     assertThat(got.get(0).uri()).isEqualTo("/hook/WH1?call_id=" + ringbaId + "&call_revenue=30&sale_successful=true");
     assertThat(row.getJsonObject("inbound").getString("query")).doesNotContain("td-secret");
+  }
+
+  @Test
+  void aZeroPayoutUpdatesTrackDriveWithoutConverting() {
+    String uuid = id();
+    long id = payout("ringba-payout", uuid, "0.00").json().getLong("id");
+    awaitStatus(id, "delivered");
+    JsonObject body = new JsonObject(dest.forCall(uuid).get(0).body());
+    assertThat(body.getString("buyer_converted")).isEqualTo("false");
+    assertThat(body.getString("offer_converted")).isEqualTo("false");
+    assertThat(((Number) body.getValue("revenue")).doubleValue()).isEqualTo(0.0);
+  }
+
+  @Test
+  void theConvertedFlagsComeFromTheEventNotADefault() {
+    String uuid = id();
+    Http.Response r = Http.post(base + "/v1/postbacks/flagged", "application/json", new JsonObject()
+        .put("trackdrive_call_uuid", uuid).put("payout", "9").put("converted", "no").encode(), RINGBA);
+    awaitStatus(r.json().getLong("id"), "delivered");
+    JsonObject body = new JsonObject(dest.forCall(uuid).get(0).body());
+    assertThat(body.getString("buyer_converted")).as("the sender said it did not convert").isEqualTo("false");
+    assertThat(body.getValue("revenue")).isEqualTo(9);
+  }
+
+  @Test
+  void aNonConversionNeverUsesUpRingbasOneConversion() {
+    String ringbaId = "RGB" + id();
+    Http.Response zero = conversion(ringbaId, "0");
+    assertThat(zero.status()).as(zero.body()).isEqualTo(202);
+    assertThat(zero.json().getString("status")).isEqualTo("skipped");
+    assertThat(zero.json().getString("reason")).contains("not a conversion");
+    assertThat(conversion(ringbaId, "0").json().getLong("id")).as("a copy is the same row")
+        .isEqualTo(zero.json().getLong("id"));
+    Http.Response real = conversion(ringbaId, "35");
+    assertThat(real.status()).as("the real conversion is new, not a conflict: " + real.body()).isEqualTo(202);
+    awaitStatus(real.json().getLong("id"), "delivered");
+    sleep(200);
+    List<FakeDestination.Received> got = dest.forCall(ringbaId);
+    assertThat(got).hasSize(1);
+    assertThat(got.get(0).uri()).contains("call_revenue=35", "sale_successful=true");
+    assertThat(row(zero.json().getLong("id")).getString("status")).isEqualTo("skipped");
+  }
+
+  @Test
+  void aLaterDifferentAmountIsACorrectionDeliveredInOrderAndTheLatestWins() {
+    String uuid = id();
+    dest.script(uuid, Action.status(503));
+    long first = payout("ringba-payout", uuid, "10").json().getLong("id");
+    Http.Response corrected = payout("ringba-payout", uuid, "12.5");
+    assertThat(corrected.status()).as(corrected.body()).isEqualTo(202);
+    assertThat(corrected.json().getBoolean("correction")).isTrue();
+    assertThat(corrected.json().getLong("corrects")).isEqualTo(first);
+    long second = corrected.json().getLong("id");
+    assertThat(payout("ringba-payout", uuid, "12.5").json().getLong("id")).as("a copy of the correction dedupes")
+        .isEqualTo(second);
+    awaitStatus(first, "delivered");
+    awaitStatus(second, "delivered");
+    List<FakeDestination.Received> got = dest.forCall(uuid);
+    // The first row failed once (503) and was retried: the correction waited for it.
+    assertThat(got.stream().map(g -> new JsonObject(g.body()).getValue("revenue")).toList())
+        .as("absolute values in order, the latest last").containsExactly(10, 10, 12.5);
+  }
+
+  @Test
+  void anUnresolvedTokenIsMissingEverywhere() {
+    Http.Response required = Http.get(base + "/v1/postbacks/td-conversion?ringba_call_uuid=[ringba_call_uuid]&payout=5",
+        TD);
+    assertThat(required.status()).as(required.body()).isEqualTo(422);
+    assertThat(required.json().getString("field")).isEqualTo("ringba_call_uuid");
+    assertThat(required.json().getString("error")).contains("unresolved token '[ringba_call_uuid]'");
+    String uuid = id();
+    Http.Response optional = Http.post(base + "/v1/postbacks/ringba-payout", "application/json", new JsonObject()
+        .put("trackdrive_call_uuid", uuid).put("payout", "4").put("inboundCallId", "[Call:InboundCallId]")
+        .put("caller_id", "[tag:InboundNumber:Number]").encode(), RINGBA);
+    assertThat(optional.status()).as(optional.body()).isEqualTo(202);
+    JsonObject row = awaitStatus(optional.json().getLong("id"), "delivered");
+    assertThat(row.getJsonObject("request").encode()).doesNotContain("[Call:", "[tag:");
+    Http.Response token = Http.post(base + "/v1/postbacks/ringba-payout", "application/json", new JsonObject()
+        .put("trackdrive_call_uuid", "[tag:User:trackdrive_call_uuid]").put("payout", "4").encode(), RINGBA);
+    assertThat(token.status()).as("never forwarded as a call id: " + token.body()).isEqualTo(202);
+    assertThat(token.json().getString("status")).as("no call id: unmatched, not sent").isEqualTo("unmatched");
   }
 
   @Test
@@ -430,7 +520,7 @@ class PostbackFlowTest {
     assertThat(dest.forCall(uuid)).as("nothing before the window ends").isEmpty();
     awaitStatus(first.json().getLong("id"), "delivered");
     assertThat(dest.forCall(uuid)).hasSize(1);
-    assertThat(new JsonObject(dest.forCall(uuid).get(0).body()).getValue("payout")).isEqualTo(8);
+    assertThat(new JsonObject(dest.forCall(uuid).get(0).body()).getValue("revenue")).isEqualTo(8);
   }
 
   @Test
@@ -483,14 +573,14 @@ class PostbackFlowTest {
   @Test
   void aConfigurationProblemKeepsThePostbackAsDeadForReplayNotA4xx() {
     String ringbaId = "RGB" + id();
-    Http.Response r = Http.get(base + "/v1/postbacks/misconfigured?ringba_call_uuid=" + ringbaId + "&revenue=5", TD);
+    Http.Response r = Http.get(base + "/v1/postbacks/misconfigured?ringba_call_uuid=" + ringbaId + "&payout=5", TD);
     assertThat(r.status()).as(r.body()).isEqualTo(202);
     assertThat(r.json().getString("status")).isEqualTo("dead");
     long id = r.json().getLong("id");
     JsonObject row = row(id);
     assertThat(row.getString("lastError")).contains("webhook_id").contains("configuration");
     assertThat(row.getJsonObject("inbound").getString("query")).contains(ringbaId);
-    Http.Response again = Http.get(base + "/v1/postbacks/misconfigured?ringba_call_uuid=" + ringbaId + "&revenue=5", TD);
+    Http.Response again = Http.get(base + "/v1/postbacks/misconfigured?ringba_call_uuid=" + ringbaId + "&payout=5", TD);
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.json().getLong("id")).isEqualTo(id);
     JsonObject replay = Http.post(admin + "/admin/postbacks/" + id + "/replay", null, null, ADMIN).json();
