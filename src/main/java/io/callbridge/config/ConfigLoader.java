@@ -167,7 +167,8 @@ public final class ConfigLoader {
 
   /**
    * Posting instructions are used exactly: the lead is posted to {@code endpointUrl}, so it must be on
-   * the target destination (scheme, host and port; the host never comes from anywhere else).
+   * the target destination (scheme, host and port; the host never comes from anywhere else). On a
+   * destination with a per-call host, the endpoint may be on any of its allowed company hosts.
    */
   private static void checkEndpoint(LeadSettings lead, DestinationConfig destination, Node where) {
     if (destination == null || destination.baseUrl() == null || lead.endpointUrl().isEmpty()) {
@@ -181,8 +182,9 @@ public final class ConfigLoader {
       return;
     }
     int port = ep.getPort() > 0 ? ep.getPort() : ("https".equals(ep.getScheme()) ? 443 : 80);
-    if (!destination.baseUrl().getScheme().equals(ep.getScheme()) || ep.getHost() == null
-        || !destination.baseUrl().getHost().equalsIgnoreCase(ep.getHost()) || port != destination.port()) {
+    boolean host = ep.getHost() != null && (destination.baseUrl().getHost().equalsIgnoreCase(ep.getHost())
+        || destination.allowsHost(ep.getHost()));
+    if (!destination.baseUrl().getScheme().equals(ep.getScheme()) || !host || port != destination.port()) {
       where.error("'" + lead.endpointUrl() + "' is not on the target's destination '" + destination.name() + "' ("
           + destination.baseUrl() + "): point the destination's baseUrl at the endpoint's host");
     } else if (ep.getRawPath() == null || ep.getRawPath().isEmpty() || ep.getRawPath().equals("/")) {

@@ -66,7 +66,8 @@ public record SimConfig(
   }
 
   /** What a fault turns a request into. */
-  public enum Fault { OK, HTTP500, HTTP429, RESET, HANG }
+  /** ERROR200: HTTP 200 with {@code {"status":"error",…}}, the way TrackDrive's API can refuse (script only). */
+  public enum Fault { OK, HTTP500, HTTP429, RESET, HANG, ERROR200 }
 
   /**
    * Probabilities of each fault (checked in this order from one draw), the {@code Retry-After} of a
@@ -327,7 +328,7 @@ public record SimConfig(
       try {
         script.add(Fault.valueOf(s.toUpperCase(java.util.Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        n.get("script").error("unknown fault '" + s + "' (expected ok, http500, http429, reset, hang)");
+        n.get("script").error("unknown fault '" + s + "' (expected ok, http500, http429, reset, hang, error200)");
       }
     }
     return new Faults(p500, p429, n.get("retryAfter").duration(Duration.ofSeconds(1)), reset, hang,

@@ -182,6 +182,8 @@ final class SimServer extends VerticleBase {
   private void act(Exchange ex, SimConfig.Fault fault, SplittableRandom r, BiConsumer<Exchange, SplittableRandom> answer) {
     switch (fault) {
       case HTTP500 -> ex.reply(500, new JsonObject().put("message", "An error has occurred."), "fault: http500");
+      case ERROR200 -> ex.reply(200, new JsonObject().put("status", "error").put("errors", new JsonObject()
+          .put("base", new io.vertx.core.json.JsonArray().add("The call could not be updated"))), "fault: error200");
       case HTTP429 -> {
         long seconds = Math.max(1, (ex.behaviour.faults().retryAfter().toMillis() + 999) / 1000);
         ex.reply(429, new JsonObject().put("message", "Too Many Requests"), "fault: http429",

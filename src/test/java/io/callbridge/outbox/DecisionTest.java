@@ -22,6 +22,27 @@ class DecisionTest {
   }
 
   @Test
+  void aTwoHundredThatSaysNoIsDeadAndAStaleRowIsDeadWithoutAnAttempt() {
+    Sender.Result ok = Sender.Result.http(200, Optional.empty(), Optional.empty(),
+        "{\"status\":\"error\",\"errors\":{\"revenue\":[\"must be a decimal number\"]}}");
+    assertThat(AnswerCheck.refusal("trackdrive", ok.body())).hasValueSatisfying(w -> assertThat(w)
+        .contains("TrackDrive said", "must be a decimal number"));
+    assertThat(AnswerCheck.refusal("trackdrive", "{\"success\":false,\"message\":\"no such call\"}"))
+        .hasValue("TrackDrive said: no such call");
+    assertThat(AnswerCheck.refusal("trackdrive", "{\"status\":\"success\",\"call\":{}}")).isEmpty();
+    assertThat(AnswerCheck.refusal("ringba", ok.body())).as("read per platform").isEmpty();
+    assertThat(AnswerCheck.refusal("trackdrive", "not json")).isEmpty();
+    Decision refused = decide(Sender.Result.refusedInBody(200, "TrackDrive said: x", ok.body()), 0);
+    assertThat(refused.outcome()).isEqualTo("dead");
+    assertThat(refused.error()).startsWith("HTTP 200 but the answer refused it: TrackDrive said: x");
+    Decision stale = decide(Sender.Result.stale(61_000), 1);
+    assertThat(stale.outcome()).isEqualTo("stale");
+    assertThat(stale.status()).isEqualTo("dead");
+    assertThat(stale.attempts()).as("nothing was sent").isEqualTo(1);
+    assertThat(stale.error()).startsWith("stale: not sent, 61s past");
+  }
+
+  @Test
   void classes() {
     assertThat(decide(http(200), 0).outcome()).isEqualTo("delivered");
     assertThat(decide(http(204), 0).outcome()).isEqualTo("delivered");

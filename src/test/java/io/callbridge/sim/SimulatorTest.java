@@ -280,11 +280,19 @@ class SimulatorTest {
     Http.Response ok = Http.post(url, "application/json", body, basic("pub", "priv"));
     assertThat(ok.status()).isEqualTo(200);
     JsonObject call = sim.state().getJsonObject("trackdrive").getJsonObject("calls").getJsonObject("acme/CALL-42");
-    assertThat(call.getString("buyer_converted")).isEqualTo("true");
+    assertThat(call.getValue("buyer_converted")).as("read as TrackDrive reads booleans").isEqualTo(Boolean.TRUE);
     assertThat(call.getDouble("revenue")).isEqualTo(12.5);
     assertThat(call.getInteger("payout")).isEqualTo(10);
     assertThat(call.getJsonObject("post_call_tokens").getString("ringba_bid")).isEqualTo("RTB1");
     assertThat(call.getInteger("updates")).isEqualTo(1);
+    // TrackDrive can refuse with HTTP 200 and "status":"error": nothing is booked then.
+    Http.Response refused = Http.post(url, "application/json", new JsonObject().put("revenue", "ten")
+        .put("buyer_converted", "maybe").encode(), basic("pub", "priv"));
+    assertThat(refused.status()).isEqualTo(200);
+    assertThat(refused.json().getString("status")).isEqualTo("error");
+    assertThat(refused.json().getJsonObject("errors").fieldNames()).containsExactlyInAnyOrder("revenue", "buyer_converted");
+    assertThat(sim.state().getJsonObject("trackdrive").getJsonObject("calls").getJsonObject("acme/CALL-42")
+        .getInteger("updates")).isEqualTo(1);
   }
 
   /** Raw HTTP/1.1, because java.net.http does not let a caller set Host. */

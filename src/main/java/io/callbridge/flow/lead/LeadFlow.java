@@ -1,6 +1,7 @@
 package io.callbridge.flow.lead;
 
 import io.callbridge.Services;
+import io.callbridge.config.DestinationConfig;
 import io.callbridge.config.LeadSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.TargetConfig;
@@ -44,6 +45,7 @@ public final class LeadFlow implements Flow {
   private final RequestTemplate template;
   private final Map<String, Object> postingInstructions;
   private final String endpoint;
+  private final String host;
   private final Schedule schedule;
   private final java.time.Duration freshness;
   private final Phones phones;
@@ -60,6 +62,9 @@ public final class LeadFlow implements Flow {
         "traffic_source_id", settings.trafficSourceId());
     URI ep = URI.create(settings.endpointUrl());
     this.endpoint = ep.getRawPath() + (ep.getRawQuery() == null ? "" : "?" + ep.getRawQuery());
+    // On a destination whose host is per company, the posting instructions' host names the company.
+    DestinationConfig d = services.config().destinations().get(target.destination());
+    this.host = d != null && ep.getHost() != null && d.allowsHost(ep.getHost()) ? ep.getHost().toLowerCase() : null;
     this.schedule = new Schedule(settings.retrySchedule(), 0.2);
     this.freshness = settings.freshness();
     this.phones = services.config().templates().phones();
@@ -99,8 +104,9 @@ public final class LeadFlow implements Flow {
     OutboundRequest exact = new OutboundRequest(rendered.method(), endpoint, rendered.headers(), rendered.body(),
         rendered.contentType());
     correlation.link(route.name(), CallLink.builder().inboundCallId(inboundCallId).callerId(callerId.get()).build());
+    StoredRequest stored = StoredRequest.of(target.destination(), exact);
     Envelope envelope = Envelope.of("lead", inbound, "lead|" + inboundCallId,
-        StoredRequest.of(target.destination(), exact), schedule).withEventKind("lead").withCallId(inboundCallId, false)
+        host == null ? stored : stored.withHost(host), schedule).withEventKind("lead").withCallId(inboundCallId, false)
         .withStaleAt(inbound.receivedAt().plus(freshness));
     long budget = Math.max(1, inbound.deadline().minus(route.replyReserve()).remaining().toMillis());
     return outbox.enqueue(envelope).timeout(budget, TimeUnit.MILLISECONDS)

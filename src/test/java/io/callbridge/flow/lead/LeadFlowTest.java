@@ -72,6 +72,16 @@ class LeadFlowTest {
             endpointUrl: "http://127.0.0.1:${LATER_PORT}/api/v1/leads"
           retrySchedule: [0s, 1s, 1s, 1s, 1s, 1s, 1s, 1s]
           targets: [ { destination: td-later, template: trackdrive-lead } ]
+        - name: lead-stale
+          kind: lead
+          auth: { token: t }
+          postingInstructions:
+            leadToken: good-token
+            trafficSourceId: "1001"
+            endpointUrl: "http://127.0.0.1:${LATER_PORT}/api/v1/leads"
+          freshness: 1s
+          retrySchedule: [0s, 1500ms, 1500ms]
+          targets: [ { destination: td-later, template: trackdrive-lead } ]
       """;
 
   static PostgresConfig db;
@@ -178,6 +188,22 @@ class LeadFlowTest {
     assertThat(dead.encode()).contains("422").contains("lead_token").contains("is invalid");
     Thread.sleep(1500);
     assertThat(leadsFor(sim, call)).as("a 422 is not retried").hasSize(1);
+  }
+
+  @Test
+  void aLeadPastItsFreshnessIsNeverSentItIsDeadAsStale() throws Exception {
+    // TrackDrive attaches an offer-token lead to the caller's next call: a lead delivered late could
+    // land on the wrong call, so past the route's freshness it is not sent at all.
+    String call = rgb();
+    Http.Response r = pixel("lead-stale", "17735550127", call);
+    assertThat(r.status()).isEqualTo(202);
+    JsonObject dead = eventually(() -> Optional.of(row(r.json().getLong("id")))
+        .filter(j -> "dead".equals(j.getString("status"))));
+    assertThat(dead.getString("lastError")).startsWith("stale: not sent");
+    assertThat(dead.getInteger("attempts")).as("only the refused attempt reached for TrackDrive").isEqualTo(1);
+    assertThat(dead.getString("staleAt")).isNotNull();
+    var log = dead.getJsonArray("attemptLog");
+    assertThat(log.getJsonObject(log.size() - 1).getString("outcome")).isEqualTo("stale");
   }
 
   @Test
