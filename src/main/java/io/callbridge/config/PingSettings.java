@@ -11,7 +11,9 @@ import java.util.Map;
  * (they do not make two pings different); {@code shieldMaxEntries} bounds the shield's memory.
  * {@code tags}: inbound fields passed on to each bid request as tags of their own (the template's
  * {@code "...": "[tags]"}). Per target, {@code floor} and {@code conversionSeconds} override the
- * route's (a buyer's own terms), and a winning bid that quotes its own duration wins over both.
+ * route's (a buyer's own terms), and a winning bid that quotes its own duration (the answer's
+ * {@code bidDurationField}, "duration" unless set: Ringba's RTB page documents no name for it) wins
+ * over both.
  */
 public record PingSettings(
     double floor,
@@ -23,7 +25,8 @@ public record PingSettings(
     String answerTemplate,
     List<String> shieldIgnore,
     int shieldMaxEntries,
-    List<String> tags) implements RouteSettings {
+    List<String> tags,
+    String bidDurationField) implements RouteSettings {
 
   public static final List<String> DEFAULT_SHIELD_IGNORE =
       List.of("call_uuid", "subdomain", "ping_id", "try_all_buyers_ping_id", "request_id");
@@ -42,7 +45,8 @@ public record PingSettings(
     List<String> ignore = n.has("shieldIgnore") ? n.strings("shieldIgnore") : DEFAULT_SHIELD_IGNORE;
     int maxEntries = n.integer("shieldMaxEntries", 100_000, 1, 10_000_000);
     List<String> tags = n.strings("tags");
+    String durationField = n.string("bidDurationField", "duration");
     return new PingSettings(floor, minTransfer, conversion, format, attributes, shield, answer, ignore, maxEntries,
-        tags);
+        tags, durationField);
   }
 }

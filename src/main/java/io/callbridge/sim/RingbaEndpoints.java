@@ -107,6 +107,11 @@ final class RingbaEndpoints {
     if (!profile.sipDomain().isEmpty()) {
       bid.put("sipAddress", bidId + "@" + profile.sipDomain());
     }
+    if (profile.duration() > 0) {
+      // A buyer's own terms for this bid (Ringba's RTB contract carries the buyer's settings; the
+      // field's name is configurable on the route: bidDurationField).
+      bid.put("duration", profile.duration());
+    }
     bid.put("warnings", new JsonArray());
     state.cacheBid(cacheKey, bid, expireEpoch);
     ex.reply(200, bid, "bid " + amount + " to " + phone);

@@ -127,7 +127,7 @@ public record SimConfig(
   public record Enrich(Behaviour behaviour) {}
 
   public record Rtb(Behaviour behaviour, boolean requireCallerId, Amount bidAmount, double noBidRate, int rejectCode,
-      int expireInSeconds, List<String> phoneNumbers, String sipDomain) {}
+      int expireInSeconds, List<String> phoneNumbers, String sipDomain, int duration) {}
 
   public record Webhook(Behaviour behaviour, KnownIds knownCallIds, String callIdParam, String revenueParam,
       String convertParam) {}
@@ -224,7 +224,7 @@ public record SimConfig(
 
   private static Rtb rtb(SimYaml n) {
     n.only("latency", "faults", "requireCallerId", "bidAmount", "noBidRate", "rejectCode", "expireInSeconds",
-        "phoneNumbers", "sipDomain");
+        "phoneNumbers", "sipDomain", "duration");
     int code = n.get("rejectCode").integer(1003, 1000, 9999);
     if (!RingbaEndpoints.REJECT_REASONS.containsKey(code)) {
       n.get("rejectCode").error("not a Ringba reject code (one of " + RingbaEndpoints.REJECT_REASONS.keySet() + ")");
@@ -237,7 +237,8 @@ public record SimConfig(
     }
     return new Rtb(behaviour(n), n.get("requireCallerId").bool(true), amount(n.get("bidAmount"), 20),
         n.get("noBidRate").number(0, 0, 1), code, n.get("expireInSeconds").integer(60, 1, 86_400),
-        numbers.isEmpty() ? List.of("+17733408913") : List.copyOf(numbers), n.get("sipDomain").text(""));
+        numbers.isEmpty() ? List.of("+17733408913") : List.copyOf(numbers), n.get("sipDomain").text(""),
+        n.get("duration").integer(0, 0, 86_400));
   }
 
   private static Company company(SimYaml n) {

@@ -114,7 +114,7 @@ final class Platform {
    * header): 202 once committed; a repeat gets 200, and Ringba still sees one conversion.
    */
   static ChainBuilder conversion(Iterator<Map<String, Object>> postbacks, boolean warmUp) {
-    String body = "{\"ringba_call_uuid\":\"#{ringba_call_uuid}\",\"revenue\":#{revenue}}";
+    String body = "{\"ringba_call_uuid\":\"#{ringba_call_uuid}\",\"payout\":#{payout}}";
     return feed(postbacks)
         .exec(http(name(CONVERSION, warmUp)).post("/v1/postbacks/td-conversion")
             .header("X-CallBridge-Token", Knobs.TOKEN)

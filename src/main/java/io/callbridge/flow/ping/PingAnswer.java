@@ -28,9 +28,37 @@ final class PingAnswer {
   private final PingSettings settings;
   private final RequestTemplate template;
 
+  private final int[] conversionSeconds;
+
   PingAnswer(PingSettings settings, RequestTemplate template) {
+    this(settings, template, new int[0]);
+  }
+
+  /** {@code conversionSeconds[i]}: target i's duration (its buyer's terms); past the array, the route's. */
+  PingAnswer(PingSettings settings, RequestTemplate template, int[] conversionSeconds) {
     this.settings = settings;
     this.template = template;
+    this.conversionSeconds = conversionSeconds.clone();
+  }
+
+  /**
+   * The duration TrackDrive is told: the winning bid's own terms when it quotes them (a whole
+   * number of seconds in {@code bidDurationField}), else its target's, else the route's.
+   */
+  int duration(TargetResult winner) {
+    Object quoted = winner.bid().extras().get(settings.bidDurationField());
+    if (quoted != null) {
+      try {
+        long s = new java.math.BigDecimal(String.valueOf(quoted).trim()).longValueExact();
+        if (s > 0 && s <= 86_400) {
+          return (int) s;
+        }
+      } catch (NumberFormatException | ArithmeticException e) {
+        // not a whole number of seconds: the configured terms apply
+      }
+    }
+    int i = winner.index();
+    return i >= 0 && i < conversionSeconds.length ? conversionSeconds[i] : settings.conversionSeconds();
   }
 
   Reply accepted(PingRequest request, TargetResult winner, boolean cached, long nowMs) {
@@ -55,7 +83,7 @@ final class PingAnswer {
     answer.put("cached", cached);
     answer.put("phone_number", number(bid.phoneNumber(), settings.numberFormat()));
     answer.put("bid_amount", bid.amount());
-    answer.put("duration", settings.conversionSeconds());
+    answer.put("duration", duration(winner));
     answer.put("expires_in", Math.max(0, (expiresAt - nowMs) / 1000));
     answer.put("expires_at", AnswerJson.isoInstant(expiresAt));
     answer.put("bid_id", bid.bidId());

@@ -43,7 +43,8 @@ public final class PingFlow implements Flow {
     this.fanOut = fanOut;
     this.targets = route.targets();
     this.templates = templates;
-    this.selection = new Selection(s.floor(), s.minTransferSeconds());
+    this.selection = new Selection(route.targets().stream().mapToDouble(t -> t.floor().orElse(s.floor())).toArray(),
+        s.floor(), s.minTransferSeconds());
     this.answer = answer;
     this.shield = shield;
     this.metrics = metrics;
@@ -62,7 +63,8 @@ public final class PingFlow implements Flow {
     RequestTemplate answerTemplate = s.answerTemplate().isEmpty() ? null
         : services.config().templates().get(s.answerTemplate());
     PingShield shield = s.shield() ? new PingShield(s.shieldMaxEntries(), s.minTransferSeconds(), services.clock()) : null;
-    return new PingFlow(route, input, services.upstream().fanOut(), templates, new PingAnswer(s, answerTemplate),
+    return new PingFlow(route, input, services.upstream().fanOut(), templates, new PingAnswer(s, answerTemplate,
+        route.targets().stream().mapToInt(t -> t.conversionSeconds().orElse(s.conversionSeconds())).toArray()),
         shield, new PingMetrics(services.metrics(), route.name(), names),
         new BidLinks(services.correlation(), route.name()), services.clock());
   }

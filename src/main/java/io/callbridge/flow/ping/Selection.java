@@ -10,10 +10,17 @@ import java.util.List;
  * per-target details and metrics say why they lost.
  */
 final class Selection {
+  private final double[] floors;
   private final double floor;
   private final long minLifeMs;
 
   Selection(double floor, int minTransferSeconds) {
+    this(new double[0], floor, minTransferSeconds);
+  }
+
+  /** {@code floors[i]}: target i's own floor (a buyer's terms); targets past the array use {@code floor}. */
+  Selection(double[] floors, double floor, int minTransferSeconds) {
+    this.floors = floors.clone();
     this.floor = floor;
     this.minLifeMs = minTransferSeconds * 1000L;
   }
@@ -32,6 +39,10 @@ final class Selection {
     }
   }
 
+  private double floorOf(int target) {
+    return target >= 0 && target < floors.length ? floors[target] : floor;
+  }
+
   Outcome select(List<TargetResult> answers, long nowMs) {
     TargetResult[] results = answers.toArray(new TargetResult[0]);
     TargetResult best = null;
@@ -47,8 +58,8 @@ final class Selection {
         if (life < minLifeMs || life <= 0) {
           r = r.as(Result.EXPIRED, (life <= 0 ? "expired " : "only " + (life / 1000) + "s left, ")
               + "minTransferSeconds is " + (minLifeMs / 1000));
-        } else if (bid.amount() < floor) {
-          r = r.as(Result.BELOW_FLOOR, "bid " + bid.amount() + " below the floor " + floor);
+        } else if (bid.amount() < floorOf(r.index())) {
+          r = r.as(Result.BELOW_FLOOR, "bid " + bid.amount() + " below the floor " + floorOf(r.index()));
         } else if (best == null || bid.amount() > best.bid().amount()
             || (bid.amount() == best.bid().amount() && r.latencyNanos() < best.latencyNanos())) {
           best = r;

@@ -35,6 +35,9 @@ class PingSimulatorTest {
           slow: { bidAmount: { fixed: 50.0 }, latency: { fixed: 2s } }
           hanging: { faults: { hang: 1.0, hangFor: 3s } }
           repeat: { bidAmount: { fixed: 7.0 }, expireInSeconds: 60, phoneNumbers: ["+17733408916"] }
+          quoting: { bidAmount: { fixed: 6.0 }, expireInSeconds: 60, phoneNumbers: ["+17733408917"], duration: 120 }
+          plain: { bidAmount: { fixed: 5.0 }, expireInSeconds: 60, phoneNumbers: ["+17733408918"] }
+          rich: { bidAmount: { fixed: 9.0 }, expireInSeconds: 60, phoneNumbers: ["+17733408919"] }
       """;
   static final Map<String, String> AUTH = Map.of("X-CallBridge-Token", "sim-secret");
   static final AtomicInteger CALLER = new AtomicInteger(2_000_000);
@@ -66,7 +69,18 @@ class PingSimulatorTest {
         + route("rejected", "    shield: false\n", "no-capacity", "rate-limited")
         + route("slow", "    shield: false\n    deadline: 300ms\n", "best-a", "slow", "hanging")
         + route("repeat", "    shield: false\n", "repeat")
-        + route("shielded", "", "repeat");
+        + route("shielded", "", "repeat")
+        + route("ringba-shaped", "    shield: false\n    answerTemplate: trackdrive-ping-answer-ringba\n", "best-b")
+        + route("ringba-shaped-none", "    shield: false\n    answerTemplate: trackdrive-ping-answer-ringba\n",
+            "no-capacity")
+        + "  - name: terms\n    kind: ping\n    auth: { token: sim-secret }\n    shield: false\n    conversionSeconds: 60\n"
+        + "    targets:\n"
+        + "      - { name: quoting, destination: ringba-rtb, template: ringba-rtb-ping, vars: { rtb_id: quoting } }\n"
+        + "  - name: target-terms\n    kind: ping\n    auth: { token: sim-secret }\n    shield: false\n"
+        + "    conversionSeconds: 60\n    targets:\n"
+        + "      - { name: plain, destination: ringba-rtb, template: ringba-rtb-ping, vars: { rtb_id: plain },"
+        + " conversionSeconds: 90 }\n"
+        + "      - { name: rich, destination: ringba-rtb, template: ringba-rtb-ping, vars: { rtb_id: rich }, floor: 10 }\n";
     db = TestDb.freshSchema(PingSimulatorTest.class);
     gateway = Await.result(Gateway.start(TestConfigs.forTest(yaml, db)));
     base = "http://127.0.0.1:" + gateway.publicPort();
@@ -132,6 +146,32 @@ class PingSimulatorTest {
     assertThat(ms).isLessThan(600);
     assertThat(a.getBoolean("accepted")).isTrue();
     assertThat(a.getString("target")).isEqualTo("best-a");
+  }
+
+  @Test
+  void theRingbaShapedAnswerIsWhatTrackDrivesStockRingbaBuyerReads() {
+    JsonObject bid = ping("ringba-shaped", caller());
+    assertThat(bid.getString("phoneNumber")).isEqualTo("+17733408912");
+    assertThat(bid.getString("phoneNumberNoPlus")).isEqualTo("17733408912");
+    assertThat(bid.getDouble("bidAmount")).isEqualTo(4.2);
+    assertThat(bid.getString("bidId")).startsWith("RTB");
+    assertThat(bid.getInteger("duration")).isEqualTo(60);
+    assertThat(bid.getLong("expireInSeconds")).isBetween(1L, 60L);
+    assertThat(bid.getString("sipAddress")).endsWith("@rtb.ringba.sip.telnyx.com");
+    JsonObject none = ping("ringba-shaped-none", caller());
+    assertThat(none.getValue("bidAmount")).isEqualTo(0);
+    assertThat(none.containsKey("phoneNumber")).as("a no-bid has no number, as Ringba's").isFalse();
+    assertThat(none.getString("rejectReason")).isNotBlank();
+  }
+
+  @Test
+  void theDurationToldToTrackDriveIsTheWinningBuyersOwnTerms() {
+    JsonObject quoted = ping("terms", caller());
+    assertThat(quoted.getBoolean("accepted")).isTrue();
+    assertThat(quoted.getInteger("duration")).as("the bid quoted its own duration").isEqualTo(120);
+    JsonObject perTarget = ping("target-terms", caller());
+    assertThat(perTarget.getString("target")).as("rich bid 9.0 is under its own floor of 10").isEqualTo("plain");
+    assertThat(perTarget.getInteger("duration")).as("the target's own conversionSeconds").isEqualTo(90);
   }
 
   @Test
