@@ -77,6 +77,8 @@ final class RingbaEndpoints {
         tags.put(e.getKey(), String.valueOf(e.getValue()));
       }
     });
+    // Tags such as trackdrive_call_uuid are ids TrackDrive carried to Ringba (knownCallIds: seen).
+    tags.values().forEach(state::see);
     String cacheKey = rtbId + "|" + (cid == null ? "" : Phone.e164(cid).get()) + "|" + tags;
     long now = clock.millis();
     SimState.CachedBid cached = state.cachedBid(cacheKey, now);

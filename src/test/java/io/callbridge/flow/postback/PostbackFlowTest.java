@@ -474,6 +474,8 @@ class PostbackFlowTest {
     JsonObject row = row(conflict);
     assertThat(row.getString("status")).isEqualTo("conflict");
     assertThat(row.getLong("relatedId")).isEqualTo(first);
+    assertThat(row.getString("action")).as("what an operator can do about it")
+        .contains("Adjust Payments", "/admin/postbacks/" + conflict + "/cancel");
     assertThat(Http.post(admin + "/admin/postbacks/" + conflict + "/replay", null, null, ADMIN).status()).isEqualTo(409);
     Http.Response listed = Http.get(admin + "/admin/postbacks?status=conflict&route=td-conversion", ADMIN);
     assertThat(listed.json().getJsonArray("postbacks").stream().map(o -> ((JsonObject) o).getLong("id")))
