@@ -71,22 +71,28 @@ final class PayoutDemo implements FlowDemo {
     money.reported(Money.Pattern.RINGBA_TO_TRACKDRIVE, uuid, "demo", "11.25", true);
 
     String other = ids.trackDriveCallUuid();
-    call.send("Ringba pixel", pixel(other, "acme", "7.50"));
-    List<JsonObject> acme = call.awaitOutbound("/api/v1/calls/update_call/" + other, e -> true, 1, Duration.ofSeconds(5));
-    call.show(acme);
+    List<JsonObject> acme = firstUpdate(call, "Ringba pixel", other, "acme", "7.50");
     call.expect(!acme.isEmpty() && "acme.trackdrive.com".equals(host(acme.get(0))),
         "another company's call went to its own host (acme.trackdrive.com)");
     money.reported(Money.Pattern.RINGBA_TO_TRACKDRIVE, other, "acme", "7.50", true);
 
     String zero = ids.trackDriveCallUuid();
-    call.send("Ringba pixel ($0)", pixel(zero, "demo", "0.00"));
-    List<JsonObject> none = call.awaitOutbound("/api/v1/calls/update_call/" + zero, e -> true, 1, Duration.ofSeconds(5));
-    call.show(none);
+    List<JsonObject> none = firstUpdate(call, "Ringba pixel ($0)", zero, "demo", "0.00");
     call.expect(!none.isEmpty() && "false".equals(DemoCall.body(none.get(0)).getString("buyer_converted")),
         "a $0 payout updates TrackDrive without converting");
     money.reported(Money.Pattern.RINGBA_TO_TRACKDRIVE, zero, "demo", "0", false);
     call.linked("TrackDrive call_uuid " + uuid + " (demo) ← revenue 10.00, corrected to 11.25; " + other
         + " (acme) ← 7.50; " + zero + " ← $0, not converted");
+  }
+
+  /** Sends a pixel for a new call and shows the update_call it led to (empty when none came). */
+  private static List<JsonObject> firstUpdate(DemoCall call, String who, String uuid, String company, String payout)
+      throws Exception {
+    call.send(who, pixel(uuid, company, payout));
+    List<JsonObject> updates = call.awaitOutbound("/api/v1/calls/update_call/" + uuid, e -> true, 1,
+        Duration.ofSeconds(5));
+    call.show(updates);
+    return updates;
   }
 
   private static String host(JsonObject recorded) {

@@ -117,6 +117,10 @@ class LeadFlowTest {
     return Http.get(base + "/v1/leads/" + route + "?token=t&caller_id=" + callerId + "&inbound_call_id=" + inboundCallId);
   }
 
+  static JsonObject awaitStatus(long id, String status) throws InterruptedException {
+    return eventually(() -> Optional.of(row(id)).filter(j -> status.equals(j.getString("status"))));
+  }
+
   static JsonObject row(long id) {
     return Http.get(admin + "/admin/postbacks/" + id, Map.of("Authorization", "Bearer admin-secret")).json();
   }
@@ -183,8 +187,7 @@ class LeadFlowTest {
     String call = rgb();
     Http.Response r = pixel("lead-wrong-token", "17735550125", call);
     assertThat(r.status()).isEqualTo(202);
-    JsonObject dead = eventually(() -> Optional.of(row(r.json().getLong("id")))
-        .filter(j -> "dead".equals(j.getString("status"))));
+    JsonObject dead = awaitStatus(r.json().getLong("id"), "dead");
     assertThat(dead.encode()).contains("422").contains("lead_token").contains("is invalid");
     Thread.sleep(1500);
     assertThat(leadsFor(sim, call)).as("a 422 is not retried").hasSize(1);
@@ -197,8 +200,7 @@ class LeadFlowTest {
     String call = rgb();
     Http.Response r = pixel("lead-stale", "17735550127", call);
     assertThat(r.status()).isEqualTo(202);
-    JsonObject dead = eventually(() -> Optional.of(row(r.json().getLong("id")))
-        .filter(j -> "dead".equals(j.getString("status"))));
+    JsonObject dead = awaitStatus(r.json().getLong("id"), "dead");
     assertThat(dead.getString("lastError")).startsWith("stale: not sent");
     assertThat(dead.getInteger("attempts")).as("only the refused attempt reached for TrackDrive").isEqualTo(1);
     assertThat(dead.getString("staleAt")).isNotNull();
