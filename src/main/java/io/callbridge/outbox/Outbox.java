@@ -192,7 +192,7 @@ public final class Outbox {
   }
 
   /**
-   * Deletes finished rows (delivered, reconciled, cancelled) older than {@code correlation.retention}
+   * Deletes finished rows (delivered, reconciled, cancelled, skipped) older than {@code correlation.retention}
    * by creation and last update, {@code correlation.purgeBatch} rows per statement until none is
    * left; answers how many. The idempotency key goes with the row: a copy arriving later still is
    * new again (by then the call's links are gone too). Rows waiting for someone are never purged.

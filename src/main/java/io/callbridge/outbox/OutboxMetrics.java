@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class OutboxMetrics {
   static final List<String> STATUSES = List.of("pending", "delivered", "dead", "unmatched", "conflict", "reconciled",
-      "cancelled");
+      "cancelled", "skipped");
   private static final Duration[] DELAY_BUCKETS = {
       Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),

@@ -106,7 +106,7 @@ final class OutboxSql {
 
   /** Rows not delivered, by status (delivered rows are the bulk of the table and are not counted: an index scan). */
   static final String DEPTH = "SELECT status, count(*) AS n FROM outbox "
-      + "WHERE status = ANY('{pending,dead,unmatched,conflict,reconciled,cancelled}'::text[]) GROUP BY status";
+      + "WHERE status = ANY('{pending,dead,unmatched,conflict,reconciled,cancelled,skipped}'::text[]) GROUP BY status";
 
   static final String OLDEST_PENDING = "SELECT (extract(epoch FROM min(created_at)) * 1000)::bigint AS oldest "
       + "FROM outbox WHERE status = 'pending'";
@@ -154,13 +154,13 @@ final class OutboxSql {
       """;
 
   /**
-   * One retention batch: finished rows (delivered, reconciled, cancelled) created and last updated
+   * One retention batch: finished rows (delivered, reconciled, cancelled, skipped) created and last updated
    * before $1 (epoch ms), at most $2 of them; their attempts go with them (ON DELETE CASCADE).
    * Rows waiting for someone (pending, dead, unmatched, conflict) are never purged.
    */
   static final String PURGE_FINISHED = """
       DELETE FROM outbox WHERE id IN (
-        SELECT id FROM outbox WHERE status = ANY('{delivered,reconciled,cancelled}'::text[])
+        SELECT id FROM outbox WHERE status = ANY('{delivered,reconciled,cancelled,skipped}'::text[])
           AND created_at < to_timestamp($1 / 1000.0) AND updated_at < to_timestamp($1 / 1000.0) LIMIT $2)
       """;
 
