@@ -120,8 +120,8 @@ public final class Gateway {
       }
     }
     List<AdminEndpoints> admin = new ArrayList<>();
-    admin.add(services.correlation().admin());
-    admin.add(services.outbox().admin());
+    admin.add(services.correlation().admin()::accept);
+    admin.add(services.outbox().admin()::accept);
     AtomicBoolean draining = new AtomicBoolean(false);
     IngressMetrics ingressMetrics = new IngressMetrics(services.metrics());
     AdminServer adminServer = new AdminServer(config.server(), services.metrics(), services.database()::readiness,

@@ -14,7 +14,7 @@ import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
-import io.callbridge.upstream.Deadline;
+import io.callbridge.deadline.Deadline;
 import io.callbridge.upstream.FanOut;
 import io.callbridge.upstream.Outcome;
 import io.vertx.core.Future;

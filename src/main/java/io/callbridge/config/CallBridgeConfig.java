@@ -14,6 +14,7 @@ public record CallBridgeConfig(
     ServerConfig server,
     PostgresConfig postgres,
     CorrelationConfig correlation,
+    OutboxConfig outbox,
     String phoneRegion,
     Path templatesDir,
     Map<String, DestinationConfig> destinations,
@@ -25,15 +26,23 @@ public record CallBridgeConfig(
   }
 
   public CallBridgeConfig withServer(ServerConfig s) {
-    return new CallBridgeConfig(s, postgres, correlation, phoneRegion, templatesDir, destinations, routes, templates);
+    return new CallBridgeConfig(s, postgres, correlation, outbox, phoneRegion, templatesDir, destinations, routes,
+        templates);
   }
 
   public CallBridgeConfig withPostgres(PostgresConfig p) {
-    return new CallBridgeConfig(server, p, correlation, phoneRegion, templatesDir, destinations, routes, templates);
+    return new CallBridgeConfig(server, p, correlation, outbox, phoneRegion, templatesDir, destinations, routes,
+        templates);
   }
 
   public CallBridgeConfig withCorrelation(CorrelationConfig c) {
-    return new CallBridgeConfig(server, postgres, c, phoneRegion, templatesDir, destinations, routes, templates);
+    return new CallBridgeConfig(server, postgres, c, outbox, phoneRegion, templatesDir, destinations, routes,
+        templates);
+  }
+
+  public CallBridgeConfig withOutbox(OutboxConfig o) {
+    return new CallBridgeConfig(server, postgres, correlation, o, phoneRegion, templatesDir, destinations, routes,
+        templates);
   }
 
   /** One line per route, for {@code check-config} and the start-up log (no secrets). */

@@ -48,6 +48,7 @@ public final class ConfigLoader {
     ServerConfig server = ServerConfig.parse(serverNode, env);
     PostgresConfig postgres = PostgresConfig.parse(root.get("postgres"));
     CorrelationConfig correlation = CorrelationConfig.parse(root.get("correlation"));
+    OutboxConfig outbox = OutboxConfig.parse(root.get("outbox"), env);
     String region = root.string("phoneRegion", "US");
     if (!region.matches("[A-Z]{2}")) {
       root.get("phoneRegion").error("must be a two-letter region code such as US, got '" + region + "'");
@@ -110,7 +111,7 @@ public final class ConfigLoader {
     if (!errors.list().isEmpty()) {
       throw new ConfigException(errors.list());
     }
-    return new CallBridgeConfig(server, postgres, correlation, region, templates, Map.copyOf(destinations),
+    return new CallBridgeConfig(server, postgres, correlation, outbox, region, templates, Map.copyOf(destinations),
         List.copyOf(routes), compiled);
   }
 

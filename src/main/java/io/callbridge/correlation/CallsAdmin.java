@@ -1,6 +1,5 @@
 package io.callbridge.correlation;
 
-import io.callbridge.ingress.AdminEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /admin/calls/{anyId}}: the call any of its ids names, with every id, when and by which route seen. */
-final class CallsAdmin implements AdminEndpoints {
+final class CallsAdmin implements java.util.function.Consumer<Router> {
   private final Correlation correlation;
   private final Map<String, Function<CallRecord, Future<Optional<Object>>>> details;
 
@@ -22,8 +21,9 @@ final class CallsAdmin implements AdminEndpoints {
     this.details = details;
   }
 
+  /** Mounts the endpoint on the admin router (behind the admin token). */
   @Override
-  public void mount(Router router) {
+  public void accept(Router router) {
     router.get("/admin/calls/:id").handler(this::lookup);
   }
 

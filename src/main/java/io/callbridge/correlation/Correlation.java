@@ -1,7 +1,6 @@
 package io.callbridge.correlation;
 
 import io.callbridge.config.CorrelationConfig;
-import io.callbridge.ingress.AdminEndpoints;
 import io.callbridge.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -141,7 +140,7 @@ public final class Correlation {
   }
 
   /** The admin endpoint {@code GET /admin/calls/{anyId}}. */
-  public AdminEndpoints admin() {
+  public java.util.function.Consumer<io.vertx.ext.web.Router> admin() {
     return new CallsAdmin(this, details);
   }
 

@@ -1,7 +1,7 @@
 package io.callbridge.ingress;
 
 import io.callbridge.config.RouteConfig;
-import io.callbridge.upstream.Deadline;
+import io.callbridge.deadline.Deadline;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;

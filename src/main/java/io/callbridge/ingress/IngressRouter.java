@@ -2,7 +2,7 @@ package io.callbridge.ingress;
 
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.ServerConfig;
-import io.callbridge.upstream.Deadline;
+import io.callbridge.deadline.Deadline;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,6 +1,5 @@
 package io.callbridge.outbox;
 
-import io.callbridge.ingress.Inbound;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +39,9 @@ public record Envelope(
 
   /** The inbound request exactly as received, kept with the row for audit and replay. */
   public record Raw(String method, String query, byte[] body, Map<String, Object> fields, String requestId) {
-    public static Raw of(Inbound inbound) {
-      return new Raw(inbound.method(), withoutToken(inbound.rawQuery()), inbound.rawBody().getBytes(),
-          inbound.fields(), inbound.requestId());
+    /** The request as received; the auth token is taken out of the query string. */
+    public static Raw of(String method, String rawQuery, byte[] body, Map<String, Object> fields, String requestId) {
+      return new Raw(method, withoutToken(rawQuery), body, fields, requestId);
     }
 
     /** The route's auth token may ride in the query string: it is never stored. */
@@ -57,10 +56,10 @@ public record Envelope(
   }
 
   /** An envelope to deliver {@code request} once, on {@code schedule}, keyed by {@code idempotencyKey}. */
-  public static Envelope of(String flow, Inbound inbound, String idempotencyKey, StoredRequest request,
+  public static Envelope of(String flow, String route, Raw raw, String idempotencyKey, StoredRequest request,
       Schedule schedule) {
-    return new Envelope(flow, inbound.route().name(), idempotencyKey, flow, Optional.empty(), false,
-        request.destination(), Optional.of(request), schedule, Duration.ZERO, Raw.of(inbound), Optional.empty(),
+    return new Envelope(flow, route, idempotencyKey, flow, Optional.empty(), false,
+        request.destination(), Optional.of(request), schedule, Duration.ZERO, raw, Optional.empty(),
         Optional.empty());
   }
 

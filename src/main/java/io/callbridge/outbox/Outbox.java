@@ -3,8 +3,8 @@ package io.callbridge.outbox;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.CorrelationConfig;
 import io.callbridge.config.DestinationConfig;
+import io.callbridge.config.OutboxConfig;
 import io.callbridge.config.PostgresConfig;
-import io.callbridge.ingress.AdminEndpoints;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
 import io.callbridge.upstream.UpstreamClient;
@@ -36,20 +36,11 @@ import java.util.logging.Logger;
 public final class Outbox {
   private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
 
-  /**
-   * Tuning; the defaults suit production. Two environment variables exist for tests and benchmarks:
-   * {@code CALLBRIDGE_OUTBOX_DELIVERY=off} (accept and store only; also the system property
-   * {@code callbridge.outbox.delivery}) and
-   * {@code CALLBRIDGE_OUTBOX_LEASE_MARGIN_MS} (lease = longest request timeout + this margin).
-   */
+  /** Tuning: how often to poll, the lease margin, how many rows in flight and per batch, whether to deliver. */
   public record Options(Duration pollInterval, Duration leaseMargin, int maxInFlight, int maxBatch, boolean deliver) {
-    public static Options defaults() {
-      String delivery = System.getProperty("callbridge.outbox.delivery",
-          System.getenv().getOrDefault("CALLBRIDGE_OUTBOX_DELIVERY", "on"));
-      boolean deliver = !"off".equalsIgnoreCase(delivery);
-      Duration margin = Duration.ofMillis(Long.parseLong(
-          System.getenv().getOrDefault("CALLBRIDGE_OUTBOX_LEASE_MARGIN_MS", "15000")));
-      return new Options(Duration.ofMillis(500), margin, 128, 512, deliver);
+    /** The production tuning with {@code outbox:}'s switches (see {@link OutboxConfig}). */
+    public static Options of(OutboxConfig config) {
+      return new Options(Duration.ofMillis(500), config.leaseMargin(), 128, 512, config.delivery());
     }
   }
 
@@ -98,7 +89,7 @@ public final class Outbox {
   /** The outbox of a gateway: delivers through {@code upstream} (its clients and breakers). */
   public static Outbox create(Vertx vertx, CallBridgeConfig config, Database db, Metrics metrics, Clock clock,
       UpstreamClient upstream) {
-    return create(vertx, config, db, metrics, clock, new UpstreamSender(upstream, clock), Options.defaults());
+    return create(vertx, config, db, metrics, clock, new UpstreamSender(upstream, clock), Options.of(config.outbox()));
   }
 
   public static Outbox create(Vertx vertx, CallBridgeConfig config, Database db, Metrics metrics, Clock clock,
@@ -145,7 +136,8 @@ public final class Outbox {
     return metrics;
   }
 
-  public AdminEndpoints admin() {
+  /** The admin API ({@code /admin/postbacks…}), mounted on the admin router behind the admin token. */
+  public java.util.function.Consumer<io.vertx.ext.web.Router> admin() {
     return new OutboxAdmin(db.pool(), clock, rematchers)::mount;
   }
 

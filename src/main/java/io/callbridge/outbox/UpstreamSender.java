@@ -1,6 +1,6 @@
 package io.callbridge.outbox;
 
-import io.callbridge.upstream.Deadline;
+import io.callbridge.deadline.Deadline;
 import io.callbridge.upstream.Outcome;
 import io.callbridge.upstream.UpstreamClient;
 import io.vertx.core.Future;

@@ -1,5 +1,6 @@
 package io.callbridge.upstream;
 
+import io.callbridge.deadline.Deadline;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;

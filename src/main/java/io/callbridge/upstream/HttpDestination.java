@@ -1,5 +1,6 @@
 package io.callbridge.upstream;
 
+import io.callbridge.deadline.Deadline;
 import io.callbridge.config.DestinationConfig;
 import io.callbridge.config.Secret;
 import io.vertx.core.Context;

@@ -105,8 +105,8 @@ public final class PostbackBench {
     List<Result> ingest = new ArrayList<>();
     List<Result> pg = new ArrayList<>();
     // 1. Durable ingest alone (no delivery running), against pgbench at the same concurrency.
-    System.setProperty("callbridge.outbox.delivery", "off");
     CallBridgeConfig config = TestConfigs.forTest(yaml, db);
+    config = config.withOutbox(config.outbox().withDelivery(false));
     Gateway gateway = Await.result(Gateway.start(config, Clock.systemUTC(), PostbackFlow::create));
     String url = "http://127.0.0.1:" + gateway.publicPort() + "/v1/postbacks/ringba-payout";
     Path script = pgbenchScript();
@@ -123,7 +123,6 @@ public final class PostbackBench {
 
     // 2. Accept to delivery, delivery running, a healthy destination.
     // A fresh schema: the ingest runs above left thousands of rows nobody delivered.
-    System.setProperty("callbridge.outbox.delivery", "on");
     PostgresConfig db2 = TestDb.freshSchema(PostbackBench.class);
     Gateway live = Await.result(Gateway.start(TestConfigs.forTest(yaml, db2), Clock.systemUTC(), PostbackFlow::create));
     String liveUrl = "http://127.0.0.1:" + live.publicPort() + "/v1/postbacks/ringba-payout";

@@ -1,5 +1,6 @@
 package io.callbridge.upstream;
 
+import io.callbridge.deadline.Deadline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callbridge.config.CallBridgeConfig;

@@ -14,7 +14,7 @@ import io.callbridge.ingress.Reply;
 import io.callbridge.template.Phones;
 import io.callbridge.template.Rendering;
 import io.callbridge.template.RequestTemplate;
-import io.callbridge.upstream.Deadline;
+import io.callbridge.deadline.Deadline;
 import io.callbridge.upstream.FanOut;
 import io.callbridge.upstream.Outcome;
 import io.vertx.core.Future;

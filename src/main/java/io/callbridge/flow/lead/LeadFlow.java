@@ -105,7 +105,9 @@ public final class LeadFlow implements Flow {
         rendered.contentType());
     correlation.link(route.name(), CallLink.builder().inboundCallId(inboundCallId).callerId(callerId.get()).build());
     StoredRequest stored = StoredRequest.of(target.destination(), exact);
-    Envelope envelope = Envelope.of("lead", inbound, "lead|" + inboundCallId,
+    Envelope.Raw received = Envelope.Raw.of(inbound.method(), inbound.rawQuery(), inbound.rawBody().getBytes(),
+        inbound.fields(), inbound.requestId());
+    Envelope envelope = Envelope.of("lead", route.name(), received, "lead|" + inboundCallId,
         host == null ? stored : stored.withHost(host), schedule).withEventKind("lead").withCallId(inboundCallId, false)
         .withStaleAt(inbound.receivedAt().plus(freshness));
     long budget = Math.max(1, inbound.deadline().minus(route.replyReserve()).remaining().toMillis());

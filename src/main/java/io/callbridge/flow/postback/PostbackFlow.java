@@ -213,7 +213,8 @@ public final class PostbackFlow implements Flow {
   }
 
   private Envelope envelope(Inbound inbound, Rendered r) {
-    Envelope.Raw raw = Envelope.Raw.of(inbound);
+    Envelope.Raw raw = Envelope.Raw.of(inbound.method(), inbound.rawQuery(), inbound.rawBody().getBytes(),
+        inbound.fields(), inbound.requestId());
     String key;
     if (r.callId().isPresent()) {
       StringBuilder k = new StringBuilder(settings.eventKind());

@@ -1,4 +1,4 @@
-package io.callbridge.upstream;
+package io.callbridge.deadline;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,10 +17,6 @@ public record Deadline(Instant at, Clock clock) {
   public Duration remaining() {
     Duration d = Duration.between(clock.instant(), at);
     return d.isNegative() ? Duration.ZERO : d;
-  }
-
-  public boolean expired() {
-    return !clock.instant().isBefore(at);
   }
 
   /** This deadline moved earlier by {@code reserve}: what an outbound call may spend. */
