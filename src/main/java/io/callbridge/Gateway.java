@@ -3,6 +3,7 @@ package io.callbridge;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.correlation.Correlation;
+import io.callbridge.flow.enrich.EnrichRecords;
 import io.callbridge.ingress.AdminEndpoints;
 import io.callbridge.ingress.AdminServer;
 import io.callbridge.ingress.Flow;
@@ -83,8 +84,13 @@ public final class Gateway {
           Correlation correlation = Correlation.create(vertx, db.pool(), config.correlation(), metrics, clock);
           Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, clock,
               config.server().instances());
+          EnrichRecords enrichRecords = new EnrichRecords(db.pool(), clock);
+          correlation.detail("enrichments", enrichRecords::forCall);
+          long purgeEvery = config.correlation().purgeInterval().toMillis();
+          vertx.setPeriodic(purgeEvery, purgeEvery, t -> enrichRecords.purge(config.correlation().retention())
+              .onFailure(err -> LOG.fine("enrich outcome purge failed: " + err.getMessage())));
           Services services = new Services(vertx, config, db, metrics, clock, correlation, upstream,
-              Outbox.create(vertx, config, db, metrics, clock, upstream));
+              Outbox.create(vertx, config, db, metrics, clock, upstream), enrichRecords);
           return recordStart(db).compose(x -> correlation.start()).compose(x -> deploy(vertx, services, flowFactory));
         })
         .onComplete(ar -> {

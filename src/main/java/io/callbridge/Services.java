@@ -2,6 +2,7 @@ package io.callbridge;
 
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.correlation.Correlation;
+import io.callbridge.flow.enrich.EnrichRecords;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.outbox.Outbox;
 import io.callbridge.store.Database;
@@ -9,7 +10,10 @@ import io.callbridge.upstream.Upstream;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 
-/** What flows and capabilities are built from: handed out once, at start-up, by {@link Gateway}. */
+/**
+ * The gateway's capabilities, composed once at start-up by {@link Gateway}. Only the composition
+ * root sees this whole: {@link Flows} hands each flow the few parts it uses.
+ */
 public record Services(
     Vertx vertx,
     CallBridgeConfig config,
@@ -21,4 +25,6 @@ public record Services(
     // Outbound: per-destination clients and breakers; templates are config().templates().
     Upstream upstream,
     // Durable delivery (postbacks, leads): enqueue after validation, answered once committed.
-    Outbox outbox) {}
+    Outbox outbox,
+    // Each enrich fan-out's per-target outcomes, shown with the call in the admin API.
+    EnrichRecords enrichRecords) {}

@@ -26,7 +26,7 @@ import java.util.Optional;
  *     .map(r -> r.flatMap(CallRecord::inboundCallId));
  * }</pre>
  */
-public final class Correlation {
+public final class Correlation implements CallLinks {
   private final java.util.Map<String, java.util.function.Function<CallRecord, Future<Optional<Object>>>> details =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final Vertx vertx;
@@ -72,6 +72,7 @@ public final class Correlation {
    * write, and answers the record as it now stands (empty when the link carried no id at all).
    * Never blocks; callable from any thread.
    */
+  @Override
   public Optional<CallRecord> link(String route, CallLink link) {
     if (link.isEmpty()) {
       return Optional.empty();
@@ -91,6 +92,7 @@ public final class Correlation {
    * Like {@link #find(IdKind, String)}, but a cached record without a {@code needed} id is checked
    * against PostgreSQL too: another instance may have linked that id since this one cached the call.
    */
+  @Override
   public Future<Optional<CallRecord>> find(IdKind kind, String value, IdKind needed) {
     String v = kind.normalize(value);
     if (v == null) {

@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * the delivery worker then sends it until delivered or judged impossible. Any flow that must not
  * lose an outbound request (postbacks, leads) enqueues here.
  */
-public final class Outbox {
+public final class Outbox implements DurableQueue {
   private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
 
   /** Tuning: how often to poll, the lease margin, how many rows in flight and per batch, whether to deliver. */
@@ -101,6 +101,7 @@ public final class Outbox {
    * Stores {@code envelope}; the future completes after the commit (CREATED, or what the key
    * collided with) and fails only when PostgreSQL could not commit it (answer 503 then).
    */
+  @Override
   public Future<Enqueued> enqueue(Envelope envelope) {
     return batcher.submit(envelope, fingerprint(envelope));
   }

@@ -1,9 +1,9 @@
 package io.callbridge.bench;
 
+import io.callbridge.Flows;
 import io.callbridge.Gateway;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.PostgresConfig;
-import io.callbridge.flow.postback.PostbackFlow;
 import io.callbridge.testing.Await;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
@@ -107,7 +107,7 @@ public final class PostbackBench {
     // 1. Durable ingest alone (no delivery running), against pgbench at the same concurrency.
     CallBridgeConfig config = TestConfigs.forTest(yaml, db);
     config = config.withOutbox(config.outbox().withDelivery(false));
-    Gateway gateway = Await.result(Gateway.start(config, Clock.systemUTC(), PostbackFlow::create));
+    Gateway gateway = Await.result(Gateway.start(config, Clock.systemUTC(), Flows::postback));
     String url = "http://127.0.0.1:" + gateway.publicPort() + "/v1/postbacks/ringba-payout";
     Path script = pgbenchScript();
     for (int c : levels) {
@@ -124,7 +124,7 @@ public final class PostbackBench {
     // 2. Accept to delivery, delivery running, a healthy destination.
     // A fresh schema: the ingest runs above left thousands of rows nobody delivered.
     PostgresConfig db2 = TestDb.freshSchema(PostbackBench.class);
-    Gateway live = Await.result(Gateway.start(TestConfigs.forTest(yaml, db2), Clock.systemUTC(), PostbackFlow::create));
+    Gateway live = Await.result(Gateway.start(TestConfigs.forTest(yaml, db2), Clock.systemUTC(), Flows::postback));
     String liveUrl = "http://127.0.0.1:" + live.publicPort() + "/v1/postbacks/ringba-payout";
     Map<String, Long> accepted = new ConcurrentHashMap<>();
     int deliveryConcurrency = Integer.parseInt(System.getProperty("bench.delivery.concurrency", "4"));

@@ -2,12 +2,12 @@ package io.callbridge.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callbridge.Flows;
 import io.callbridge.Gateway;
 import io.callbridge.Services;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.RouteKind;
-import io.callbridge.flow.ping.PingFlow;
 import io.callbridge.ingress.Flow;
 import io.callbridge.ingress.Reply;
 import io.callbridge.testing.TestDb;
@@ -113,7 +113,7 @@ class DemoTest {
 
     static Flow flow(RouteConfig route, Services services, boolean duplicateConversions, boolean wrongField) {
       if (route.kind() == RouteKind.PING) {
-        return PingFlow.create(route, services);
+        return Flows.ping(route, services);
       }
       WebClient web = WebClient.create(services.vertx());
       // the simulator's port, as conf/demo.yaml's destination has it (CALLBRIDGE_SIM_PORT)

@@ -2,15 +2,16 @@ package io.callbridge.flow.enrich;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.callbridge.Services;
 import io.callbridge.config.EnrichSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.TargetConfig;
 import io.callbridge.correlation.CallLink;
-import io.callbridge.correlation.Correlation;
+import io.callbridge.correlation.CallLinks;
 import io.callbridge.ingress.Flow;
 import io.callbridge.ingress.Inbound;
 import io.callbridge.ingress.Reply;
+import io.callbridge.metrics.Metrics;
+import io.callbridge.template.Templates;
 import io.callbridge.template.Phones;
 import io.callbridge.template.Rendering;
 import io.callbridge.template.RequestTemplate;
@@ -40,21 +41,25 @@ public final class EnrichFlow implements Flow {
   private final Phones phones;
   private final FanOut fanOut;
   private final EnrichMetrics metrics;
-  private final Correlation correlation;
+  private final CallLinks correlation;
   private final EnrichRecords records;
   private final Cache<String, Future<Reply>> firstAnswers;
 
-  public EnrichFlow(RouteConfig route, Services services) {
+  /**
+   * {@code templates}: the targets' compiled templates (and their phone reader); {@code links}: where
+   * the call's ids are linked; {@code records}: where each fan-out's outcomes are kept.
+   */
+  public EnrichFlow(RouteConfig route, Templates templates, FanOut fanOut, Metrics metrics, CallLinks links,
+      EnrichRecords records) {
     this.route = route;
     this.settings = route.settingsAs(EnrichSettings.class);
     this.targets = route.targets();
-    this.templates = targets.stream().map(t -> services.config().templates().get(t.template())).toList();
-    this.phones = services.config().templates().phones();
-    this.fanOut = services.upstream().fanOut();
-    this.metrics = new EnrichMetrics(services.metrics(), route);
-    this.correlation = services.correlation();
-    this.records = new EnrichRecords(services.vertx(), services.database().pool(), services.clock(), correlation,
-        route.name(), services.config().correlation().retention(), services.config().correlation().purgeInterval());
+    this.templates = targets.stream().map(t -> templates.get(t.template())).toList();
+    this.phones = templates.phones();
+    this.fanOut = fanOut;
+    this.metrics = new EnrichMetrics(metrics, route);
+    this.correlation = links;
+    this.records = records;
     this.firstAnswers = Caffeine.newBuilder()
         .maximumSize(200_000)
         .expireAfterWrite(settings.repeatWindow().toMillis(), TimeUnit.MILLISECONDS)

@@ -1,9 +1,7 @@
 package io.callbridge.flow.enrich;
 
 import io.callbridge.correlation.CallRecord;
-import io.callbridge.correlation.Correlation;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -20,9 +18,11 @@ import java.util.logging.Logger;
 /**
  * The call's record of an enrich fan-out: each target's outcome, written behind the answer (sync and
  * async alike) and shown with the call at {@code GET /admin/calls/{anyId}} under "enrichments".
- * Rows older than {@code correlation.retention} are removed in batches, like the call links.
+ * Rows older than {@code correlation.retention} are removed in batches ({@link #purge}), like the
+ * call links. One per gateway, shared by its enrich routes; the gateway registers {@link #forCall}
+ * with correlation and runs the purge on its timer.
  */
-final class EnrichRecords {
+public final class EnrichRecords {
   private static final Logger LOG = Logger.getLogger(EnrichRecords.class.getName());
   static final String INSERT = """
       INSERT INTO enrich_outcome (route, call_uuid, subdomain, at, mode, accept, targets)
@@ -32,19 +32,16 @@ final class EnrichRecords {
       WHERE call_uuid = $1 ORDER BY at""";
   static final String PURGE = """
       DELETE FROM enrich_outcome WHERE ctid IN (
-        SELECT ctid FROM enrich_outcome WHERE route = $1 AND at < $2 LIMIT $3)""";
+        SELECT ctid FROM enrich_outcome WHERE at < $1 LIMIT $2)""";
   private static final int PURGE_BATCH = 5000;
 
   private final Pool pool;
   private final Clock clock;
   private final AtomicLong lastWarning = new AtomicLong();
 
-  EnrichRecords(Vertx vertx, Pool pool, Clock clock, Correlation correlation, String route, Duration retention,
-      Duration purgeEvery) {
+  public EnrichRecords(Pool pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
-    correlation.detail("enrichments", this::forCall);
-    vertx.setPeriodic(purgeEvery.toMillis(), purgeEvery.toMillis(), t -> purge(route, retention));
   }
 
   /** Never awaited by the flow; a failed write is logged (at most every 10 s) and the answer stands. */
@@ -61,7 +58,8 @@ final class EnrichRecords {
         });
   }
 
-  private Future<Optional<Object>> forCall(CallRecord record) {
+  /** The call's enrich outcomes, for the admin view of a call ("enrichments"). */
+  public Future<Optional<Object>> forCall(CallRecord record) {
     if (record.callUuid().isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -80,12 +78,10 @@ final class EnrichRecords {
     });
   }
 
-  private void purge(String route, Duration retention) {
+  /** Removes outcomes older than {@code retention}, a batch at a time until none is left. */
+  public Future<Void> purge(Duration retention) {
     OffsetDateTime cutoff = OffsetDateTime.ofInstant(clock.instant().minus(retention), ZoneOffset.UTC);
-    pool.preparedQuery(PURGE).execute(Tuple.of(route, cutoff, PURGE_BATCH)).onSuccess(r -> {
-      if (r.rowCount() == PURGE_BATCH) {
-        purge(route, retention);
-      }
-    });
+    return pool.preparedQuery(PURGE).execute(Tuple.of(cutoff, PURGE_BATCH))
+        .compose(r -> r.rowCount() == PURGE_BATCH ? purge(retention) : Future.succeededFuture());
   }
 }

@@ -1,20 +1,22 @@
 package io.callbridge.flow.lead;
 
-import io.callbridge.Services;
 import io.callbridge.config.DestinationConfig;
 import io.callbridge.config.LeadSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.TargetConfig;
 import io.callbridge.correlation.CallLink;
-import io.callbridge.correlation.Correlation;
+import io.callbridge.correlation.CallLinks;
 import io.callbridge.ingress.Flow;
 import io.callbridge.ingress.Inbound;
 import io.callbridge.ingress.Reply;
 import io.callbridge.outbox.Enqueued;
+import io.callbridge.outbox.DurableQueue;
 import io.callbridge.outbox.Envelope;
 import io.callbridge.outbox.Outbox;
 import io.callbridge.outbox.Schedule;
 import io.callbridge.outbox.StoredRequest;
+import io.callbridge.metrics.Metrics;
+import io.callbridge.template.Templates;
 import io.callbridge.template.Phones;
 import io.callbridge.template.Rendering;
 import io.callbridge.template.RequestTemplate;
@@ -49,29 +51,34 @@ public final class LeadFlow implements Flow {
   private final Schedule schedule;
   private final java.time.Duration freshness;
   private final Phones phones;
-  private final Outbox outbox;
-  private final Correlation correlation;
+  private final DurableQueue outbox;
+  private final CallLinks correlation;
   private final LeadMetrics metrics;
 
-  public LeadFlow(RouteConfig route, Services services) {
+  /**
+   * {@code destination}: the target's (its per-company hosts); {@code queue}: the durable delivery;
+   * {@code links}: where the Ringba call, the caller and TrackDrive's lead id are linked. The gateway
+   * tells {@link #delivered} about each lead TrackDrive took.
+   */
+  public LeadFlow(RouteConfig route, Templates templates, DestinationConfig destination, DurableQueue queue,
+      CallLinks links, Metrics metrics) {
     LeadSettings settings = route.settingsAs(LeadSettings.class);
     this.route = route;
     this.target = route.targets().get(0);
-    this.template = services.config().templates().get(target.template());
+    this.template = templates.get(target.template());
     this.postingInstructions = Map.of("lead_token", settings.leadToken().value(),
         "traffic_source_id", settings.trafficSourceId());
     URI ep = URI.create(settings.endpointUrl());
     this.endpoint = ep.getRawPath() + (ep.getRawQuery() == null ? "" : "?" + ep.getRawQuery());
     // On a destination whose host is per company, the posting instructions' host names the company.
-    DestinationConfig d = services.config().destinations().get(target.destination());
+    DestinationConfig d = destination;
     this.host = d != null && ep.getHost() != null && d.allowsHost(ep.getHost()) ? ep.getHost().toLowerCase() : null;
     this.schedule = new Schedule(settings.retrySchedule(), 0.2);
     this.freshness = settings.freshness();
-    this.phones = services.config().templates().phones();
-    this.outbox = services.outbox();
-    this.correlation = services.correlation();
-    this.metrics = new LeadMetrics(services.metrics(), route.name());
-    outbox.onDelivered(route.name(), this::delivered);
+    this.phones = templates.phones();
+    this.outbox = queue;
+    this.correlation = links;
+    this.metrics = new LeadMetrics(metrics, route.name());
   }
 
   @Override
@@ -134,7 +141,7 @@ public final class LeadFlow implements Flow {
   }
 
   /** TrackDrive answered 2xx: link the lead id it assigned to the Ringba call. */
-  private void delivered(Outbox.Delivered d) {
+  public void delivered(Outbox.Delivered d) {
     String leadId = leadId(d.response());
     if (leadId == null) {
       return;

@@ -1,7 +1,7 @@
 package io.callbridge.flow.ping;
 
 import io.callbridge.correlation.CallLink;
-import io.callbridge.correlation.Correlation;
+import io.callbridge.correlation.CallLinks;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Instant;
@@ -16,10 +16,10 @@ import java.util.logging.Logger;
 final class BidLinks {
   private static final Logger LOG = Logger.getLogger(BidLinks.class.getName());
 
-  private final Correlation correlation;
+  private final CallLinks correlation;
   private final String route;
 
-  BidLinks(Correlation correlation, String route) {
+  BidLinks(CallLinks correlation, String route) {
     this.correlation = correlation;
     this.route = route;
   }

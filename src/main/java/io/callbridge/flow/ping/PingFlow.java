@@ -1,6 +1,8 @@
 package io.callbridge.flow.ping;
 
-import io.callbridge.Services;
+import io.callbridge.correlation.CallLinks;
+import io.callbridge.metrics.Metrics;
+import io.callbridge.template.Templates;
 import io.callbridge.config.PingSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.TargetConfig;
@@ -52,21 +54,20 @@ public final class PingFlow implements Flow {
     this.clock = clock;
   }
 
-  /** The flow of one ping route, built from the gateway's services. */
-  public static PingFlow create(RouteConfig route, Services services) {
+  /** The flow of one ping route: its targets' templates, the fan-out, where bids are linked, its meters. */
+  public static PingFlow create(RouteConfig route, Templates templates, FanOut fanOut, CallLinks links,
+      Metrics metrics, Clock clock) {
     PingSettings s = route.settingsAs(PingSettings.class);
     List<String> names = route.targets().stream().map(TargetConfig::name).toList();
-    PingInput input = new PingInput(route.name(), route.required(), s.shieldIgnore(),
-        services.config().templates().phones(), s.shield(), s.tags());
-    RequestTemplate[] templates = route.targets().stream()
-        .map(t -> services.config().templates().get(t.template())).toArray(RequestTemplate[]::new);
-    RequestTemplate answerTemplate = s.answerTemplate().isEmpty() ? null
-        : services.config().templates().get(s.answerTemplate());
-    PingShield shield = s.shield() ? new PingShield(s.shieldMaxEntries(), s.minTransferSeconds(), services.clock()) : null;
-    return new PingFlow(route, input, services.upstream().fanOut(), templates, new PingAnswer(s, answerTemplate,
+    PingInput input = new PingInput(route.name(), route.required(), s.shieldIgnore(), templates.phones(), s.shield(),
+        s.tags());
+    RequestTemplate[] compiled = route.targets().stream()
+        .map(t -> templates.get(t.template())).toArray(RequestTemplate[]::new);
+    RequestTemplate answerTemplate = s.answerTemplate().isEmpty() ? null : templates.get(s.answerTemplate());
+    PingShield shield = s.shield() ? new PingShield(s.shieldMaxEntries(), s.minTransferSeconds(), clock) : null;
+    return new PingFlow(route, input, fanOut, compiled, new PingAnswer(s, answerTemplate,
         route.targets().stream().mapToInt(t -> t.conversionSeconds().orElse(s.conversionSeconds())).toArray()),
-        shield, new PingMetrics(services.metrics(), route.name(), names),
-        new BidLinks(services.correlation(), route.name()), services.clock());
+        shield, new PingMetrics(metrics, route.name(), names), new BidLinks(links, route.name()), clock);
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.callbridge.flow.postback;
 import io.callbridge.config.PostbackSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.correlation.CallRecord;
-import io.callbridge.correlation.Correlation;
+import io.callbridge.correlation.CallLinks;
 import io.callbridge.correlation.IdKind;
 import io.vertx.core.Future;
 import java.util.Arrays;
@@ -18,9 +18,9 @@ import java.util.Optional;
  * found that has the needed id.
  */
 final class CorrelationMatcher implements CallMatcher {
-  private final Correlation correlation;
+  private final CallLinks correlation;
 
-  CorrelationMatcher(Correlation correlation) {
+  CorrelationMatcher(CallLinks correlation) {
     this.correlation = correlation;
   }
 

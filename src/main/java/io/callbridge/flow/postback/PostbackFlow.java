@@ -1,13 +1,14 @@
 package io.callbridge.flow.postback;
 
-import io.callbridge.Services;
 import io.callbridge.config.DestinationConfig;
 import io.callbridge.config.PostbackSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.TargetConfig;
+import io.callbridge.correlation.CallLinks;
 import io.callbridge.ingress.Flow;
 import io.callbridge.ingress.Inbound;
 import io.callbridge.ingress.Reply;
+import io.callbridge.outbox.DurableQueue;
 import io.callbridge.outbox.Enqueued;
 import io.callbridge.outbox.Envelope;
 import io.callbridge.outbox.Outbox;
@@ -16,6 +17,7 @@ import io.callbridge.outbox.Schedule;
 import io.callbridge.outbox.StoredRequest;
 import io.callbridge.template.Rendering;
 import io.callbridge.template.RequestTemplate;
+import io.callbridge.template.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -40,33 +42,39 @@ public final class PostbackFlow implements Flow {
   private final PostbackSettings settings;
   private final TargetConfig target;
   private final RequestTemplate template;
-  private final Outbox outbox;
+  private final DurableQueue outbox;
   private final OutboxMetrics metrics;
   private final CallMatcher matcher;
   private final Schedule schedule;
   private final DestinationConfig destination;
 
-  private PostbackFlow(RouteConfig route, Services services, CallMatcher matcher) {
+  /**
+   * {@code destination}: the target's (its per-company hosts); {@code queue}: the durable delivery and
+   * {@code metrics} its meters; {@code matcher}: how a call missing from the postback is found. The
+   * gateway registers {@link #rematcher} so a replay of an unmatched row looks the call up again.
+   */
+  public PostbackFlow(RouteConfig route, Templates templates, DestinationConfig destination, DurableQueue queue,
+      OutboxMetrics metrics, CallMatcher matcher) {
     this.route = route;
     this.settings = route.settingsAs(PostbackSettings.class);
     this.target = route.targets().get(0);
-    this.template = services.config().templates().get(target.template());
-    this.outbox = services.outbox();
-    this.metrics = outbox.metrics();
+    this.template = templates.get(target.template());
+    this.outbox = queue;
+    this.metrics = metrics;
     this.matcher = matcher;
     this.schedule = new Schedule(settings.retrySchedule(), settings.jitter());
-    this.destination = services.config().destinations().get(target.destination());
-    outbox.rematcher(route.name(), fields -> matchAndRender(fields).map(r -> r.request().map(req ->
-        new Outbox.Rematched(r.callId().orElseThrow(), req, settings.oncePerCall()))));
+    this.destination = destination;
   }
 
-  /** The route's flow; a missing call id is looked up through correlation. */
-  public static Flow create(RouteConfig route, Services services) {
-    return create(route, services, new CorrelationMatcher(services.correlation()));
+  /** A missing call id looked up through correlation's {@code links}. */
+  public static CallMatcher matcher(CallLinks links) {
+    return new CorrelationMatcher(links);
   }
 
-  public static Flow create(RouteConfig route, Services services, CallMatcher matcher) {
-    return new PostbackFlow(route, services, matcher);
+  /** Re-finds an unmatched row's call from its stored fields (replay); empty while still unknown. */
+  public Outbox.Rematcher rematcher() {
+    return fields -> matchAndRender(fields).map(r -> r.request().map(req ->
+        new Outbox.Rematched(r.callId().orElseThrow(), req, settings.oncePerCall())));
   }
 
   /** The outcome of matching and rendering: what to store, or why the row is held (dead, unmatched). */

@@ -2,6 +2,7 @@ package io.callbridge.flow.postback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callbridge.Flows;
 import io.callbridge.Gateway;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.PostgresConfig;
@@ -120,8 +121,8 @@ class PostbackFlowTest {
     };
     gateway = Await.result(Gateway.start(config, clock,
         (route, services) -> route.kind() != RouteKind.POSTBACK ? null
-            : route.name().equals("correlated") ? PostbackFlow.create(route, services)
-            : PostbackFlow.create(route, services, matcher)));
+            : route.name().equals("correlated") ? Flows.postback(route, services)
+            : Flows.postback(route, services, matcher)));
     base = "http://127.0.0.1:" + gateway.publicPort();
     admin = "http://127.0.0.1:" + gateway.adminPort();
   }

@@ -2,6 +2,7 @@ package io.callbridge.flow.postback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callbridge.Flows;
 import io.callbridge.Gateway;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.testing.Await;
@@ -58,7 +59,7 @@ class PostbackOutageTest {
     proxy = TcpProxy.start(db.host(), db.port());
     PostgresConfig viaProxy = db.withEndpoint("127.0.0.1", proxy.port());
     gateway = Await.result(Gateway.start(TestConfigs.forTest(YAML.formatted(dest.port()), viaProxy),
-        Clock.systemUTC(), PostbackFlow::create));
+        Clock.systemUTC(), Flows::postback));
   }
 
   @AfterAll

@@ -1,0 +1,19 @@
+package io.callbridge.correlation;
+
+import io.vertx.core.Future;
+import java.util.Optional;
+
+/**
+ * What a flow needs of correlation: record that a route saw ids together, and find the call an id
+ * names. {@link Correlation} is the real one; a flow's unit test can hand in a map.
+ */
+public interface CallLinks {
+  /** Records that {@code route} saw these ids together; answers the call as it now stands. Never blocks. */
+  Optional<CallRecord> link(String route, CallLink link);
+
+  /**
+   * The call {@code value} names. A cached record without a {@code needed} id (null: any) is checked
+   * against PostgreSQL too; a caller id names the most recent call from it within the window.
+   */
+  Future<Optional<CallRecord>> find(IdKind kind, String value, IdKind needed);
+}
