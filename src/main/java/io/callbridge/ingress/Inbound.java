@@ -50,6 +50,11 @@ public record Inbound(
 
   /** A field as text, empty when absent or blank. Numbers and booleans become their JSON text. */
   public Optional<String> text(String field) {
+    return text(fields, field);
+  }
+
+  /** A field of {@code fields} as text, empty when absent or blank: the one reading of a field every flow shares. */
+  public static Optional<String> text(Map<String, ?> fields, String field) {
     Object v = fields.get(field);
     if (v == null) {
       return Optional.empty();

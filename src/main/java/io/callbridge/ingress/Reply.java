@@ -32,6 +32,12 @@ public record Reply(int status, JsonObject body, Map<String, String> headers, Bu
     return new Reply(status, body, Map.of());
   }
 
+  /** 503 for a {@code what} (a postback, a lead) PostgreSQL could not commit: nothing was accepted. */
+  public static Reply notStored(String what) {
+    return new Reply(503, new JsonObject().put("error", "the " + what + " could not be stored durably (PostgreSQL "
+        + "unavailable); nothing was accepted: send it again"), Map.of("Retry-After", "5"));
+  }
+
   public static Reply error(int status, String message) {
     return error(status, message, null);
   }

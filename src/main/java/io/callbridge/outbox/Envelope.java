@@ -44,6 +44,11 @@ public record Envelope(
       return new Raw(method, withoutToken(rawQuery), body, fields, requestId);
     }
 
+    /** A digest of the request as received (query, a 0 byte, body): what keys a postback with no call to key on. */
+    public String digest() {
+      return Digests.sha256(query.getBytes(java.nio.charset.StandardCharsets.UTF_8), Digests.SEPARATOR, body);
+    }
+
     /** The route's auth token may ride in the query string: it is never stored. */
     static String withoutToken(String query) {
       if (query == null || query.isEmpty()) {

@@ -4,23 +4,18 @@ import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.CorrelationConfig;
 import io.callbridge.config.DestinationConfig;
 import io.callbridge.config.OutboxConfig;
-import io.callbridge.config.PostgresConfig;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
 import io.callbridge.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -163,7 +158,7 @@ public final class Outbox implements DurableQueue {
     if (!options.deliver()) {
       return Future.succeededFuture();
     }
-    DeliveryWorker worker = new DeliveryWorker(db.pool(), listenOptions(db.config()), channel(db.config().schema()),
+    DeliveryWorker worker = new DeliveryWorker(db.pool(), Database.connectOptions(db.config(), "callbridge-listen"), channel(db.config().schema()),
         sender, clock, workerId, this::requestTimeout, lease, options.pollInterval(), options.maxInFlight(), metrics,
         this::delivered);
     return vertx.deployVerticle(worker).map(id -> {
@@ -227,39 +222,16 @@ public final class Outbox implements DurableQueue {
 
   String fingerprint(Envelope e) {
     return e.request().map(Outbox::fingerprint)
-        .orElseGet(() -> sha256("unmatched", e.raw().query(), new String(e.raw().body(), StandardCharsets.UTF_8)));
+        .orElseGet(() -> Digests.ofTexts("unmatched", e.raw().query(), new String(e.raw().body(), StandardCharsets.UTF_8)));
   }
 
   static String fingerprint(StoredRequest r) {
-    return sha256(r.destination(), r.method(), r.uri(), r.bodyText());
-  }
-
-  private static String sha256(String... parts) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (String p : parts) {
-        md.update(p.getBytes(StandardCharsets.UTF_8));
-        md.update((byte) 0);
-      }
-      return HexFormat.of().formatHex(md.digest(), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.ofTexts(r.destination(), r.method(), r.uri(), r.bodyText());
   }
 
   static String channel(String schema) {
     String c = "callbridge_outbox_" + schema;
     return c.length() > 63 ? c.substring(0, 63) : c;
-  }
-
-  private static PgConnectOptions listenOptions(PostgresConfig config) {
-    return new PgConnectOptions()
-        .setHost(config.host())
-        .setPort(config.port())
-        .setDatabase(config.database())
-        .setUser(config.user())
-        .setPassword(config.password().value())
-        .setProperties(Map.of("search_path", config.schema(), "application_name", "callbridge-listen"));
   }
 
   private static String host() {

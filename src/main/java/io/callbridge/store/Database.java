@@ -52,16 +52,21 @@ public final class Database {
         .load();
   }
 
-  public static Database open(Vertx vertx, PostgresConfig config) {
-    PgConnectOptions connect = new PgConnectOptions()
+  /** How to reach the database as {@code applicationName} (shown in pg_stat_activity), in the configured schema. */
+  public static PgConnectOptions connectOptions(PostgresConfig config, String applicationName) {
+    return new PgConnectOptions()
         .setHost(config.host())
         .setPort(config.port())
         .setDatabase(config.database())
         .setUser(config.user())
         .setPassword(config.password().value())
+        .setProperties(Map.of("search_path", config.schema(), "application_name", applicationName));
+  }
+
+  public static Database open(Vertx vertx, PostgresConfig config) {
+    PgConnectOptions connect = connectOptions(config, "callbridge")
         .setCachePreparedStatements(true)
-        .setPipeliningLimit(256)
-        .setProperties(Map.of("search_path", config.schema(), "application_name", "callbridge"));
+        .setPipeliningLimit(256);
     PoolOptions poolOptions = new PoolOptions()
         .setMaxSize(config.poolSize())
         .setMaxWaitQueueSize(10_000)

@@ -77,10 +77,6 @@ final class Breakers {
     return s == CircuitBreakerState.OPEN ? 2 : s == CircuitBreakerState.HALF_OPEN ? 1 : 0;
   }
 
-  boolean isOpen() {
-    return breaker.state() == CircuitBreakerState.OPEN;
-  }
-
   void close() {
     breaker.close();
   }

@@ -95,15 +95,6 @@ public final class Upstream implements UpstreamClient {
     return outcome.onSuccess(o -> record(d, o));
   }
 
-  /**
-   * The durable delivery variant: the budget is the destination's {@code requestTimeout} from now
-   * instead of an inbound deadline. Same breaker, same outcomes.
-   */
-  public Future<Outcome> deliver(String destination, OutboundRequest request) {
-    Destination d = destination(destination);
-    return send(destination, request, Deadline.in(d.http.config.requestTimeout(), clock));
-  }
-
   /** A fan-out over this client. */
   public FanOut fanOut() {
     return new FanOut(this);

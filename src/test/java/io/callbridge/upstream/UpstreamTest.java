@@ -347,11 +347,6 @@ class UpstreamTest {
   }
 
   @Test
-  void durableDeliveryUsesTheRequestTimeout() {
-    assertThat(Await.result(upstream.deliver("other", OutboundRequest.get("/ok")))).isInstanceOf(Outcome.Ok.class);
-  }
-
-  @Test
   void metricsPerDestination() {
     send("other", "/ok", 2000);
     send("other", "/500", 2000);

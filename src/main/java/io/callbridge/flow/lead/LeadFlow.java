@@ -27,7 +27,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -117,16 +116,13 @@ public final class LeadFlow implements Flow {
     Envelope envelope = Envelope.of("lead", route.name(), received, "lead|" + inboundCallId,
         host == null ? stored : stored.withHost(host), schedule).withEventKind("lead").withCallId(inboundCallId, false)
         .withStaleAt(inbound.receivedAt().plus(freshness));
-    long budget = Math.max(1, inbound.deadline().minus(route.replyReserve()).remaining().toMillis());
-    return outbox.enqueue(envelope).timeout(budget, TimeUnit.MILLISECONDS)
+    return outbox.enqueue(envelope, inbound.deadline().minus(route.replyReserve()))
         .map(this::reply)
         .recover(err -> {
           metrics.result("unavailable");
           LOG.warning("route " + route.name() + ": lead for " + inboundCallId + " not stored (" + err.getMessage()
               + "); answered 503");
-          return Future.succeededFuture(new Reply(503, new JsonObject().put("error",
-              "the lead could not be stored durably (PostgreSQL unavailable); nothing was accepted: send it again"),
-              Map.of("Retry-After", "5")));
+          return Future.succeededFuture(Reply.notStored("lead"));
         });
   }
 

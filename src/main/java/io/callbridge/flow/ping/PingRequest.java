@@ -7,10 +7,4 @@ import java.util.Map;
  * call ids (either may be empty when not required), every inbound field for the templates, and
  * the ping shield's key (route, caller id and the tag set; empty when the route has no shield).
  */
-record PingRequest(String callerId, String callUuid, String subdomain, Map<String, Object> fields, String shieldKey) {
-
-  /** The caller id as Ringba's examples write {@code CID}: 11 digits, no plus. */
-  String callerIdDigits11() {
-    return callerId.startsWith("+") ? callerId.substring(1) : callerId;
-  }
-}
+record PingRequest(String callerId, String callUuid, String subdomain, Map<String, Object> fields, String shieldKey) {}

@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -101,8 +100,7 @@ public final class PostbackFlow implements Flow {
     return matchAndRender(inbound.fields())
         .compose(r -> {
           Envelope envelope = envelope(inbound, r);
-          long budget = Math.max(1, inbound.deadline().minus(route.replyReserve()).remaining().toMillis());
-          return outbox.enqueue(envelope).timeout(budget, TimeUnit.MILLISECONDS).map(this::reply);
+          return outbox.enqueue(envelope, inbound.deadline().minus(route.replyReserve())).map(this::reply);
         })
         .recover(err -> {
           if (err instanceof Invalid e) {
@@ -111,9 +109,7 @@ public final class PostbackFlow implements Flow {
           }
           metrics.rejected(route.name(), "unavailable");
           logUnavailable(err);
-          return Future.succeededFuture(new Reply(503, new JsonObject()
-              .put("error", "the postback could not be stored durably (PostgreSQL unavailable); nothing was accepted: "
-                  + "send it again"), Map.of("Retry-After", "5")));
+          return Future.succeededFuture(Reply.notStored("postback"));
         });
   }
 
@@ -163,7 +159,7 @@ public final class PostbackFlow implements Flow {
 
   /** The other side's id from the field, else through correlation; then the outbound request. */
   private Future<Rendered> matchAndRender(Map<String, Object> inboundFields) {
-    Optional<String> direct = text(inboundFields, settings.callIdField());
+    Optional<String> direct = Inbound.text(inboundFields, settings.callIdField());
     Future<Map<String, Object>> fields = direct.isPresent() || settings.matchBy().isEmpty()
         ? Future.succeededFuture(inboundFields)
         : matcher.match(route, inboundFields).map(extra -> {
@@ -175,13 +171,13 @@ public final class PostbackFlow implements Flow {
       Map<String, Object> f = new HashMap<>(given);
       // The verdict of the route's conversion rule is the [converted] token (never a default).
       f.put("converted", settings.conversion().converts(given) ? "true" : "false");
-      Optional<String> callId = text(f, settings.callIdField());
+      Optional<String> callId = Inbound.text(f, settings.callIdField());
       if (callId.isEmpty()) {
         return new Rendered(Optional.empty(), Optional.empty(), f, Optional.empty());
       }
       Optional<String> host = Optional.empty();
       if (destination != null && destination.callHost().isPresent()) {
-        Optional<String> sub = text(f, settings.subdomainField());
+        Optional<String> sub = Inbound.text(f, settings.subdomainField());
         if (sub.isEmpty() && destination.subdomains().size() == 1) {
           sub = Optional.of(destination.subdomains().get(0));
         }
@@ -227,13 +223,13 @@ public final class PostbackFlow implements Flow {
     if (r.callId().isPresent()) {
       StringBuilder k = new StringBuilder(settings.eventKind());
       for (String f : settings.idempotencyKey()) {
-        String v = text(r.fields(), f).orElseThrow(() -> new Invalid(f, "is required (part of the idempotency key)"));
+        String v = Inbound.text(r.fields(), f).orElseThrow(() -> new Invalid(f, "is required (part of the idempotency key)"));
         k.append('|').append(v);
       }
       key = k.toString();
     } else {
       // No call to key on: identical copies of the same request still dedupe.
-      key = settings.eventKind() + "|unmatched|" + sha256(raw.query(), raw.body());
+      key = settings.eventKind() + "|unmatched|" + raw.digest();
     }
     Envelope e = new Envelope("postback", route.name(), key, settings.eventKind(), r.callId(),
         settings.oncePerCall(), target.destination(), r.request(), schedule, settings.settleWindow(), raw,
@@ -243,7 +239,7 @@ public final class PostbackFlow implements Flow {
       // The destination takes one conversion per call and converts on any request (even $0): an event
       // that is no conversion is kept for audit under its own key, never sent, and never uses it up.
       String why = settings.conversion().whyNot(inbound.fields());
-      return new Envelope("postback", route.name(), key + "#not-converted:" + sha256(raw.query(), raw.body()),
+      return new Envelope("postback", route.name(), key + "#not-converted:" + raw.digest(),
           settings.eventKind(), r.callId(), false, target.destination(), r.request(), schedule, Duration.ZERO, raw,
           Optional.empty(), Optional.empty()).withSkip("not a conversion (" + why + "): not sent, so the call's "
               + "one conversion stays free for the real one");
@@ -284,26 +280,5 @@ public final class PostbackFlow implements Flow {
                 + "); the destination accepts one per call, so this one is stored as a conflict and not sent"));
       }
     }
-  }
-
-  private static String sha256(String query, byte[] body) {
-    try {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-      md.update(query.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      md.update((byte) 0);
-      md.update(body);
-      return java.util.HexFormat.of().formatHex(md.digest(), 0, 16);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Optional<String> text(Map<String, Object> fields, String name) {
-    Object v = fields.get(name);
-    if (v == null) {
-      return Optional.empty();
-    }
-    String s = String.valueOf(v).trim();
-    return s.isEmpty() ? Optional.empty() : Optional.of(s);
   }
 }
