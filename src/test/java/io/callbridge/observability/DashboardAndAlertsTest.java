@@ -401,6 +401,11 @@ class DashboardAndAlertsTest {
   // ------------------------------------------------------------------------------------------
   // promtool, where installed
 
+  /**
+   * promtool (bin/callbridge test installs Debian's prometheus package where it can). On CI a missing
+   * promtool fails the test, so the checks can never be skipped without anyone noticing; elsewhere it
+   * is skipped with the reason.
+   */
   static Path promtool() {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
       Path p = Path.of(dir, "promtool");
@@ -408,6 +413,11 @@ class DashboardAndAlertsTest {
         return p;
       }
     }
+    if ("true".equals(System.getenv("CI"))) {
+      throw new AssertionError("promtool is not installed and this is CI: bin/callbridge test installs it "
+          + "(apt-get install -y prometheus) when it runs as root with apt-get; install it on this machine");
+    }
+    Assumptions.abort("promtool is not installed (apt-get install -y prometheus): the promtool checks did not run");
     return null;
   }
 
@@ -422,7 +432,6 @@ class DashboardAndAlertsTest {
   @Test
   void promtoolAcceptsTheRulesAndTheScrapeConfig() throws Exception {
     Path promtool = promtool();
-    Assumptions.assumeTrue(promtool != null, "promtool is not installed (apt-get install prometheus): parser checks only");
     run(Path.of("."), promtool.toString(), "check", "rules", RULES.toString());
     run(SCRAPE_CONFIG.getParent(), promtool.toString(), "check", "config", "--syntax-only",
         SCRAPE_CONFIG.getFileName().toString());
@@ -431,7 +440,6 @@ class DashboardAndAlertsTest {
   @Test
   void promtoolAcceptsEveryDashboardQuery() throws Exception {
     Path promtool = promtool();
-    Assumptions.assumeTrue(promtool != null, "promtool is not installed (apt-get install prometheus)");
     StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
     int i = 0;
     for (var e : dashboardQueries().entrySet()) {
