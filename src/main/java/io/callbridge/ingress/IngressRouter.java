@@ -61,7 +61,7 @@ final class IngressRouter implements Handler<HttpServerRequest> {
   }
 
   /** Everything one request carries through ingress, from arrival to its one answer. */
-  private final class Exchange {
+  private final class InboundCall {
     final HttpServerRequest request;
     /** The event loop the request arrived on: its answer is written there, and nowhere else. */
     final Thread loop = Thread.currentThread();
@@ -73,7 +73,7 @@ final class IngressRouter implements Handler<HttpServerRequest> {
     boolean bodyOwned;
     boolean answered;
 
-    Exchange(HttpServerRequest request, Entry entry) {
+    InboundCall(HttpServerRequest request, Entry entry) {
       this.request = request;
       this.entry = entry;
       this.requestId = requestId(request.getHeader(REQUEST_ID_HEADER));
@@ -120,7 +120,7 @@ final class IngressRouter implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest request) {
     Entry entry = byPath.get(routePath(request.path()));
-    Exchange ex = new Exchange(request, entry);
+    InboundCall ex = new InboundCall(request, entry);
     if (entry == null) {
       ex.send(Reply.error(404, "no route at " + safePath(request)));
       return;
@@ -173,7 +173,7 @@ final class IngressRouter implements Handler<HttpServerRequest> {
     return Reply.error(413, "body larger than " + server.bodyLimitBytes() + " bytes", "body");
   }
 
-  private void route(Exchange ex) {
+  private void route(InboundCall ex) {
     RouteConfig route = ex.entry.route;
     HttpServerRequest request = ex.request;
     if (!route.token().isPresent()) {

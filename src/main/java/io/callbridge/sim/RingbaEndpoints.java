@@ -39,7 +39,7 @@ final class RingbaEndpoints {
   }
 
   /** IDE: {@code callerid} is mandatory and the only match key; everything else is kept for 48 h. */
-  void enrich(Exchange ex, SplittableRandom r) {
+  void enrich(SimRequest ex, SplittableRandom r) {
     String raw = ex.text("callerid");
     if (raw == null) {
       ex.reply(400, new JsonObject().put("status", "error").put("message", "callerid is required"), "rejected: no callerid");
@@ -58,7 +58,7 @@ final class RingbaEndpoints {
   }
 
   /** RTB: a live bid, a cached one (warning 230, less life left) or a no-bid with a reject code. */
-  void rtb(Exchange ex, SplittableRandom r, String rtbId, SimConfig.Rtb profile) {
+  void rtb(SimRequest ex, SplittableRandom r, String rtbId, SimConfig.Rtb profile) {
     JsonObject params = ex.params();
     String cidKey = params.fieldNames().stream().filter(k -> k.equalsIgnoreCase("CID")).findFirst().orElse("CID");
     String cid = ex.text(cidKey);
@@ -119,13 +119,13 @@ final class RingbaEndpoints {
     ex.reply(200, bid, "bid " + amount + " to " + phone);
   }
 
-  private static void noBid(Exchange ex, String bidId, int code) {
+  private static void noBid(SimRequest ex, String bidId, int code) {
     ex.reply(200, new JsonObject().put("bidId", bidId).put("bidAmount", 0)
         .put("rejectReason", code + " - " + REJECT_REASONS.get(code)), "no bid (" + code + ")");
   }
 
   /** Incoming webhook: one conversion per call id; a later one, or an unknown call id, answers 404. */
-  void hook(Exchange ex, SplittableRandom r, String webhookId, SimConfig.Webhook profile) {
+  void hook(SimRequest ex, SplittableRandom r, String webhookId, SimConfig.Webhook profile) {
     String callId = ex.text(profile.callIdParam());
     if (callId == null || !profile.knownCallIds().known(callId, state::seen)) {
       ex.reply(404, new JsonObject().put("status", "error").put("message", callId == null

@@ -121,7 +121,7 @@ final class SimServer extends VerticleBase {
   }
 
   private interface CompanyHandler {
-    void handle(Exchange ex, SplittableRandom r, String subdomain, SimConfig.Company company);
+    void handle(SimRequest ex, SplittableRandom r, String subdomain, SimConfig.Company company);
   }
 
   private void company(RoutingContext ctx, String endpoint, CompanyHandler handler) {
@@ -150,7 +150,7 @@ final class SimServer extends VerticleBase {
     ctx.put(START, System.nanoTime());
     var body = ctx.body().buffer();
     ctx.put(ENTRY, recorder.record(clock.instant(), ctx.request().method().name(), ctx.request().path(),
-        ctx.request().query(), Exchange.headersOf(ctx.request().headers()), body == null ? "" : body.toString(),
+        ctx.request().query(), SimRequest.headersOf(ctx.request().headers()), body == null ? "" : body.toString(),
         "unknown", ""));
     ctx.next();
   }
@@ -158,17 +158,17 @@ final class SimServer extends VerticleBase {
   private void unknown(RoutingContext ctx, String endpoint, String id, String message) {
     JsonObject entry = ctx.get(ENTRY);
     entry.put("endpoint", endpoint).put("id", id);
-    new Exchange(ctx, entry, recorder, ctx.get(START), SimConfig.Behaviour.NONE, null)
+    new SimRequest(ctx, entry, recorder, ctx.get(START), SimConfig.Behaviour.NONE, null)
         .reply(404, new JsonObject().put("status", "error").put("message", message), "not found");
   }
 
   private void serve(RoutingContext ctx, String endpoint, String id, SimConfig.Behaviour behaviour,
-      BiConsumer<Exchange, SplittableRandom> answer) {
+      BiConsumer<SimRequest, SplittableRandom> answer) {
     JsonObject entry = ctx.get(ENTRY);
     entry.put("endpoint", endpoint).put("id", id);
     Dice.Draw draw = dice.next(endpoint + "/" + id);
     SplittableRandom r = draw.random();
-    Exchange ex = new Exchange(ctx, entry, recorder, ctx.get(START), behaviour, draw);
+    SimRequest ex = new SimRequest(ctx, entry, recorder, ctx.get(START), behaviour, draw);
     SimConfig.Fault fault = behaviour.faults().pick(r, draw.index());
     long delay = behaviour.latency().sampleMillis(r);
     Runnable act = () -> act(ex, fault, r, answer);
@@ -179,7 +179,7 @@ final class SimServer extends VerticleBase {
     }
   }
 
-  private void act(Exchange ex, SimConfig.Fault fault, SplittableRandom r, BiConsumer<Exchange, SplittableRandom> answer) {
+  private void act(SimRequest ex, SimConfig.Fault fault, SplittableRandom r, BiConsumer<SimRequest, SplittableRandom> answer) {
     switch (fault) {
       case HTTP500 -> ex.reply(500, new JsonObject().put("message", "An error has occurred."), "fault: http500");
       case ERROR200 -> ex.reply(200, new JsonObject().put("status", "error").put("errors", new JsonObject()

@@ -24,7 +24,7 @@ final class TrackDriveEndpoints {
   }
 
   /** Posting instructions are checked exactly; any non-reserved key becomes a token on the lead. */
-  void lead(Exchange ex, SplittableRandom r, String subdomain, SimConfig.Company company) {
+  void lead(SimRequest ex, SplittableRandom r, String subdomain, SimConfig.Company company) {
     JsonObject errors = new JsonObject();
     String token = ex.text("lead_token");
     String source = ex.text("traffic_source_id");
@@ -77,7 +77,7 @@ final class TrackDriveEndpoints {
   }
 
   /** Absolute call update behind Basic auth (or the company's auth_token in the body). */
-  void updateCall(Exchange ex, SplittableRandom r, String subdomain, SimConfig.Company company) {
+  void updateCall(SimRequest ex, SplittableRandom r, String subdomain, SimConfig.Company company) {
     if (!authorized(ex, company)) {
       ex.reply(401, new JsonObject().put("status", "error")
           .put("errors", new JsonObject().put("base", new JsonArray().add("Invalid API credentials"))),
@@ -127,7 +127,7 @@ final class TrackDriveEndpoints {
   }
 
   /** TrackDrive as the pinged side: one buyer's bid, or none. */
-  void ping(Exchange ex, SplittableRandom r, String vanity, SimConfig.Ping profile) {
+  void ping(SimRequest ex, SplittableRandom r, String vanity, SimConfig.Ping profile) {
     String pingId = Dice.hex(r, 24);
     if (r.nextDouble() < profile.noBidRate()) {
       ex.reply(200, new JsonObject().put("success", false).put("status", "rejected")
@@ -162,7 +162,7 @@ final class TrackDriveEndpoints {
     };
   }
 
-  private static boolean authorized(Exchange ex, SimConfig.Company company) {
+  private static boolean authorized(SimRequest ex, SimConfig.Company company) {
     String header = ex.header("Authorization");
     if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
       String decoded;

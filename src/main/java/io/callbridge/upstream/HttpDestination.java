@@ -103,7 +103,7 @@ final class HttpDestination {
   }
 
   Future<Outcome> send(OutboundRequest request, Deadline deadline, Future<Void> cancel) {
-    return new Exchange(this, request, deadline, cancel).start();
+    return new OutboundCall(this, request, deadline, cancel).start();
   }
 
   Future<Void> close() {

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Upstream implements UpstreamClient {
   /** Below this much time left, a call is not made ({@link Outcome.NoBudget}). */
-  public static final Duration MIN_BUDGET = Exchange.MIN_BUDGET;
+  public static final Duration MIN_BUDGET = OutboundCall.MIN_BUDGET;
 
   private final Map<String, Destination> destinations;
   private final Clock clock;

@@ -365,7 +365,7 @@ class UpstreamTest {
   void retryAfterAsHttpDate() {
     HttpDestination d = new HttpDestination(vertx, config().destinations().get("other"),
         Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC));
-    Exchange e = new Exchange(d, OutboundRequest.get("/"), ms(10), UpstreamClient.NEVER);
+    OutboundCall e = new OutboundCall(d, OutboundRequest.get("/"), ms(10), UpstreamClient.NEVER);
     assertThat(e.retryAfter("Thu, 01 Jan 2026 00:01:30 GMT")).contains(Duration.ofSeconds(90));
     assertThat(e.retryAfter("Wed, 31 Dec 2025 00:00:00 GMT")).contains(Duration.ZERO);
     assertThat(e.retryAfter("soon")).isEqualTo(Optional.empty());

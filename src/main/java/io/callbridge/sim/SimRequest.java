@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** One simulated request: its merged parameters, its recorder entry, and the one answer it gets. */
-final class Exchange {
+final class SimRequest {
   final RoutingContext ctx;
   final JsonObject entry;
   final Recorder recorder;
@@ -21,7 +21,7 @@ final class Exchange {
   final Dice.Draw draw;
   private JsonObject params;
 
-  Exchange(RoutingContext ctx, JsonObject entry, Recorder recorder, long startNanos, SimConfig.Behaviour behaviour,
+  SimRequest(RoutingContext ctx, JsonObject entry, Recorder recorder, long startNanos, SimConfig.Behaviour behaviour,
       Dice.Draw draw) {
     this.ctx = ctx;
     this.entry = entry;

@@ -26,7 +26,7 @@ import javax.net.ssl.SSLException;
  * before anything was sent (refused, DNS, connect timeout) is tried once more while budget remains;
  * a failure after sending is never retried here (it is ambiguous: the destination may have it).
  */
-final class Exchange {
+final class OutboundCall {
   static final int MAX_ATTEMPTS = 2;
   static final Duration MIN_BUDGET = Duration.ofMillis(5);
 
@@ -43,7 +43,7 @@ final class Exchange {
   private volatile long timerId = -1;
   private int attempts;
 
-  Exchange(HttpDestination d, OutboundRequest req, Deadline deadline, Future<Void> cancel) {
+  OutboundCall(HttpDestination d, OutboundRequest req, Deadline deadline, Future<Void> cancel) {
     this.d = d;
     this.req = req;
     this.deadline = deadline;
