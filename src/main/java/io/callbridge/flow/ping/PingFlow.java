@@ -74,7 +74,7 @@ public final class PingFlow implements Flow {
   public Future<Reply> handle(Inbound in) {
     long start = System.nanoTime();
     PingRequest request;
-    Object[] rendered;
+    Prepared rendered;
     try {
       request = input.parse(in);
       rendered = render(request);
@@ -93,22 +93,19 @@ public final class PingFlow implements Flow {
     }
     long sentAtMs = clock.millis();
     Deadline budget = in.deadline().minus(route.replyReserve());
-    List<FanOut.Call> calls = new ArrayList<>(rendered.length);
-    for (int i = 0; i < rendered.length; i++) {
-      if (rendered[i] instanceof FanOut.Call call) {
-        calls.add(call);
-      }
-    }
-    // Every outcome arrives by the budget: the outbound core resets what is still running then.
-    return fanOut.all(calls, budget).map(outcomes -> conclude(request, rendered, outcomes, sentAtMs, start));
+    return fanOut.all(rendered.calls(), budget).map(outcomes -> conclude(request, rendered, outcomes, sentAtMs, start));
   }
 
   /**
-   * Each target's bid request ({@link FanOut.Call}), or why it cannot be sent (a String): a target
-   * whose configuration lacks a value is skipped; a token the caller must give is the caller's 422.
+   * The bid requests to send ({@code calls}, in target order) and, per target, why it is not sent
+   * ({@code skipped[i]}, null when it is): a target whose configuration lacks a value is skipped.
    */
-  private Object[] render(PingRequest request) throws PingInput.Invalid {
-    Object[] out = new Object[templates.length];
+  private record Prepared(List<FanOut.Call> calls, String[] skipped) {}
+
+  /** Each target's bid request; a token the caller must give is the caller's 422. */
+  private Prepared render(PingRequest request) throws PingInput.Invalid {
+    List<FanOut.Call> calls = new ArrayList<>(templates.length);
+    String[] skipped = new String[templates.length];
     for (int i = 0; i < templates.length; i++) {
       TargetConfig t = targets.get(i);
       Rendering r = templates[i].render(request.fields(), t.vars());
@@ -116,20 +113,21 @@ public final class PingFlow implements Flow {
         if (!rejected.configuration()) {
           throw new PingInput.Invalid(422, rejected.token(), rejected.reason());
         }
-        out[i] = "not configured: " + rejected.message();
+        skipped[i] = "not configured: " + rejected.message();
       } else {
-        out[i] = new FanOut.Call(t.destination(), ((Rendering.Rendered) r).request());
+        calls.add(new FanOut.Call(t.destination(), ((Rendering.Rendered) r).request()));
       }
     }
-    return out;
+    return new Prepared(calls, skipped);
   }
 
-  private Reply conclude(PingRequest request, Object[] rendered, List<Outcome> outcomes, long sentAtMs, long start) {
-    List<TargetResult> results = new ArrayList<>(rendered.length);
+  private Reply conclude(PingRequest request, Prepared rendered, List<Outcome> outcomes, long sentAtMs, long start) {
+    List<TargetResult> results = new ArrayList<>(templates.length);
     int sent = 0;
-    for (int i = 0; i < rendered.length; i++) {
+    for (int i = 0; i < templates.length; i++) {
       String name = targets.get(i).name();
-      results.add(rendered[i] instanceof String why
+      String why = rendered.skipped()[i];
+      results.add(why != null
           ? new TargetResult(i, name, TargetResult.Result.NOT_CONFIGURED, null, why, 0, 0)
           : TargetResult.read(i, name, outcomes.get(sent++), sentAtMs));
     }
