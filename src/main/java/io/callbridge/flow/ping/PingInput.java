@@ -41,7 +41,7 @@ final class PingInput {
     this.shield = shield;
   }
 
-  /** Bad input, as the reply ingress sends. */
+  /** Bad input: the reply ingress sends (no message or stack trace of its own: the reply says it). */
   static final class Invalid extends Exception {
     final Reply reply;
 
@@ -50,7 +50,7 @@ final class PingInput {
     }
 
     Invalid(Reply reply) {
-      super(reply.body().getString("error"), null, false, false);
+      super(null, null, false, false);
       this.reply = reply;
     }
   }
