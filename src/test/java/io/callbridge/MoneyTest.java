@@ -2,15 +2,10 @@ package io.callbridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.callbridge.config.PostgresConfig;
 import io.callbridge.demo.Money;
-import io.callbridge.sim.SimConfig;
 import io.callbridge.sim.Simulator;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
-import io.callbridge.testing.TestConfigs;
-import io.callbridge.testing.TestDb;
-import io.vertx.core.Vertx;
+import io.callbridge.testing.SimulatedGateway;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -99,29 +94,22 @@ class MoneyTest {
   static final Map<String, String> RINGBA = Map.of("X-CallBridge-Token", "ringba");
   static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer admin");
 
-  static Vertx vertx;
+  static SimulatedGateway env;
   static Simulator sim;
-  static PostgresConfig db;
-  static Gateway gateway;
   static String base;
   static String admin;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    sim = Await.result(Simulator.start(vertx, SimConfig.parse(SIM, "money-sim"), 3, 0));
-    db = TestDb.freshSchema(MoneyTest.class);
-    gateway = Await.result(Gateway.start(TestConfigs.forTest(GATEWAY, db, Map.of("SIM", String.valueOf(sim.port())))));
-    base = "http://127.0.0.1:" + gateway.publicPort();
-    admin = "http://127.0.0.1:" + gateway.adminPort();
+    env = SimulatedGateway.start(MoneyTest.class, SIM, 3, GATEWAY);
+    sim = env.sim;
+    base = env.base;
+    admin = env.admin;
   }
 
   @AfterAll
   static void stop() {
-    Await.result(gateway.stop());
-    Await.result(sim.close());
-    Await.result(vertx.close());
-    TestDb.drop(db);
+    env.close();
   }
 
   static String id() {

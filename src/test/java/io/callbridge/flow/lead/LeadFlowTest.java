@@ -117,6 +117,13 @@ class LeadFlowTest {
     return Http.get(base + "/v1/leads/" + route + "?token=t&caller_id=" + callerId + "&inbound_call_id=" + inboundCallId);
   }
 
+  /** The pixel is accepted (202), and its lead ends dead: the row as it then stands. */
+  static JsonObject acceptedThenDead(String route, String callerId, String call) throws InterruptedException {
+    Http.Response r = pixel(route, callerId, call);
+    assertThat(r.status()).isEqualTo(202);
+    return awaitStatus(r.json().getLong("id"), "dead");
+  }
+
   static JsonObject awaitStatus(long id, String status) throws InterruptedException {
     return eventually(() -> Optional.of(row(id)).filter(j -> status.equals(j.getString("status"))));
   }
@@ -185,9 +192,7 @@ class LeadFlowTest {
   @Test
   void aWrongLeadTokenIsDeadWithTrackDrivesReason() throws Exception {
     String call = rgb();
-    Http.Response r = pixel("lead-wrong-token", "17735550125", call);
-    assertThat(r.status()).isEqualTo(202);
-    JsonObject dead = awaitStatus(r.json().getLong("id"), "dead");
+    JsonObject dead = acceptedThenDead("lead-wrong-token", "17735550125", call);
     assertThat(dead.encode()).contains("422").contains("lead_token").contains("is invalid");
     Thread.sleep(1500);
     assertThat(leadsFor(sim, call)).as("a 422 is not retried").hasSize(1);
@@ -198,9 +203,7 @@ class LeadFlowTest {
     // TrackDrive attaches an offer-token lead to the caller's next call: a lead delivered late could
     // land on the wrong call, so past the route's freshness it is not sent at all.
     String call = rgb();
-    Http.Response r = pixel("lead-stale", "17735550127", call);
-    assertThat(r.status()).isEqualTo(202);
-    JsonObject dead = awaitStatus(r.json().getLong("id"), "dead");
+    JsonObject dead = acceptedThenDead("lead-stale", "17735550127", call);
     assertThat(dead.getString("lastError")).startsWith("stale: not sent");
     assertThat(dead.getInteger("attempts")).as("only the refused attempt reached for TrackDrive").isEqualTo(1);
     assertThat(dead.getString("staleAt")).isNotNull();

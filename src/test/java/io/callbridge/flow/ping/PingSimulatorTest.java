@@ -2,15 +2,9 @@ package io.callbridge.flow.ping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.callbridge.Gateway;
-import io.callbridge.config.PostgresConfig;
-import io.callbridge.sim.SimConfig;
 import io.callbridge.sim.Simulator;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
-import io.callbridge.testing.TestConfigs;
-import io.callbridge.testing.TestDb;
-import io.vertx.core.Vertx;
+import io.callbridge.testing.SimulatedGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -42,10 +36,8 @@ class PingSimulatorTest {
   static final Map<String, String> AUTH = Map.of("X-CallBridge-Token", "sim-secret");
   static final AtomicInteger CALLER = new AtomicInteger(2_000_000);
 
-  static Vertx vertx;
+  static SimulatedGateway env;
   static Simulator sim;
-  static PostgresConfig db;
-  static Gateway gateway;
   static String base;
 
   static String route(String name, String extra, String... rtbIds) {
@@ -59,10 +51,8 @@ class PingSimulatorTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    sim = Await.result(Simulator.start(vertx, SimConfig.parse(SIM, "ping-sim"), 7, 0));
     String yaml = "server: { accessLog: false }\n"
-        + "destinations:\n  ringba-rtb: { baseUrl: \"http://127.0.0.1:" + sim.port() + "\", simulator: true }\n"
+        + "destinations:\n  ringba-rtb: { baseUrl: \"http://127.0.0.1:${SIM}\", simulator: true }\n"
         + "routes:\n"
         + route("best", "    shield: false\n", "best-a", "best-b", "best-c")
         + route("life", "    shield: false\n    minTransferSeconds: 10\n", "short", "long")
@@ -81,17 +71,14 @@ class PingSimulatorTest {
         + "      - { name: plain, destination: ringba-rtb, template: ringba-rtb-ping, vars: { rtb_id: plain },"
         + " conversionSeconds: 90 }\n"
         + "      - { name: rich, destination: ringba-rtb, template: ringba-rtb-ping, vars: { rtb_id: rich }, floor: 10 }\n";
-    db = TestDb.freshSchema(PingSimulatorTest.class);
-    gateway = Await.result(Gateway.start(TestConfigs.forTest(yaml, db)));
-    base = "http://127.0.0.1:" + gateway.publicPort();
+    env = SimulatedGateway.start(PingSimulatorTest.class, SIM, 7, yaml);
+    sim = env.sim;
+    base = env.base;
   }
 
   @AfterAll
   static void stop() {
-    Await.result(gateway.stop());
-    Await.result(sim.close());
-    Await.result(vertx.close());
-    TestDb.drop(db);
+    env.close();
   }
 
   static JsonObject ping(String route, String callerId) {

@@ -1,0 +1,54 @@
+package io.callbridge.testing;
+
+import io.callbridge.Gateway;
+import io.callbridge.config.PostgresConfig;
+import io.callbridge.sim.SimConfig;
+import io.callbridge.sim.Simulator;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A gateway on a fresh schema in front of both platforms' simulators, for tests that run flows end
+ * to end. The gateway's YAML reaches the simulator through {@code ${SIM}} (its port).
+ */
+public final class SimulatedGateway implements AutoCloseable {
+  public final Simulator sim;
+  public final Gateway gateway;
+  public final String base;
+  public final String admin;
+  private final Vertx vertx;
+  private final PostgresConfig db;
+
+  private SimulatedGateway(Vertx vertx, Simulator sim, PostgresConfig db, Gateway gateway) {
+    this.vertx = vertx;
+    this.sim = sim;
+    this.db = db;
+    this.gateway = gateway;
+    this.base = "http://127.0.0.1:" + gateway.publicPort();
+    this.admin = "http://127.0.0.1:" + gateway.adminPort();
+  }
+
+  public static SimulatedGateway start(Class<?> test, String simYaml, long seed, String gatewayYaml) {
+    return start(test, simYaml, seed, gatewayYaml, Map.of());
+  }
+
+  public static SimulatedGateway start(Class<?> test, String simYaml, long seed, String gatewayYaml,
+      Map<String, String> env) {
+    Vertx vertx = Vertx.vertx();
+    Simulator sim = Await.result(Simulator.start(vertx, SimConfig.parse(simYaml, test.getSimpleName()), seed, 0));
+    PostgresConfig db = TestDb.freshSchema(test);
+    Map<String, String> vars = new HashMap<>(env);
+    vars.put("SIM", String.valueOf(sim.port()));
+    Gateway gateway = Await.result(Gateway.start(TestConfigs.forTest(gatewayYaml, db, vars)));
+    return new SimulatedGateway(vertx, sim, db, gateway);
+  }
+
+  @Override
+  public void close() {
+    Await.result(gateway.stop());
+    Await.result(sim.close());
+    Await.result(vertx.close());
+    TestDb.drop(db);
+  }
+}
