@@ -28,19 +28,19 @@ public final class Flows {
   }
 
   public static Flow enrich(RouteConfig route, Services s) {
-    return new EnrichFlow(route, s.config().templates(), s.upstream().fanOut(), s.metrics(), s.correlation(),
+    return new EnrichFlow(route, s.templates(), s.upstream().fanOut(), s.metrics(), s.correlation(),
         s.enrichRecords());
   }
 
   public static Flow lead(RouteConfig route, Services s) {
-    LeadFlow flow = new LeadFlow(route, s.config().templates(), destinationOf(route, s), s.outbox(), s.correlation(),
+    LeadFlow flow = new LeadFlow(route, s.templates(), destinationOf(route, s), s.outbox(), s.correlation(),
         s.metrics());
     s.outbox().onDelivered(route.name(), flow::delivered);
     return flow;
   }
 
   public static Flow ping(RouteConfig route, Services s) {
-    return PingFlow.create(route, s.config().templates(), s.upstream().fanOut(), s.correlation(), s.metrics(),
+    return PingFlow.create(route, s.templates(), s.upstream().fanOut(), s.correlation(), s.metrics(),
         s.clock());
   }
 
@@ -50,7 +50,7 @@ public final class Flows {
   }
 
   public static Flow postback(RouteConfig route, Services s, CallMatcher matcher) {
-    PostbackFlow flow = new PostbackFlow(route, s.config().templates(), destinationOf(route, s), s.outbox(),
+    PostbackFlow flow = new PostbackFlow(route, s.templates(), destinationOf(route, s), s.outbox(),
         s.outbox().metrics(), matcher);
     s.outbox().rematcher(route.name(), flow.rematcher());
     return flow;

@@ -1,6 +1,7 @@
 package io.callbridge;
 
 import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.config.ConfigException;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.correlation.Correlation;
 import io.callbridge.flow.enrich.EnrichRecords;
@@ -12,6 +13,7 @@ import io.callbridge.ingress.PublicServer;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.outbox.Outbox;
 import io.callbridge.store.Database;
+import io.callbridge.template.Templates;
 import io.callbridge.upstream.Upstream;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.http.HttpClientAgent;
@@ -68,6 +70,13 @@ public final class Gateway {
   }
 
   public static Future<Gateway> start(CallBridgeConfig config, Clock clock, FlowFactory flowFactory) {
+    Templates templates;
+    try {
+      templates = Templates.of(config);
+    } catch (ConfigException e) {
+      return Future.failedFuture(new IllegalArgumentException("the configuration's templates have "
+          + e.errors().size() + " error(s): " + String.join("; ", e.errors())));
+    }
     Metrics metrics = new Metrics();
     Vertx vertx = Vertx.builder()
         .with(metrics.vertxOptions(new VertxOptions().setPreferNativeTransport(false), config.server().vertxHttpMetrics()))
@@ -89,7 +98,7 @@ public final class Gateway {
           long purgeEvery = config.correlation().purgeInterval().toMillis();
           vertx.setPeriodic(purgeEvery, purgeEvery, t -> enrichRecords.purge(config.correlation().retention())
               .onFailure(err -> LOG.fine("enrich outcome purge failed: " + err.getMessage())));
-          Services services = new Services(vertx, config, db, metrics, clock, correlation, upstream,
+          Services services = new Services(vertx, config, templates, db, metrics, clock, correlation, upstream,
               Outbox.create(vertx, config, db, metrics, clock, upstream), enrichRecords);
           return recordStart(db).compose(x -> correlation.start()).compose(x -> deploy(vertx, services, flowFactory));
         })

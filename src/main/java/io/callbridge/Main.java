@@ -3,6 +3,7 @@ package io.callbridge;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.ConfigException;
 import io.callbridge.config.ConfigLoader;
+import io.callbridge.template.Templates;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -67,11 +68,21 @@ public final class Main {
     return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : "conf/callbridge.yaml");
   }
 
+  /**
+   * The configuration with its templates compiled and checked against their targets, so every
+   * problem is reported before anything starts (the gateway compiles them again for itself).
+   */
+  static CallBridgeConfig load(Path file, Map<String, String> env) throws ConfigException {
+    CallBridgeConfig config = ConfigLoader.load(file, env);
+    Templates.of(config);
+    return config;
+  }
+
   private static int checkConfig(List<String> args, PrintStream out) {
     Map<String, String> env = System.getenv();
     Path file = args.isEmpty() || args.get(0).startsWith("--") ? configPath(args, env) : Path.of(args.get(0));
     try {
-      CallBridgeConfig config = ConfigLoader.load(file, env);
+      CallBridgeConfig config = load(file, env);
       out.println(file + ": OK, " + config.routes().size() + " route(s), " + config.destinations().size()
           + " destination(s)");
       config.summary().forEach(line -> out.println("  " + line));
@@ -90,7 +101,7 @@ public final class Main {
     Path file = configPath(args, env);
     CallBridgeConfig config;
     try {
-      config = ConfigLoader.load(file, env);
+      config = load(file, env);
     } catch (ConfigException e) {
       System.err.println(file + ": " + e.errors().size() + " error(s); nothing started");
       e.errors().forEach(err -> System.err.println("  " + err));

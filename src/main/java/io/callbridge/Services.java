@@ -6,6 +6,7 @@ import io.callbridge.flow.enrich.EnrichRecords;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.outbox.Outbox;
 import io.callbridge.store.Database;
+import io.callbridge.template.Templates;
 import io.callbridge.upstream.Upstream;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -17,12 +18,14 @@ import java.time.Clock;
 public record Services(
     Vertx vertx,
     CallBridgeConfig config,
+    // The request templates the routes name, compiled once.
+    Templates templates,
     Database database,
     Metrics metrics,
     Clock clock,
     // Call-id links: cache + write-behind to PostgreSQL.
     Correlation correlation,
-    // Outbound: per-destination clients and breakers; templates are config().templates().
+    // Outbound: per-destination clients wrapped in their breakers.
     Upstream upstream,
     // Durable delivery (postbacks, leads): enqueue after validation, answered once committed.
     Outbox outbox,

@@ -68,7 +68,7 @@ class OutboundWiringTest {
 
   /** What a flow does: render each target, 422 on a missing token, fan out inside the deadline. */
   static Flow flow(RouteConfig route, Services services) {
-    Templates templates = services.config().templates();
+    Templates templates = services.templates();
     return inbound -> {
       List<FanOut.Call> calls = new ArrayList<>();
       for (TargetConfig t : route.targets()) {

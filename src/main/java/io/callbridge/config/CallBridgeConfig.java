@@ -1,6 +1,5 @@
 package io.callbridge.config;
 
-import io.callbridge.template.Templates;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The whole, validated configuration. Immutable; secrets are {@link Secret}s and print redacted.
- * {@code templates} are the route targets' request templates, compiled while loading.
+ * {@code templatesDir} holds the request templates the route targets name (compiled by the gateway).
  */
 public record CallBridgeConfig(
     ServerConfig server,
@@ -18,31 +17,26 @@ public record CallBridgeConfig(
     String phoneRegion,
     Path templatesDir,
     Map<String, DestinationConfig> destinations,
-    List<RouteConfig> routes,
-    Templates templates) {
+    List<RouteConfig> routes) {
 
   public Optional<RouteConfig> route(String name) {
     return routes.stream().filter(r -> r.name().equals(name)).findFirst();
   }
 
   public CallBridgeConfig withServer(ServerConfig s) {
-    return new CallBridgeConfig(s, postgres, correlation, outbox, phoneRegion, templatesDir, destinations, routes,
-        templates);
+    return new CallBridgeConfig(s, postgres, correlation, outbox, phoneRegion, templatesDir, destinations, routes);
   }
 
   public CallBridgeConfig withPostgres(PostgresConfig p) {
-    return new CallBridgeConfig(server, p, correlation, outbox, phoneRegion, templatesDir, destinations, routes,
-        templates);
+    return new CallBridgeConfig(server, p, correlation, outbox, phoneRegion, templatesDir, destinations, routes);
   }
 
   public CallBridgeConfig withCorrelation(CorrelationConfig c) {
-    return new CallBridgeConfig(server, postgres, c, outbox, phoneRegion, templatesDir, destinations, routes,
-        templates);
+    return new CallBridgeConfig(server, postgres, c, outbox, phoneRegion, templatesDir, destinations, routes);
   }
 
   public CallBridgeConfig withOutbox(OutboxConfig o) {
-    return new CallBridgeConfig(server, postgres, correlation, o, phoneRegion, templatesDir, destinations, routes,
-        templates);
+    return new CallBridgeConfig(server, postgres, correlation, o, phoneRegion, templatesDir, destinations, routes);
   }
 
   /** One line per route, for {@code check-config} and the start-up log (no secrets). */

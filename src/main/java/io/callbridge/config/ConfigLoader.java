@@ -1,7 +1,5 @@
 package io.callbridge.config;
 
-import io.callbridge.template.RequestTemplate;
-import io.callbridge.template.Templates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,7 +16,11 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
-/** Reads {@code callbridge.yaml}: every error is collected with its path before giving up. */
+/**
+ * Reads {@code callbridge.yaml}: every error is collected with its path before giving up. Templates
+ * are checked to exist here; they are compiled and checked against their targets by
+ * {@code template.Templates.of}, which the gateway and {@code check-config} run next.
+ */
 public final class ConfigLoader {
   private ConfigLoader() {}
 
@@ -106,64 +108,12 @@ public final class ConfigLoader {
       }
       routes.add(r);
     }
-    Templates compiled = compileTemplates(templates, routes, routeNodes, region, errors);
     root.finish();
     if (!errors.list().isEmpty()) {
       throw new ConfigException(errors.list());
     }
     return new CallBridgeConfig(server, postgres, correlation, outbox, region, templates, Map.copyOf(destinations),
-        List.copyOf(routes), compiled);
-  }
-
-  /**
-   * Compiles every template a target names (errors as file:line:column), then checks each target
-   * against its template: every var the template declares is configured, every configured var is used.
-   */
-  private static Templates compileTemplates(Path dir, List<RouteConfig> routes, List<Node> routeNodes,
-      String region, Node.Errors errors) {
-    if (!Files.isDirectory(dir)) {
-      return Templates.empty(region);
-    }
-    Set<String> names = new java.util.LinkedHashSet<>();
-    for (RouteConfig r : routes) {
-      for (TargetConfig t : r.targets()) {
-        if (!t.template().isEmpty() && Files.isRegularFile(dir.resolve(t.template() + ".yaml"))) {
-          names.add(t.template());
-        }
-      }
-      if (r.settings() instanceof PingSettings ping && !ping.answerTemplate().isEmpty()
-          && Files.isRegularFile(dir.resolve(ping.answerTemplate() + ".yaml"))) {
-        names.add(ping.answerTemplate());
-      }
-    }
-    List<String> templateErrors = new java.util.ArrayList<>();
-    Templates compiled = Templates.compile(dir, names, region, templateErrors);
-    templateErrors.forEach(errors::add);
-    for (int ri = 0; ri < routes.size(); ri++) {
-      RouteConfig r = routes.get(ri);
-      List<Node> targetNodes = routeNodes.get(ri).get("targets").items();
-      for (int i = 0; i < r.targets().size(); i++) {
-        TargetConfig t = r.targets().get(i);
-        RequestTemplate tpl = compiled.find(t.template()).orElse(null);
-        if (tpl == null) {
-          continue;
-        }
-        Node varsNode = targetNodes.get(i).get("vars");
-        Set<String> provided = providedByRoute(r);
-        for (String v : tpl.neededVars()) {
-          if (!t.vars().containsKey(v) && !provided.contains(v)) {
-            varsNode.error("template '" + t.template() + "' needs var '" + v + "' (add vars: { " + v + ": ... })");
-          }
-        }
-        for (String v : t.vars().keySet()) {
-          if (!tpl.tokens().contains(v)) {
-            varsNode.get(v).error("template '" + t.template() + "' has no token [" + v + "] (its tokens: "
-                + String.join(", ", tpl.tokens()) + ")");
-          }
-        }
-      }
-    }
-    return compiled;
+        List.copyOf(routes));
   }
 
   /**
@@ -191,14 +141,6 @@ public final class ConfigLoader {
     } else if (ep.getRawPath() == null || ep.getRawPath().isEmpty() || ep.getRawPath().equals("/")) {
       where.error("'" + lead.endpointUrl() + "' has no path (TrackDrive's is /api/v1/leads)");
     }
-  }
-
-  /** Values a route's flow supplies to its templates (not target vars). */
-  private static Set<String> providedByRoute(RouteConfig r) {
-    if (r.kind() == RouteKind.LEAD) {
-      return Set.of("lead_token", "traffic_source_id");
-    }
-    return Set.of();
   }
 
   private static Object parseYaml(String yaml, String sourceName) throws ConfigException {

@@ -1,17 +1,28 @@
 package io.callbridge.template;
 
+import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.config.ConfigException;
+import io.callbridge.config.PingSettings;
+import io.callbridge.config.RouteConfig;
+import io.callbridge.config.RouteKind;
+import io.callbridge.config.TargetConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The compiled request templates of a configuration, by name ({@code <templatesDir>/<name>.yaml}).
- * Compiled once when the configuration loads; rendering a request only fills slots.
+ * Compiled once, before the gateway starts ({@link #of(CallBridgeConfig)}); rendering a request only
+ * fills slots. The configuration names templates; it never compiles them (config imports nothing
+ * from here).
  *
  * <pre>
  * Rendering r = templates.get(target.template()).render(inbound.fields(), target.vars(), extras);
@@ -28,6 +39,67 @@ public final class Templates {
 
   public static Templates empty(String region) {
     return new Templates(Map.of(), new Phones(region));
+  }
+
+  /**
+   * Compiles every template {@code config}'s routes name (errors as {@code file:line:column}), then
+   * checks each target against its template: every var the template needs is configured, every
+   * configured var is one of its tokens. All problems are reported together, each with its place.
+   */
+  public static Templates of(CallBridgeConfig config) throws ConfigException {
+    Path dir = config.templatesDir();
+    if (!Files.isDirectory(dir)) {
+      return empty(config.phoneRegion());
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (RouteConfig r : config.routes()) {
+      for (TargetConfig t : r.targets()) {
+        if (!t.template().isEmpty() && Files.isRegularFile(dir.resolve(t.template() + ".yaml"))) {
+          names.add(t.template());
+        }
+      }
+      if (r.settings() instanceof PingSettings ping && !ping.answerTemplate().isEmpty()
+          && Files.isRegularFile(dir.resolve(ping.answerTemplate() + ".yaml"))) {
+        names.add(ping.answerTemplate());
+      }
+    }
+    List<String> errors = new ArrayList<>();
+    Templates compiled = compile(dir, names, config.phoneRegion(), errors);
+    for (int ri = 0; ri < config.routes().size(); ri++) {
+      RouteConfig r = config.routes().get(ri);
+      for (int i = 0; i < r.targets().size(); i++) {
+        TargetConfig t = r.targets().get(i);
+        RequestTemplate tpl = compiled.byName.get(t.template());
+        if (tpl == null) {
+          continue;
+        }
+        String vars = "routes[" + ri + "].targets[" + i + "].vars";
+        Set<String> provided = providedByRoute(r);
+        for (String v : tpl.neededVars()) {
+          if (!t.vars().containsKey(v) && !provided.contains(v)) {
+            errors.add(vars + ": template '" + t.template() + "' needs var '" + v + "' (add vars: { " + v + ": ... })");
+          }
+        }
+        for (String v : t.vars().keySet()) {
+          if (!tpl.tokens().contains(v)) {
+            errors.add(vars + "." + v + ": template '" + t.template() + "' has no token [" + v + "] (its tokens: "
+                + String.join(", ", tpl.tokens()) + ")");
+          }
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return compiled;
+  }
+
+  /** Values a route's flow supplies to its templates (not target vars). */
+  private static Set<String> providedByRoute(RouteConfig r) {
+    if (r.kind() == RouteKind.LEAD) {
+      return Set.of("lead_token", "traffic_source_id");
+    }
+    return Set.of();
   }
 
   /**

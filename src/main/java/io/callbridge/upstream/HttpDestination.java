@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One destination's HTTP clients: its own pools (size, wait queue, keep-alive, connect timeout from
  * configuration), TLS verification unless it is a local simulator, redirects never followed,
- * default headers. Sends without a breaker; {@link Breakers} wraps it.
+ * default headers. Sends without a breaker; {@link Breakers} decorates it.
  *
  * <p>Each event loop that sends gets its own client holding its share of the pool
  * ({@code poolSize / loops}, rounded up): a request's connection then lives on the loop that

@@ -1,6 +1,7 @@
 package io.callbridge.upstream;
 
 import io.callbridge.deadline.Deadline;
+import io.callbridge.config.BreakerConfig;
 import io.callbridge.config.DestinationConfig;
 import io.callbridge.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
@@ -18,9 +19,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The outbound side of CallBridge: one HTTP client and one circuit breaker per configured
- * destination, metrics per destination. {@link #send} never fails; no request is made without
- * budget ({@link #MIN_BUDGET}); when the budget ends the request is reset.
+ * The outbound side of CallBridge: one HTTP client per configured destination, wrapped in that
+ * destination's circuit breaker ({@link Breakers}, a decorator), metrics per destination.
+ * {@link #send} never fails; no request is made without budget ({@link #MIN_BUDGET}); when the
+ * budget ends the request is reset.
  *
  * <p>Metrics: {@code callbridge_upstream_requests_total{destination,outcome}},
  * {@code callbridge_upstream_latency_seconds{destination}} (every outcome that tried to send),
@@ -32,14 +34,14 @@ public final class Upstream implements UpstreamClient {
   public static final Duration MIN_BUDGET = OutboundCall.MIN_BUDGET;
 
   private final Map<String, Destination> destinations;
-  private final Clock clock;
+  /** The HTTP clients wrapped in their breakers. */
+  private final Breakers guarded;
 
-  private record Destination(HttpDestination http, Breakers breaker, Map<Outcome.Kind, Counter> requests,
-      Timer latency) {}
+  private record Destination(HttpDestination http, Map<Outcome.Kind, Counter> requests, Timer latency) {}
 
-  private Upstream(Map<String, Destination> destinations, Clock clock) {
+  private Upstream(Map<String, Destination> destinations, Breakers guarded) {
     this.destinations = destinations;
-    this.clock = clock;
+    this.guarded = guarded;
   }
 
   public static Upstream create(Vertx vertx, Map<String, DestinationConfig> configs, Metrics metrics, Clock clock) {
@@ -52,10 +54,18 @@ public final class Upstream implements UpstreamClient {
    */
   public static Upstream create(Vertx vertx, Map<String, DestinationConfig> configs, Metrics metrics, Clock clock,
       int loops) {
+    Map<String, HttpDestination> clients = new LinkedHashMap<>();
+    Map<String, BreakerConfig> breakerConfigs = new LinkedHashMap<>();
+    for (DestinationConfig c : configs.values()) {
+      clients.put(c.name(), new HttpDestination(vertx, c, clock, loops));
+      breakerConfigs.put(c.name(), c.breaker());
+    }
+    UpstreamClient plain = (destination, request, deadline, cancel) ->
+        clients.get(destination).send(request, deadline, cancel);
+    Breakers breakers = new Breakers(vertx, breakerConfigs, plain);
     Map<String, Destination> out = new LinkedHashMap<>();
     for (DestinationConfig c : configs.values()) {
-      HttpDestination http = new HttpDestination(vertx, c, clock, loops);
-      Breakers breaker = new Breakers(vertx, c.name(), c.breaker());
+      HttpDestination http = clients.get(c.name());
       Map<Outcome.Kind, Counter> requests = new EnumMap<>(Outcome.Kind.class);
       for (Outcome.Kind k : Outcome.Kind.values()) {
         requests.put(k, metrics.counter("callbridge_upstream_requests_total",
@@ -63,7 +73,7 @@ public final class Upstream implements UpstreamClient {
       }
       Timer latency = metrics.latency("callbridge_upstream_latency_seconds",
           "Outbound request latency by destination (send to outcome)", "destination", c.name());
-      Gauge.builder("callbridge_upstream_breaker_state", breaker, Breakers::stateCode)
+      Gauge.builder("callbridge_upstream_breaker_state", breakers, b -> b.stateCode(c.name()))
           .description("Circuit breaker state: 0 closed, 1 half-open, 2 open")
           .tag("destination", c.name()).register(metrics.registry());
       Gauge.builder("callbridge_upstream_pool_in_use", http.inUse, Number::doubleValue)
@@ -72,9 +82,9 @@ public final class Upstream implements UpstreamClient {
       Gauge.builder("callbridge_upstream_pool_waiting", http.waiting, Number::doubleValue)
           .description("Outbound requests waiting for a pooled connection").tag("destination", c.name())
           .register(metrics.registry());
-      out.put(c.name(), new Destination(http, breaker, requests, latency));
+      out.put(c.name(), new Destination(http, requests, latency));
     }
-    return new Upstream(Map.copyOf(out), clock);
+    return new Upstream(Map.copyOf(out), breakers);
   }
 
   /**
@@ -90,7 +100,7 @@ public final class Upstream implements UpstreamClient {
     if (remaining.compareTo(MIN_BUDGET) < 0) {
       outcome = Future.succeededFuture(new Outcome.NoBudget(remaining));
     } else {
-      outcome = d.breaker.execute(() -> d.http.send(request, deadline, cancel));
+      outcome = guarded.send(destination, request, deadline, cancel);
     }
     return outcome.onSuccess(o -> record(d, o));
   }
@@ -102,7 +112,8 @@ public final class Upstream implements UpstreamClient {
 
   /** 0 closed, 1 half-open, 2 open. */
   public int breakerState(String destination) {
-    return destination(destination).breaker.stateCode();
+    destination(destination);
+    return guarded.stateCode(destination);
   }
 
   public List<String> destinations() {
@@ -112,8 +123,8 @@ public final class Upstream implements UpstreamClient {
   /** Closes every client (in-flight requests fail over to their outcomes) and breaker. */
   public Future<Void> close() {
     List<Future<Void>> closing = new ArrayList<>();
+    guarded.close();
     for (Destination d : destinations.values()) {
-      d.breaker.close();
       closing.add(d.http.close());
     }
     return Future.join(closing).mapEmpty();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.ConfigLoader;
+import io.callbridge.template.Templates;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.TargetConfig;
 import io.callbridge.sim.SimConfig;
@@ -22,6 +23,13 @@ import org.junit.jupiter.api.Test;
 class LoadTestConfigsTest {
   static final Map<String, String> ENV = Map.of("CALLBRIDGE_SIM_PORT", "19870");
 
+  /** Loads as the gateway does: the configuration, then its templates checked against its targets. */
+  static CallBridgeConfig load(Path file) throws Exception {
+    CallBridgeConfig config = ConfigLoader.load(file, ENV);
+    Templates.of(config);
+    return config;
+  }
+
   static String shape(RouteConfig r) {
     return r.name() + " " + r.kind() + " " + r.path() + " deadline=" + r.deadline() + " required=" + r.required()
         + " settings=" + r.settings() + " targets="
@@ -34,8 +42,8 @@ class LoadTestConfigsTest {
 
   @Test
   void theLoadTestGatewayHasTheDemoRoutes() throws Exception {
-    CallBridgeConfig demo = ConfigLoader.load(Path.of("conf/demo.yaml"), ENV);
-    CallBridgeConfig load = ConfigLoader.load(Path.of("load-tests/conf/gateway.yaml"), ENV);
+    CallBridgeConfig demo = load(Path.of("conf/demo.yaml"));
+    CallBridgeConfig load = load(Path.of("load-tests/conf/gateway.yaml"));
     List<String> demoRoutes = demo.routes().stream().map(LoadTestConfigsTest::shape).toList();
     List<String> loadRoutes = load.routes().stream().map(LoadTestConfigsTest::shape).toList();
     assertThat(loadRoutes).as("load-tests/conf/gateway.yaml's routes are conf/demo.yaml's").isEqualTo(demoRoutes);
@@ -45,7 +53,7 @@ class LoadTestConfigsTest {
 
   @Test
   void theFaultScenarioGatewayLoadsWithOneDestinationPerBuyer() throws Exception {
-    CallBridgeConfig faults = ConfigLoader.load(Path.of("load-tests/conf/gateway-faults.yaml"), ENV);
+    CallBridgeConfig faults = load(Path.of("load-tests/conf/gateway-faults.yaml"));
     RouteConfig ping = faults.routes().get(0);
     assertThat(ping.name()).isEqualTo("td-ping");
     assertThat(ping.targets()).extracting(TargetConfig::destination).containsExactly("ringba-rtb-a", "ringba-rtb-b");

@@ -4,6 +4,7 @@ import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.ConfigException;
 import io.callbridge.config.ConfigLoader;
 import io.callbridge.config.PostgresConfig;
+import io.callbridge.template.Templates;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,9 +27,14 @@ public final class TestConfigs {
 
   private TestConfigs() {}
 
-  /** Parses {@code yaml} as if it were a file in conf/ (so {@code templates: templates} finds the shipped ones). */
+  /**
+   * Parses {@code yaml} as if it were a file in conf/ (so {@code templates: templates} finds the
+   * shipped ones), and checks its templates against its targets as the gateway will.
+   */
   public static CallBridgeConfig parse(String yaml, Map<String, String> env) throws ConfigException {
-    return ConfigLoader.parse(yaml, "test.yaml", CONF_DIR, env);
+    CallBridgeConfig config = ConfigLoader.parse(yaml, "test.yaml", CONF_DIR, env);
+    Templates.of(config);
+    return config;
   }
 
   public static CallBridgeConfig parse(String yaml) throws ConfigException {

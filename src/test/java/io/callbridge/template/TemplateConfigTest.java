@@ -1,9 +1,11 @@
-package io.callbridge.config;
+package io.callbridge.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.callbridge.template.Rendering;
+import io.callbridge.config.CallBridgeConfig;
+import io.callbridge.config.ConfigException;
+import io.callbridge.config.ConfigLoader;
 import io.callbridge.testing.TestConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Templates compile while the configuration loads; problems are configuration errors with a place. */
+/** Templates compile from a loaded configuration; problems are configuration errors with a place. */
 class TemplateConfigTest {
   static final String ROUTES = """
       destinations:
@@ -29,7 +31,7 @@ class TemplateConfigTest {
   @Test
   void shippedConfigurationCompilesItsTemplates() throws Exception {
     CallBridgeConfig c = ConfigLoader.load(Path.of("conf/callbridge.yaml"), Map.of());
-    assertThat(c.templates().all()).extracting(t -> t.name()).containsExactlyInAnyOrder("ringba-enrich",
+    assertThat(Templates.of(c).all()).extracting(t -> t.name()).containsExactlyInAnyOrder("ringba-enrich",
         "ringba-rtb-ping", "ringba-conversion-webhook", "trackdrive-lead", "trackdrive-update-call");
   }
 
@@ -45,7 +47,7 @@ class TemplateConfigTest {
   @Test
   void compiledTemplatesAreThereForFlows() throws Exception {
     CallBridgeConfig c = TestConfigs.parse(ROUTES.formatted("ringba-rtb-ping", "{ rtb_id: R1 }"));
-    Rendering r = c.templates().get("ringba-rtb-ping").render(Map.of("caller_id", "5557779999"),
+    Rendering r = Templates.of(c).get("ringba-rtb-ping").render(Map.of("caller_id", "5557779999"),
         c.routes().get(0).targets().get(0).vars());
     assertThat(r).isInstanceOf(Rendering.Rendered.class);
   }
@@ -61,7 +63,8 @@ class TemplateConfigTest {
           json:
             CID: "[caller_id|digits12]"
         """);
-    assertThatThrownBy(() -> ConfigLoader.parse(ROUTES.formatted("broken", "{ rtb_id: R1 }"), "c.yaml", dir, Map.of()))
+    assertThatThrownBy(() -> Templates.of(ConfigLoader.parse(ROUTES.formatted("broken", "{ rtb_id: R1 }"), "c.yaml", dir,
+        Map.of())))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactly(
             templates.resolve("broken.yaml") + ":6:22: unknown filter 'digits12' in [caller_id|digits12] (known: "
                 + "e164, digits11, digits10, digits, upper, lower, trim, number, bool, json)"));
