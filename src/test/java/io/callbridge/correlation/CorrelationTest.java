@@ -7,6 +7,7 @@ import io.callbridge.config.PostgresConfig;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
 import io.callbridge.testing.Await;
+import io.callbridge.testing.TestClock;
 import io.callbridge.testing.TestDb;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -56,7 +57,7 @@ class CorrelationTest {
 
   @BeforeEach
   void start() {
-    clock = new TestClock(T0);
+    clock = TestClock.at(T0);
     metrics = new Metrics();
     correlation = open(config());
   }
@@ -217,7 +218,7 @@ class CorrelationTest {
     String newer = id("RTB");
     // Another instance saw the call's earlier bid, and its write reaches PostgreSQL last (a slow
     // instance, a retried batch): the bid sighted last must stay, with its amount and expiry.
-    Correlation other = Correlation.create(vertx, db.pool(), config(), new Metrics(), new TestClock(T0));
+    Correlation other = Correlation.create(vertx, db.pool(), config(), new Metrics(), TestClock.at(T0));
     Await.result(other.start());
     try {
       other.link("ping-b", CallLink.builder().callUuid(uuid, "acme").bid(older, 1.0, T0.plusSeconds(30)).build());

@@ -4,20 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.callbridge.testing.Await;
+import io.callbridge.testing.TestClock;
 import io.callbridge.testing.Http;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,25 +52,10 @@ class SimulatorTest {
           other: { publicKey: pub2, privateKey: priv2 }
       """;
 
-  /** A clock tests move by hand. */
-  static final class TestClock extends Clock {
-    final AtomicLong millis = new AtomicLong(1_755_015_137_000L);
-
-    @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-
-    @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-
-    @Override public Instant instant() { return Instant.ofEpochMilli(millis.get()); }
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
-  }
-
   static Vertx vertx;
   static Simulator sim;
   static String base;
-  static final TestClock clock = new TestClock();
+  static final TestClock clock = TestClock.at(Instant.ofEpochMilli(1_755_015_137_000L));
 
   @BeforeAll
   static void start() {

@@ -12,7 +12,7 @@ import io.callbridge.testing.Await;
 import io.callbridge.testing.FakeDestination;
 import io.callbridge.testing.FakeDestination.Action;
 import io.callbridge.testing.Http;
-import io.callbridge.testing.MutableClock;
+import io.callbridge.testing.TestClock;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
 import io.vertx.core.Future;
@@ -102,7 +102,7 @@ class PostbackFlowTest {
   static FakeDestination dest;
   static String base;
   static String admin;
-  static final MutableClock clock = new MutableClock();
+  static final TestClock clock = TestClock.ticking();
   /** What correlation knows in this test: Ringba inboundCallId → TrackDrive call uuid. */
   static final Map<String, String> links = new ConcurrentHashMap<>();
 
