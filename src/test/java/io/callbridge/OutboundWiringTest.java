@@ -10,7 +10,6 @@ import io.callbridge.ingress.Flow;
 import io.callbridge.ingress.Reply;
 import io.callbridge.template.Rendering;
 import io.callbridge.template.Templates;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
@@ -45,10 +44,10 @@ class OutboundWiringTest {
   @BeforeAll
   static void start() {
     simVertx = Vertx.vertx();
-    sim = Await.result(simVertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+    sim = simVertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       received.set(new JsonObject().put("uri", req.uri()).put("body", body.toJsonObject()));
       req.response().putHeader("Content-Type", "application/json").end("{\"bidId\":\"RTB1\",\"bidAmount\":4.2}");
-    })).listen(0, "127.0.0.1"));
+    })).listen(0, "127.0.0.1").await();
     String yaml = """
         server: { accessLog: false }
         destinations:
@@ -63,7 +62,7 @@ class OutboundWiringTest {
         """.formatted(sim.actualPort());
     db = TestDb.freshSchema(OutboundWiringTest.class);
     CallBridgeConfig config = TestConfigs.forTest(yaml, db);
-    gateway = Await.result(Gateway.start(config, Clock.systemUTC(), OutboundWiringTest::flow));
+    gateway = Gateway.start(config, Clock.systemUTC(), OutboundWiringTest::flow).await();
   }
 
   /** What a flow does: render each target, 422 on a missing token, fan out inside the deadline. */
@@ -92,8 +91,8 @@ class OutboundWiringTest {
 
   @AfterAll
   static void stop() {
-    Await.result(gateway.stop());
-    Await.result(simVertx.close());
+    gateway.stop().await();
+    simVertx.close().await();
     TestDb.drop(db);
   }
 

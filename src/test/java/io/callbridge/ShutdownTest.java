@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.ingress.Reply;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
@@ -37,20 +36,20 @@ class ShutdownTest {
   @Test
   void inFlightRequestFinishesDuringStop() throws Exception {
     CountDownLatch arrived = new CountDownLatch(1);
-    Gateway gateway = Await.result(Gateway.start(TestConfigs.forTest(TestConfigs.ONE_ROUTE, db), Clock.systemUTC(),
+    Gateway gateway = Gateway.start(TestConfigs.forTest(TestConfigs.ONE_ROUTE, db), Clock.systemUTC(),
         (route, services) -> inbound -> {
           Promise<Reply> slow = Promise.promise();
           arrived.countDown();
           services.vertx().setTimer(700, t -> slow.complete(Reply.json(200, new JsonObject().put("done", true))));
           return slow.future();
-        }));
+        }).await();
     String url = "http://127.0.0.1:" + gateway.publicPort() + "/v1/ping/echo";
     CompletableFuture<Http.Response> inFlight = CompletableFuture.supplyAsync(
         () -> Http.get(url, Map.of("X-CallBridge-Token", "route-secret")));
     assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
 
     long t0 = System.nanoTime();
-    Await.result(gateway.stop());
+    gateway.stop().await();
     long stopMs = (System.nanoTime() - t0) / 1_000_000;
 
     Http.Response r = inFlight.get(10, TimeUnit.SECONDS);

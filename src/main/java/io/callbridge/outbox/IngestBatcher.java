@@ -141,7 +141,7 @@ final class IngestBatcher {
       rawMethod[i] = e.raw().method();
       rawQuery[i] = e.raw().query();
       rawBody[i] = Buffer.buffer(e.raw().body());
-      fields[i] = Json.encode(e.raw().fields());
+      fields[i] = new JsonObject(e.raw().fields()).encode();
       rid[i] = e.raw().requestId();
       sched[i] = Arrays.stream(e.schedule().millis()).mapToObj(Long::toString)
           .collect(Collectors.joining(",", "{", "}"));
@@ -243,7 +243,7 @@ final class IngestBatcher {
     StoredRequest r = e.request().orElseThrow();
     Tuple t = Tuple.of(id, r.method(), r.uri(), new JsonObject(new HashMap<>(r.headers())).encode(),
         Buffer.buffer(r.body()), e.raw().method(), e.raw().query(), Buffer.buffer(e.raw().body()))
-        .addValue(Json.encode(e.raw().fields())).addValue(item.fingerprint).addValue(e.raw().requestId())
+        .addValue(new JsonObject(e.raw().fields()).encode()).addValue(item.fingerprint).addValue(e.raw().requestId())
         .addValue(clock.millis());
     return pool.preparedQuery(OutboxSql.SUPERSEDE).execute(t).map(rows -> rows.rowCount() > 0);
   }

@@ -59,7 +59,7 @@ enum Filter {
       case BOOL -> bool(v);
       case JSON -> {
         StringBuilder sb = new StringBuilder();
-        Values.appendJson(sb, v);
+        JsonText.value(sb, v);
         yield new Values.RawJson(sb.toString());
       }
     };

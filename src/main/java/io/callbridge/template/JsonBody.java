@@ -27,7 +27,7 @@ sealed interface JsonBody {
         if (v == Slot.OMIT) {
           return Slot.OMIT;
         }
-        Values.appendJson(out, v);
+        JsonText.value(out, v);
         return null;
       }
       scratch.setLength(0);
@@ -62,7 +62,7 @@ sealed interface JsonBody {
         first = false;
         JsonText.string(out, String.valueOf(e.getKey()));
         out.append(':');
-        Values.appendJson(out, e.getValue());
+        JsonText.value(out, e.getValue());
       }
       return null;
     }

@@ -1,8 +1,6 @@
 package io.callbridge.template;
 
-import io.vertx.core.json.Json;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 
@@ -42,37 +40,10 @@ final class Values {
       return r.text();
     }
     if (v instanceof Map || v instanceof List) {
-      return Json.encode(v);
+      StringBuilder json = new StringBuilder();
+      JsonText.value(json, v);
+      return json.toString();
     }
     return String.valueOf(v);
-  }
-
-  /** Appends {@code v} as a JSON value: numbers and booleans stay typed, text is a JSON string. */
-  static void appendJson(StringBuilder out, Object v) {
-    if (v instanceof String s) {
-      JsonText.string(out, s);
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
-        || v instanceof BigInteger || v instanceof Boolean) {
-      out.append(v);
-    } else if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      if (Double.isNaN(d) || Double.isInfinite(d)) {
-        JsonText.string(out, Double.toString(d));
-      } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-        out.append((long) d);
-      } else {
-        out.append(d); // Double.toString is valid JSON, exponent included
-      }
-    } else if (v instanceof BigDecimal b) {
-      out.append(b);
-    } else if (v instanceof RawJson r) {
-      out.append(r.text());
-    } else if (v == null) {
-      out.append("null");
-    } else if (v instanceof Map || v instanceof List) {
-      out.append(Json.encode(v));
-    } else {
-      JsonText.string(out, String.valueOf(v));
-    }
   }
 }

@@ -8,7 +8,6 @@ import io.callbridge.correlation.Correlation;
 import io.callbridge.correlation.IdKind;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.TestDb;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -154,7 +153,7 @@ public final class CorrelationBench {
     CorrelationConfig cfg = new CorrelationConfig(20_000_000, Duration.ofHours(48), Duration.ofHours(2),
         ROWS_PER_STATEMENT / 2, Duration.ofMillis(50), 100_000, Duration.ofDays(35), Duration.ofHours(1), IN_FLIGHT, 5_000);
     Correlation c = Correlation.create(vertx, db.pool(), cfg, metrics, Clock.systemUTC());
-    Await.result(c.start());
+    c.start().await();
     var rowsSummary = metrics.registry().get("callbridge_correlation_batch_rows").summary();
     var linksSummary = metrics.registry().get("callbridge_correlation_batch_links").summary();
     Producer producer = new Producer(c, cfg.queueCapacity() / 2);
@@ -172,7 +171,7 @@ public final class CorrelationBench {
     double secs = (System.nanoTime() - t0) / 1e9;
     producer.stop = true;
     t.join();
-    Await.result(c.close());
+    c.close().await();
     double overflow = metrics.registry().get("callbridge_correlation_overflow_total").counter().count();
     double flushMean = metrics.registry().get("callbridge_correlation_flush_seconds").timer().mean(TimeUnit.MILLISECONDS);
     line(report, String.format("| CallBridge write-behind, %d batches in flight, %d links/batch | %.0f | %.0f | %.0f |",
@@ -181,8 +180,8 @@ public final class CorrelationBench {
     line(report, String.format("write-behind: mean flush %.1f ms, overflow %.0f, links produced %d; load average %.1f "
         + "(other work on these cores skews both writers)", flushMean, overflow, producer.count,
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-    Await.result(db.close());
-    Await.result(vertx.close());
+    db.close().await();
+    vertx.close().await();
     return rows / secs;
   }
 
@@ -263,8 +262,8 @@ public final class CorrelationBench {
     line(report, String.format("%,.0f finds per second of the thread's own CPU time (what one core gives when the "
         + "machine is not shared); load average at the end: %.1f", bestCpu,
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-    Await.result(db.close());
-    Await.result(vertx.close());
+    db.close().await();
+    vertx.close().await();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -302,8 +301,8 @@ public final class CorrelationBench {
     long after = usedAfterGc();
     java.lang.ref.Reference.reachabilityFence(c);
     line(report, String.format("| %s | %d | %,d | %d |", label, keys, n, (after - before) / n));
-    Await.result(db.close());
-    Await.result(vertx.close());
+    db.close().await();
+    vertx.close().await();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -354,8 +353,8 @@ public final class CorrelationBench {
       linkRounds(report, String.format("(b) a new call each time into a full cache (%,d calls, one evicted per link)",
           LINK_CACHE), fresh, newCall);
     } finally {
-      Await.result(db.close());
-      Await.result(vertx.close());
+      db.close().await();
+      vertx.close().await();
     }
     line(report, "");
     line(report, String.format("(%,d links per timed batch; links built and the write queue emptied between batches, "

@@ -4,7 +4,6 @@ import io.callbridge.Flows;
 import io.callbridge.Gateway;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.PostgresConfig;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
 import io.vertx.core.Promise;
@@ -99,7 +98,7 @@ public final class PostbackBench {
       delivered.incrementAndGet();
       req.response().end("{\"status\":\"ok\"}");
     }));
-    Await.result(dest.listen(0, "127.0.0.1"));
+    dest.listen(0, "127.0.0.1").await();
     String yaml = YAML.formatted(instances, pool, dest.actualPort());
 
     List<Result> ingest = new ArrayList<>();
@@ -107,7 +106,7 @@ public final class PostbackBench {
     // 1. Durable ingest alone (no delivery running), against pgbench at the same concurrency.
     CallBridgeConfig config = TestConfigs.forTest(yaml, db);
     config = config.withOutbox(config.outbox().withDelivery(false));
-    Gateway gateway = Await.result(Gateway.start(config, Clock.systemUTC(), Flows::postback));
+    Gateway gateway = Gateway.start(config, Clock.systemUTC(), Flows::postback).await();
     String url = "http://127.0.0.1:" + gateway.publicPort() + "/v1/postbacks/ringba-payout";
     Path script = pgbenchScript();
     for (int c : levels) {
@@ -119,12 +118,12 @@ public final class PostbackBench {
       pg.add(p);
       System.out.printf("pgbench    c=%d: %.0f/s p99 %.1f ms%n", c, p.rate(), p.pct(0.99));
     }
-    Await.result(gateway.stop());
+    gateway.stop().await();
 
     // 2. Accept to delivery, delivery running, a healthy destination.
     // A fresh schema: the ingest runs above left thousands of rows nobody delivered.
     PostgresConfig db2 = TestDb.freshSchema(PostbackBench.class);
-    Gateway live = Await.result(Gateway.start(TestConfigs.forTest(yaml, db2), Clock.systemUTC(), Flows::postback));
+    Gateway live = Gateway.start(TestConfigs.forTest(yaml, db2), Clock.systemUTC(), Flows::postback).await();
     String liveUrl = "http://127.0.0.1:" + live.publicPort() + "/v1/postbacks/ringba-payout";
     Map<String, Long> accepted = new ConcurrentHashMap<>();
     int deliveryConcurrency = Integer.parseInt(System.getProperty("bench.delivery.concurrency", "4"));
@@ -139,7 +138,7 @@ public final class PostbackBench {
         .mapToLong(e -> Math.max(0, arrivals.get(e.getKey()) - e.getValue()) / 1000).toArray();
     long notDelivered = accepted.keySet().stream().filter(k -> !arrivals.containsKey(k)).count();
     Result delivery = new Result("accept→delivery", deliveryConcurrency, delays.length, 1, delays, notDelivered);
-    Await.result(live.stop());
+    live.stop().await();
 
     report.append("## Durable ingest (202 after commit) vs pgbench single-row INSERT, same row shape\n\n");
     report.append("| concurrency | CallBridge accepted/s | CallBridge p50 / p99 of the 202 | pgbench inserts/s | "
@@ -166,7 +165,7 @@ public final class PostbackBench {
     System.out.println(report);
     Files.createDirectories(Path.of("target"));
     Files.writeString(Path.of("target/bench-postbacks.md"), report.toString());
-    Await.result(vertx.close());
+    vertx.close().await();
     if (!Boolean.getBoolean("bench.keep")) {
       TestDb.drop(db);
       TestDb.drop(db2);
@@ -195,10 +194,10 @@ public final class PostbackBench {
       vertx.runOnContext(v -> next(client, u.getPath(), stopAt, mine, n, count, errors, accepted, p));
     }
     for (Promise<Void> p : done) {
-      Await.result(p.future());
+      p.future().await();
     }
     double elapsed = (System.nanoTime() - t0) / 1e9;
-    Await.result(client.close());
+    client.close().await();
     long[] all = lat.stream().flatMapToLong(a -> Arrays.stream(a).filter(x -> x > 0)).toArray();
     return new Result("callbridge", concurrency, count.get(), elapsed, all, errors.get());
   }

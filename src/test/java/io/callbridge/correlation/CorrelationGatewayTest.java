@@ -6,7 +6,6 @@ import io.callbridge.Gateway;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.CorrelationConfig;
 import io.callbridge.config.PostgresConfig;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
@@ -44,12 +43,12 @@ class CorrelationGatewayTest {
   }
 
   static Gateway start(CallBridgeConfig config) {
-    return Await.result(Gateway.start(config, Clock.systemUTC(), (route, services) -> null));
+    return Gateway.start(config, Clock.systemUTC(), (route, services) -> null).await();
   }
 
   @AfterAll
   static void stop() {
-    Await.result(a.stop());
+    a.stop().await();
     TestDb.drop(db);
   }
 
@@ -74,7 +73,7 @@ class CorrelationGatewayTest {
     correlation(a).link("ringba-lead", CallLink.builder().inboundCallId(inbound).leadId(lead).callUuid(uuid).build());
     for (boolean fromDb : new boolean[] {false, true}) {
       if (fromDb) {
-        Await.result(correlation(a).flush());
+        correlation(a).flush().await();
         correlation(a).clearCache();
       }
       for (String any : new String[] {uuid, inbound, bid, ping, lead, "%2B15551230001", "5551230001"}) {
@@ -110,21 +109,21 @@ class CorrelationGatewayTest {
       String uuid = CorrelationTest.id("td");
       String inbound = CorrelationTest.id("RGB");
       correlation(a).link("td-enrich", CallLink.builder().callUuid(uuid, "acme").callerId("+15551230002").build());
-      Await.result(correlation(a).flush());
-      CallRecord seenByB = Await.result(correlation(b).find(IdKind.CALL_UUID, uuid)).orElseThrow();
+      correlation(a).flush().await();
+      CallRecord seenByB = correlation(b).find(IdKind.CALL_UUID, uuid).await().orElseThrow();
       assertThat(seenByB.subdomain()).contains("acme");
-      assertThat(Await.result(correlation(b).find(IdKind.CALLER_ID, "+15551230002")).orElseThrow().callUuid())
+      assertThat(correlation(b).find(IdKind.CALLER_ID, "+15551230002").await().orElseThrow().callUuid())
           .contains(uuid);
 
       // B learns the Ringba id of the call; A, which cached the call before, asks for that id.
       correlation(b).link("ringba-payout", CallLink.builder().inboundCallId(inbound).callUuid(uuid).build());
-      Await.result(correlation(b).flush());
-      CallRecord seenByA = Await.result(correlation(a).find(IdKind.CALL_UUID, uuid, IdKind.INBOUND_CALL_ID)).orElseThrow();
+      correlation(b).flush().await();
+      CallRecord seenByA = correlation(a).find(IdKind.CALL_UUID, uuid, IdKind.INBOUND_CALL_ID).await().orElseThrow();
       assertThat(seenByA.inboundCallId()).contains(inbound);
-      assertThat(Await.result(correlation(a).find(IdKind.INBOUND_CALL_ID, inbound)).orElseThrow().subdomain())
+      assertThat(correlation(a).find(IdKind.INBOUND_CALL_ID, inbound).await().orElseThrow().subdomain())
           .contains("acme");
     } finally {
-      Await.result(b.stop());
+      b.stop().await();
     }
   }
 
@@ -139,20 +138,20 @@ class CorrelationGatewayTest {
     String bid = CorrelationTest.id("RTB");
     correlation(first).link("td-ping", CallLink.builder().callUuid(uuid).bid(bid, 3.0, Instant.now()).build());
     assertThat(correlation(first).queueDepth()).isEqualTo(1);
-    Await.result(first.stop());
+    first.stop().await();
 
     Gateway restarted = start(slow);
     try {
-      assertThat(Await.result(correlation(restarted).find(IdKind.BID_ID, bid)).orElseThrow().callUuid()).contains(uuid);
+      assertThat(correlation(restarted).find(IdKind.BID_ID, bid).await().orElseThrow().callUuid()).contains(uuid);
     } finally {
-      Await.result(restarted.stop());
+      restarted.stop().await();
     }
   }
 
   @Test
   void metricsAreExposed() {
     correlation(a).link("td-ping", CallLink.builder().callUuid(CorrelationTest.id("td")).build());
-    Await.result(correlation(a).flush());
+    correlation(a).flush().await();
     String metrics = Http.get("http://127.0.0.1:" + a.adminPort() + "/metrics").body();
     assertThat(metrics)
         .contains("callbridge_correlation_cache_entries ")

@@ -6,7 +6,6 @@ import io.callbridge.config.CorrelationConfig;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.TestClock;
 import io.callbridge.testing.TestDb;
 import io.vertx.core.Vertx;
@@ -45,8 +44,8 @@ class CorrelationTest {
 
   @AfterAll
   static void close() {
-    Await.result(db.close());
-    Await.result(vertx.close());
+    db.close().await();
+    vertx.close().await();
     TestDb.drop(pg);
   }
 
@@ -64,13 +63,13 @@ class CorrelationTest {
 
   Correlation open(CorrelationConfig cfg) {
     Correlation c = Correlation.create(vertx, db.pool(), cfg, metrics, clock);
-    Await.result(c.start());
+    c.start().await();
     return c;
   }
 
   /** Closes the store and opens it again with {@code cfg} (and a fresh registry: gauges keep their first owner). */
   void reopen(CorrelationConfig cfg) {
-    Await.result(correlation.close());
+    correlation.close().await();
     metrics = new Metrics();
     correlation = open(cfg);
   }
@@ -83,7 +82,7 @@ class CorrelationTest {
 
   @AfterEach
   void stop() {
-    Await.result(correlation.close());
+    correlation.close().await();
   }
 
   static String id(String prefix) {
@@ -91,15 +90,15 @@ class CorrelationTest {
   }
 
   CallRecord find(IdKind kind, String value) {
-    return Await.result(correlation.find(kind, value)).orElseThrow(() -> new AssertionError("no record for " + kind + " " + value));
+    return correlation.find(kind, value).await().orElseThrow(() -> new AssertionError("no record for " + kind + " " + value));
   }
 
   Optional<CallRecord> maybe(IdKind kind, String value) {
-    return Await.result(correlation.find(kind, value));
+    return correlation.find(kind, value).await();
   }
 
   void flushAndForget() {
-    Await.result(correlation.flush());
+    correlation.flush().await();
     correlation.clearCache();
   }
 
@@ -125,7 +124,7 @@ class CorrelationTest {
         }
         for (IdKind kind : List.of(IdKind.CALL_UUID, IdKind.BID_ID, IdKind.INBOUND_CALL_ID)) {
           String value = kind == IdKind.CALL_UUID ? uuid : kind == IdKind.BID_ID ? bid : inbound;
-          CallRecord r = Await.result(correlation.find(kind, value, IdKind.INBOUND_CALL_ID)).orElseThrow();
+          CallRecord r = correlation.find(kind, value, IdKind.INBOUND_CALL_ID).await().orElseThrow();
           String where = "order " + java.util.Arrays.toString(order) + (fromDb ? " from PostgreSQL" : " cached") + " by " + kind;
           assertThat(r.callUuid()).as(where).contains(uuid);
           assertThat(r.subdomain()).as(where).contains("acme");
@@ -188,9 +187,9 @@ class CorrelationTest {
     Correlation other = open(config());
     try {
       other.link("d", CallLink.builder().callUuid(uuid).build());
-      Await.result(other.flush());
+      other.flush().await();
     } finally {
-      Await.result(other.close());
+      other.close().await();
     }
     correlation.clearCache();
     CallRecord r = find(IdKind.CALL_UUID, uuid);
@@ -219,15 +218,15 @@ class CorrelationTest {
     // Another instance saw the call's earlier bid, and its write reaches PostgreSQL last (a slow
     // instance, a retried batch): the bid sighted last must stay, with its amount and expiry.
     Correlation other = Correlation.create(vertx, db.pool(), config(), new Metrics(), TestClock.at(T0));
-    Await.result(other.start());
+    other.start().await();
     try {
       other.link("ping-b", CallLink.builder().callUuid(uuid, "acme").bid(older, 1.0, T0.plusSeconds(30)).build());
       clock.advance(Duration.ofSeconds(5));
       correlation.link("ping-a", CallLink.builder().callUuid(uuid, "acme").bid(newer, 2.5, T0.plusSeconds(65)).build());
       flushAndForget();
-      Await.result(other.flush());
+      other.flush().await();
     } finally {
-      Await.result(other.close());
+      other.close().await();
     }
     CallRecord r = find(IdKind.CALL_UUID, uuid);
     assertThat(r.bidId()).contains(newer);
@@ -304,7 +303,7 @@ class CorrelationTest {
       uuids.add(uuid);
       correlation.link("bulk", CallLink.builder().callUuid(uuid, "acme").pingId(uuid + "-ping").build());
     }
-    Await.result(correlation.flush());
+    correlation.flush().await();
     assertThat(correlation.queueDepth()).isZero();
     correlation.clearCache();
     for (String uuid : uuids) {
@@ -403,7 +402,7 @@ class CorrelationTest {
     correlation.link("b", CallLink.builder().callUuid(second).build());
     assertThat(counter("callbridge_correlation_overflow_total")).isEqualTo(2);
     assertThat(correlation.queueDepth()).isEqualTo(1);
-    Await.result(correlation.flush());
+    correlation.flush().await();
     correlation.link("b", CallLink.builder().callUuid(second).build());
     assertThat(correlation.queueDepth()).isEqualTo(1);
     flushAndForget();
@@ -424,8 +423,8 @@ class CorrelationTest {
     clock.advance(Duration.ofDays(36));
     String recent = id("td-new");
     correlation.link("new", CallLink.builder().callUuid(recent).inboundCallId(recent + "-rgb").build());
-    Await.result(correlation.flush());
-    assertThat(Await.result(correlation.purgeExpired())).isEqualTo(5);
+    correlation.flush().await();
+    assertThat(correlation.purgeExpired().await()).isEqualTo(5);
     correlation.clearCache();
     for (String uuid : old) {
       assertThat(maybe(IdKind.CALL_UUID, uuid)).isEmpty();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.callbridge.Gateway;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.PostgresConfig;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
@@ -33,7 +32,7 @@ class IngressTest {
   static void start() {
     db = TestDb.freshSchema(IngressTest.class);
     CallBridgeConfig config = TestConfigs.forTest(YAML, db);
-    gateway = Await.result(Gateway.start(config, Clock.systemUTC(), (route, services) -> inbound -> {
+    gateway = Gateway.start(config, Clock.systemUTC(), (route, services) -> inbound -> {
       last.set(inbound);
       Reply reply = Reply.json(200, new JsonObject().put("fields", new JsonObject(inbound.fields()))
           .put("remaining_ms", inbound.deadline().remaining().toMillis()));
@@ -43,13 +42,13 @@ class IngressTest {
         return later.future();
       }
       return Future.succeededFuture(reply);
-    }));
+    }).await();
     base = "http://127.0.0.1:" + gateway.publicPort();
   }
 
   @AfterAll
   static void stop() {
-    Await.result(gateway.stop());
+    gateway.stop().await();
     TestDb.drop(db);
   }
 

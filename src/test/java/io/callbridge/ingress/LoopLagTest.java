@@ -3,7 +3,6 @@ package io.callbridge.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callbridge.metrics.Metrics;
-import io.callbridge.testing.Await;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -47,7 +46,7 @@ class LoopLagTest {
       assertThat(metrics.scrape()).contains("callbridge_event_loop_lag_seconds_count{loop=\"test-loop\"}");
       context.runOnContext(v -> lag[0].stop());
     } finally {
-      Await.result(vertx.close());
+      vertx.close().await();
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callbridge.Gateway;
 import io.callbridge.config.PostgresConfig;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TcpProxy;
 import io.callbridge.testing.TestConfigs;
@@ -25,13 +24,13 @@ class ReadinessTest {
     db = TestDb.freshSchema(ReadinessTest.class);
     proxy = TcpProxy.start(db.host(), db.port());
     PostgresConfig viaProxy = db.withEndpoint("127.0.0.1", proxy.port());
-    gateway = Await.result(Gateway.start(TestConfigs.forTest(TestConfigs.ONE_ROUTE, viaProxy), Clock.systemUTC(),
-        (route, services) -> null));
+    gateway = Gateway.start(TestConfigs.forTest(TestConfigs.ONE_ROUTE, viaProxy), Clock.systemUTC(),
+        (route, services) -> null).await();
   }
 
   @AfterAll
   static void stop() {
-    Await.result(gateway.stop());
+    gateway.stop().await();
     proxy.close();
     TestDb.drop(db);
   }

@@ -7,7 +7,6 @@ import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.sim.SimConfig;
 import io.callbridge.sim.Simulator;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
@@ -88,11 +87,11 @@ class DashboardAndAlertsTest {
   static void start() throws Exception {
     db = TestDb.freshSchema(DashboardAndAlertsTest.class);
     simVertx = Vertx.vertx();
-    sim = Await.result(Simulator.start(simVertx, SimConfig.load(Path.of("conf/sim.yaml")), 1, 0));
+    sim = Simulator.start(simVertx, SimConfig.load(Path.of("conf/sim.yaml")), 1, 0).await();
     String yaml = Files.readString(Path.of("conf/demo.yaml"));
     CallBridgeConfig parsed = TestConfigs.parse(yaml, Map.of("CALLBRIDGE_SIM_PORT", Integer.toString(sim.port())));
     CallBridgeConfig config = parsed.withServer(parsed.server().withPorts(0, 0)).withPostgres(db);
-    gateway = Await.result(Gateway.start(config));
+    gateway = Gateway.start(config).await();
     base = "http://127.0.0.1:" + gateway.publicPort();
     driveEveryRoute();
     scraped = awaitScrape();
@@ -101,13 +100,13 @@ class DashboardAndAlertsTest {
   @AfterAll
   static void stop() {
     if (gateway != null) {
-      Await.result(gateway.stop());
+      gateway.stop().await();
     }
     if (sim != null) {
-      Await.result(sim.close());
+      sim.close().await();
     }
     if (simVertx != null) {
-      Await.result(simVertx.close());
+      simVertx.close().await();
     }
     if (db != null) {
       TestDb.drop(db);

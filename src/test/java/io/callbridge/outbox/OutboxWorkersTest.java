@@ -6,7 +6,6 @@ import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.FakeDestination;
 import io.callbridge.testing.FakeDestination.Action;
 import io.callbridge.testing.TestConfigs;
@@ -73,15 +72,15 @@ class OutboxWorkersTest {
 
   @AfterEach
   void stopOutboxes() {
-    started.forEach(o -> Await.result(o.stop()));
-    pools.forEach(p -> Await.result(p.close()));
+    started.forEach(o -> o.stop().await());
+    pools.forEach(p -> p.close().await());
     started.clear();
     pools.clear();
   }
 
   @AfterAll
   static void tearDown() {
-    Await.result(vertx.close());
+    vertx.close().await();
     dest.close();
     TestDb.drop(db);
   }
@@ -94,7 +93,7 @@ class OutboxWorkersTest {
     Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, clock);
     Outbox o = Outbox.create(vertx, config, database, metrics, clock, new UpstreamSender(upstream, clock),
         new Outbox.Options(FAST.pollInterval(), FAST.leaseMargin(), FAST.maxInFlight(), FAST.maxBatch(), deliver));
-    Await.result(o.start());
+    o.start().await();
     started.add(o);
     return o;
   }
@@ -152,11 +151,11 @@ class OutboxWorkersTest {
     Map<String, Long> old = new HashMap<>();
     Map<String, Long> recent = new HashMap<>();
     for (String status : statuses) {
-      old.put(status, Await.result(o.enqueue(envelope("old-" + status + "-" + UUID.randomUUID()))).id());
-      recent.put(status, Await.result(o.enqueue(envelope("new-" + status + "-" + UUID.randomUUID()))).id());
+      old.put(status, o.enqueue(envelope("old-" + status + "-" + UUID.randomUUID())).await().id());
+      recent.put(status, o.enqueue(envelope("new-" + status + "-" + UUID.randomUUID())).await().id());
     }
     // A delivered row created long ago but updated (replayed, delivered) within the retention stays too.
-    long replayed = Await.result(o.enqueue(envelope("replayed-" + UUID.randomUUID()))).id();
+    long replayed = o.enqueue(envelope("replayed-" + UUID.randomUUID())).await().id();
     try (Connection c = TestDb.connect(db); Statement s = c.createStatement()) {
       for (String status : statuses) {
         s.execute("UPDATE outbox SET status = '" + status + "', created_at = now() - interval '40 days', "
@@ -170,7 +169,7 @@ class OutboxWorkersTest {
           + "VALUES (" + old.get("delivered") + ", 1, 'w', now() - interval '40 days', 5, 'delivered', 'ok')");
     }
     // Three rows to go with batches of two: the purge goes on until a batch comes back short.
-    assertThat(Await.result(o.purgeFinished())).isEqualTo(3L);
+    assertThat(o.purgeFinished().await()).isEqualTo(3L);
     Set<Long> left = new HashSet<>();
     try (Connection c = TestDb.connect(db); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT id FROM outbox")) {
@@ -188,7 +187,7 @@ class OutboxWorkersTest {
       assertThat(left).as("recent " + status).contains(recent.get(status));
     }
     assertThat(left).contains(replayed);
-    assertThat(Await.result(o.purgeFinished())).isZero();
+    assertThat(o.purgeFinished().await()).isZero();
   }
 
   @Test
@@ -202,7 +201,7 @@ class OutboxWorkersTest {
       calls.add(call);
       enqueued.add((i % 2 == 0 ? a : b).enqueue(envelope(call)));
     }
-    Await.result(Future.all(enqueued));
+    Future.all(enqueued).await();
     eventually(() -> calls.stream().allMatch(c -> !dest.forCall(c).isEmpty()), Duration.ofSeconds(20), "all delivered");
     sleep(300);
     for (String c : calls) {
@@ -225,7 +224,7 @@ class OutboxWorkersTest {
   void aDeadWorkersRowComesBackAfterItsLeaseAndIsMarkedAmbiguous() {
     Outbox ingest = outbox(false);
     String call = "dead-" + UUID.randomUUID();
-    long id = Await.result(ingest.enqueue(envelope(call).withSettleWindow(Duration.ofSeconds(30)))).id();
+    long id = ingest.enqueue(envelope(call).withSettleWindow(Duration.ofSeconds(30))).await().id();
     // A worker claimed it and died mid-request: its lease runs one more second.
     TestDb.exec(db, "UPDATE outbox SET lease_owner = 'dead-worker', next_attempt_at = now() + interval '1 second' "
         + "WHERE id = " + id);
@@ -242,7 +241,7 @@ class OutboxWorkersTest {
     Outbox a = outbox(true);
     String call = "lost-" + UUID.randomUUID();
     dest.script(call, new Action(500, Map.of(), 1500), Action.status(200));
-    long id = Await.result(a.enqueue(envelope(call))).id();
+    long id = a.enqueue(envelope(call)).await().id();
     eventually(() -> dest.forCall(call).size() == 1, Duration.ofSeconds(5), "first request in flight");
     // The lease is taken away while the request runs (as if it had expired): another worker claims it.
     TestDb.exec(db, "UPDATE outbox SET lease_owner = 'someone-else', next_attempt_at = now() WHERE id = " + id);
@@ -264,7 +263,7 @@ class OutboxWorkersTest {
     String call = "slow-" + UUID.randomUUID();
     dest.script(call, Action.slow(2000));
     Outbox ingest = outbox(false);
-    long id = Await.result(ingest.enqueue(envelope(call))).id();
+    long id = ingest.enqueue(envelope(call)).await().id();
     eventually(() -> "delivered".equals(row(id).get("status")), Duration.ofSeconds(6), "delivered");
     assertThat(dest.forCall(call)).hasSize(1);
     assertThat(row(id).get("attempts")).isEqualTo(1);

@@ -3,7 +3,6 @@ package io.callbridge.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -42,12 +41,12 @@ class FaultsTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    sim = Await.result(Simulator.start(vertx, SimConfig.parse(YAML, "faults"), 3, 0));
+    sim = Simulator.start(vertx, SimConfig.parse(YAML, "faults"), 3, 0).await();
   }
 
   @AfterAll
   static void stop() {
-    Await.result(vertx.close());
+    vertx.close().await();
   }
 
   static Http.Response ping(String rtbId) {

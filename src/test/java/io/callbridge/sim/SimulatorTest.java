@@ -3,7 +3,6 @@ package io.callbridge.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.callbridge.testing.Await;
 import io.callbridge.testing.TestClock;
 import io.callbridge.testing.Http;
 import io.vertx.core.Vertx;
@@ -60,13 +59,13 @@ class SimulatorTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    sim = Await.result(Simulator.start(vertx, SimConfig.parse(YAML, "test"), 7, 0, clock));
+    sim = Simulator.start(vertx, SimConfig.parse(YAML, "test"), 7, 0, clock).await();
     base = sim.baseUrl();
   }
 
   @AfterAll
   static void stop() {
-    Await.result(vertx.close());
+    vertx.close().await();
   }
 
   @BeforeEach
@@ -346,7 +345,7 @@ class SimulatorTest {
   void recorderIsBounded() {
     Vertx v = Vertx.vertx();
     try {
-      Simulator small = Await.result(Simulator.start(v, SimConfig.parse("recorder: { capacity: 3 }", "t"), 1, 0));
+      Simulator small = Simulator.start(v, SimConfig.parse("recorder: { capacity: 3 }", "t"), 1, 0).await();
       for (int i = 0; i < 5; i++) {
         Http.get(small.baseUrl() + "/enrich/PN?callerid=%2B1555777001" + i);
       }
@@ -355,7 +354,7 @@ class SimulatorTest {
       assertThat(page.getLong("dropped")).isEqualTo(2);
       assertThat(page.getJsonArray("requests").getJsonObject(0).getString("query")).endsWith("2");
     } finally {
-      Await.result(v.close());
+      v.close().await();
     }
   }
 
@@ -399,15 +398,15 @@ class SimulatorTest {
     Vertx v = Vertx.vertx();
     try {
       SimConfig c = SimConfig.parse(YAML, "test");
-      Simulator a = Await.result(Simulator.start(v, c, 42, 0));
-      Simulator b = Await.result(Simulator.start(v, c, 42, 0));
-      Simulator other = Await.result(Simulator.start(v, c, 43, 0));
+      Simulator a = Simulator.start(v, c, 42, 0).await();
+      Simulator b = Simulator.start(v, c, 42, 0).await();
+      Simulator other = Simulator.start(v, c, 43, 0).await();
       List<String> first = outcomes(a, 20);
       assertThat(outcomes(b, 20)).isEqualTo(first);
       assertThat(outcomes(other, 20)).isNotEqualTo(first);
       assertThat(first).anyMatch(s -> s.contains("1003")).anyMatch(s -> !s.contains("1003"));
     } finally {
-      Await.result(v.close());
+      v.close().await();
     }
   }
 }

@@ -54,7 +54,7 @@ public final class FakeDestination implements AutoCloseable {
 
   public static FakeDestination start() {
     FakeDestination d = new FakeDestination(Vertx.vertx());
-    Await.result(d.server.listen(0, "127.0.0.1"));
+    d.server.listen(0, "127.0.0.1").await();
     return d;
   }
 
@@ -120,6 +120,6 @@ public final class FakeDestination implements AutoCloseable {
 
   @Override
   public void close() {
-    Await.result(vertx.close());
+    vertx.close().await();
   }
 }

@@ -36,19 +36,19 @@ public final class SimulatedGateway implements AutoCloseable {
   public static SimulatedGateway start(Class<?> test, String simYaml, long seed, String gatewayYaml,
       Map<String, String> env) {
     Vertx vertx = Vertx.vertx();
-    Simulator sim = Await.result(Simulator.start(vertx, SimConfig.parse(simYaml, test.getSimpleName()), seed, 0));
+    Simulator sim = Simulator.start(vertx, SimConfig.parse(simYaml, test.getSimpleName()), seed, 0).await();
     PostgresConfig db = TestDb.freshSchema(test);
     Map<String, String> vars = new HashMap<>(env);
     vars.put("SIM", String.valueOf(sim.port()));
-    Gateway gateway = Await.result(Gateway.start(TestConfigs.forTest(gatewayYaml, db, vars)));
+    Gateway gateway = Gateway.start(TestConfigs.forTest(gatewayYaml, db, vars)).await();
     return new SimulatedGateway(vertx, sim, db, gateway);
   }
 
   @Override
   public void close() {
-    Await.result(gateway.stop());
-    Await.result(sim.close());
-    Await.result(vertx.close());
+    gateway.stop().await();
+    sim.close().await();
+    vertx.close().await();
     TestDb.drop(db);
   }
 }

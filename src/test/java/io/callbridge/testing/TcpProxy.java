@@ -50,7 +50,7 @@ public final class TcpProxy implements AutoCloseable {
         in.resume();
       });
     });
-    Await.result(server.listen(0, "127.0.0.1"));
+    server.listen(0, "127.0.0.1").await();
     return proxy;
   }
 
@@ -71,6 +71,6 @@ public final class TcpProxy implements AutoCloseable {
 
   @Override
   public void close() {
-    Await.result(vertx.close());
+    vertx.close().await();
   }
 }

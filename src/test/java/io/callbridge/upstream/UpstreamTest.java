@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.metrics.Metrics;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.TestConfigs;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -46,12 +45,12 @@ class UpstreamTest {
   @BeforeAll
   static void servers() throws Exception {
     vertx = Vertx.vertx();
-    server = Await.result(vertx.createHttpServer().requestHandler(UpstreamTest::handle).listen(0, "127.0.0.1"));
+    server = vertx.createHttpServer().requestHandler(UpstreamTest::handle).listen(0, "127.0.0.1").await();
     port = server.actualPort();
     cert = SelfSignedCertificate.create("localhost");
-    tlsServer = Await.result(vertx.createHttpServer(new HttpServerOptions().setSsl(true)
+    tlsServer = (vertx.createHttpServer(new HttpServerOptions().setSsl(true)
             .setKeyCertOptions(cert.keyCertOptions()))
-        .requestHandler(UpstreamTest::handle).listen(0, "127.0.0.1"));
+        .requestHandler(UpstreamTest::handle).listen(0, "127.0.0.1")).await();
     tlsPort = tlsServer.actualPort();
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
@@ -59,13 +58,13 @@ class UpstreamTest {
     // A cold JVM spends a second or two loading Netty's client on the first request; timing tests
     // measure the deadline, not class loading.
     Upstream warm = Upstream.create(vertx, config().destinations(), new Metrics(), Clock.systemUTC());
-    Await.result(warm.send("other", OutboundRequest.get("/ok"), Deadline.in(Duration.ofSeconds(20), Clock.systemUTC())));
-    Await.result(warm.close());
+    warm.send("other", OutboundRequest.get("/ok"), Deadline.in(Duration.ofSeconds(20), Clock.systemUTC())).await();
+    warm.close().await();
   }
 
   @AfterAll
   static void stopServers() {
-    Await.result(vertx.close());
+    vertx.close().await();
     cert.delete();
   }
 
@@ -147,7 +146,7 @@ class UpstreamTest {
 
   @org.junit.jupiter.api.AfterEach
   void closeClient() {
-    Await.result(upstream.close());
+    upstream.close().await();
   }
 
   static Deadline ms(long millis) {
@@ -155,7 +154,7 @@ class UpstreamTest {
   }
 
   Outcome send(String destination, String uri, long budgetMs) {
-    return Await.result(upstream.send(destination, OutboundRequest.get(uri), ms(budgetMs)));
+    return upstream.send(destination, OutboundRequest.get(uri), ms(budgetMs)).await();
   }
 
   static int hits(String path) {
@@ -165,7 +164,7 @@ class UpstreamTest {
 
   @Test
   void okCarriesStatusBodyLatencyAndSendsDefaultAndTemplateHeaders() {
-    Outcome o = Await.result(upstream.send("sim", OutboundRequest.json("POST", "/ok?x=1", "{\"a\":1}"), ms(2000)));
+    Outcome o = upstream.send("sim", OutboundRequest.json("POST", "/ok?x=1", "{\"a\":1}"), ms(2000)).await();
     assertThat(o).isInstanceOf(Outcome.Ok.class);
     Outcome.Ok ok = (Outcome.Ok) o;
     assertThat(ok.status()).isEqualTo(200);
@@ -175,7 +174,7 @@ class UpstreamTest {
 
     OutboundRequest withHeader = new OutboundRequest("POST", "/headers", Map.of("X-Template", "mine"),
         "{}".getBytes(), "application/json");
-    Outcome.Ok h = (Outcome.Ok) Await.result(upstream.send("sim", withHeader, ms(2000)));
+    Outcome.Ok h = (Outcome.Ok) upstream.send("sim", withHeader, ms(2000)).await();
     assertThat(h.body().toString()).isEqualTo("Basic abc|mine|application/json");
   }
 
@@ -227,7 +226,7 @@ class UpstreamTest {
     assertThat(o).isInstanceOf(Outcome.Refused.class);
     assertThat(((Outcome.Refused) o).detail()).contains("wait queue");
     assertThat(((Outcome.Refused) o).attempts()).isEqualTo(1);
-    assertThat(Await.result(slow)).isInstanceOf(Outcome.Timeout.class);
+    assertThat(slow.await()).isInstanceOf(Outcome.Timeout.class);
     assertThat(metrics.scrape()).contains("callbridge_upstream_pool_in_use{destination=\"tiny\"} 0.0");
   }
 
@@ -270,10 +269,10 @@ class UpstreamTest {
   @Test
   void noBudgetSendsNothing() {
     Deadline spent = new Deadline(Instant.now().minusMillis(5), Clock.systemUTC());
-    Outcome o = Await.result(upstream.send("other", OutboundRequest.get("/ok"), spent));
+    Outcome o = upstream.send("other", OutboundRequest.get("/ok"), spent).await();
     assertThat(o).isInstanceOf(Outcome.NoBudget.class);
     Deadline frozen = Deadline.in(Duration.ofMillis(2), Clock.fixed(Instant.now(), java.time.ZoneOffset.UTC));
-    assertThat(Await.result(upstream.send("other", OutboundRequest.get("/ok"), frozen)))
+    assertThat(upstream.send("other", OutboundRequest.get("/ok"), frozen).await())
         .isInstanceOf(Outcome.NoBudget.class);
     assertThat(hits("/ok")).isZero();
   }
@@ -325,11 +324,11 @@ class UpstreamTest {
   @Test
   void fanOutReturnsOneOutcomePerTargetAndNeverFails() {
     FanOut fan = upstream.fanOut();
-    List<Outcome> all = Await.result(fan.all(List.of(
+    List<Outcome> all = fan.all(List.of(
         new FanOut.Call("other", OutboundRequest.get("/ok")),
         new FanOut.Call("other", OutboundRequest.get("/slow")),
         new FanOut.Call("other", OutboundRequest.get("/500")),
-        new FanOut.Call("refused", OutboundRequest.get("/ok"))), ms(400)));
+        new FanOut.Call("refused", OutboundRequest.get("/ok"))), ms(400)).await();
     assertThat(all).extracting(Outcome::kind).containsExactly(Outcome.Kind.OK, Outcome.Kind.TIMEOUT,
         Outcome.Kind.HTTP_ERROR, Outcome.Kind.REFUSED);
   }
@@ -337,10 +336,10 @@ class UpstreamTest {
   @Test
   void fanOutStopsEarlyAndResetsWhatIsStillRunning() throws Exception {
     long t0 = System.nanoTime();
-    List<Outcome> early = Await.result(upstream.fanOut().until(List.of(
+    List<Outcome> early = upstream.fanOut().until(List.of(
             new FanOut.Call("other", OutboundRequest.get("/slow")),
             new FanOut.Call("other", OutboundRequest.get("/ok"))), ms(10_000),
-        settled -> settled.stream().anyMatch(o -> o.map(Outcome::isOk).orElse(false))));
+        settled -> settled.stream().anyMatch(o -> o.map(Outcome::isOk).orElse(false))).await();
     assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(4000);
     assertThat(early).extracting(Outcome::kind).containsExactly(Outcome.Kind.CANCELLED, Outcome.Kind.OK);
     closed.get("/slow").future().toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS);
@@ -369,6 +368,6 @@ class UpstreamTest {
     assertThat(e.retryAfter("Thu, 01 Jan 2026 00:01:30 GMT")).contains(Duration.ofSeconds(90));
     assertThat(e.retryAfter("Wed, 31 Dec 2025 00:00:00 GMT")).contains(Duration.ZERO);
     assertThat(e.retryAfter("soon")).isEqualTo(Optional.empty());
-    Await.result(d.close());
+    d.close().await();
   }
 }

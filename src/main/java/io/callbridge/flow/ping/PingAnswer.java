@@ -3,10 +3,15 @@ package io.callbridge.flow.ping;
 import io.callbridge.config.PingSettings;
 import io.callbridge.flow.ping.TargetResult.Result;
 import io.callbridge.ingress.Reply;
+import io.callbridge.template.JsonText;
 import io.callbridge.template.RequestTemplate;
 import io.callbridge.template.Rendering;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -65,7 +70,7 @@ final class PingAnswer {
     Map<String, Object> answer = acceptedMap(winner, cached, nowMs);
     if (template == null) {
       // The hottest answer: its map written straight to bytes, no JSON objects in between.
-      return Reply.encoded(200, AnswerJson.write(answer));
+      return Reply.encoded(200, Buffer.buffer(JsonText.write(answer)));
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> attributes = (Map<String, Object>) answer.get("attributes");
@@ -85,7 +90,7 @@ final class PingAnswer {
     answer.put("bid_amount", bid.amount());
     answer.put("duration", duration(winner));
     answer.put("expires_in", Math.max(0, (expiresAt - nowMs) / 1000));
-    answer.put("expires_at", AnswerJson.isoInstant(expiresAt));
+    answer.put("expires_at", isoInstant(expiresAt));
     answer.put("bid_id", bid.bidId());
     answer.put("target", winner.target());
     if (!bid.sipAddress().isEmpty()) {
@@ -157,5 +162,31 @@ final class PingAnswer {
       case "digits10" -> digits.length() == 11 && digits.charAt(0) == '1' ? digits.substring(1) : digits;
       default -> "+" + digits;
     };
+  }
+
+  /** {@code Instant.ofEpochMilli(ms).toString()} without the formatter, for years 1970–9999. */
+  static String isoInstant(long epochMs) {
+    long sec = Math.floorDiv(epochMs, 1000);
+    int milli = (int) Math.floorMod(epochMs, 1000);
+    if (sec < 0 || sec >= 253_402_300_800L) {
+      return Instant.ofEpochMilli(epochMs).toString();
+    }
+    LocalDateTime t = LocalDateTime.ofEpochSecond(sec, 0, ZoneOffset.UTC);
+    StringBuilder b = new StringBuilder(24);
+    b.append(t.getYear()).append('-');
+    two(b, t.getMonthValue()).append('-');
+    two(b, t.getDayOfMonth()).append('T');
+    two(b, t.getHour()).append(':');
+    two(b, t.getMinute()).append(':');
+    two(b, t.getSecond());
+    if (milli != 0) {
+      b.append('.').append((char) ('0' + milli / 100)).append((char) ('0' + milli / 10 % 10))
+          .append((char) ('0' + milli % 10));
+    }
+    return b.append('Z').toString();
+  }
+
+  private static StringBuilder two(StringBuilder b, int v) {
+    return b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
   }
 }

@@ -8,7 +8,6 @@ import io.callbridge.correlation.CallRecord;
 import io.callbridge.correlation.IdKind;
 import io.callbridge.sim.SimConfig;
 import io.callbridge.sim.Simulator;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
@@ -85,15 +84,15 @@ class EnrichFlowTest {
   static void start() {
     db = TestDb.freshSchema(EnrichFlowTest.class);
     simVertx = Vertx.vertx();
-    sim = Await.result(Simulator.start(simVertx, SimConfig.parse(SIM, "sim"), 1, 0));
-    gateway = Await.result(Gateway.start(TestConfigs.forTest(GATEWAY, db, Map.of("SIM_PORT", String.valueOf(sim.port())))));
+    sim = Simulator.start(simVertx, SimConfig.parse(SIM, "sim"), 1, 0).await();
+    gateway = Gateway.start(TestConfigs.forTest(GATEWAY, db, Map.of("SIM_PORT", String.valueOf(sim.port())))).await();
     base = "http://127.0.0.1:" + gateway.publicPort();
   }
 
   @AfterAll
   static void stop() {
-    Await.result(gateway.stop());
-    Await.result(simVertx.close());
+    gateway.stop().await();
+    simVertx.close().await();
     TestDb.drop(db);
   }
 
@@ -219,7 +218,7 @@ class EnrichFlowTest {
   void theCallUuidAndSubdomainAreLinkedToTheCallerId() {
     String uuid = "CA" + UUID.randomUUID();
     enrich("sync", call(uuid));
-    CallRecord record = Await.result(gateway.services().correlation().find(IdKind.CALL_UUID, uuid)).orElseThrow();
+    CallRecord record = gateway.services().correlation().find(IdKind.CALL_UUID, uuid).await().orElseThrow();
     assertThat(record.callerId()).contains("+15557779999");
     assertThat(record.subdomain()).contains("acme");
   }

@@ -10,7 +10,6 @@ import io.callbridge.correlation.CallRecord;
 import io.callbridge.correlation.IdKind;
 import io.callbridge.sim.SimConfig;
 import io.callbridge.sim.Simulator;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
@@ -96,20 +95,20 @@ class LeadFlowTest {
   static void start() throws Exception {
     db = TestDb.freshSchema(LeadFlowTest.class);
     simVertx = Vertx.vertx();
-    sim = Await.result(Simulator.start(simVertx, SimConfig.parse(SIM, "sim"), 1, 0));
+    sim = Simulator.start(simVertx, SimConfig.parse(SIM, "sim"), 1, 0).await();
     try (ServerSocket s = new ServerSocket(0)) {
       laterPort = s.getLocalPort();
     }
-    gateway = Await.result(Gateway.start(TestConfigs.forTest(GATEWAY, db,
-        Map.of("SIM_PORT", String.valueOf(sim.port()), "LATER_PORT", String.valueOf(laterPort)))));
+    gateway = Gateway.start(TestConfigs.forTest(GATEWAY, db,
+        Map.of("SIM_PORT", String.valueOf(sim.port()), "LATER_PORT", String.valueOf(laterPort)))).await();
     base = "http://127.0.0.1:" + gateway.publicPort();
     admin = "http://127.0.0.1:" + gateway.adminPort();
   }
 
   @AfterAll
   static void stop() {
-    Await.result(gateway.stop());
-    Await.result(simVertx.close());
+    gateway.stop().await();
+    simVertx.close().await();
     TestDb.drop(db);
   }
 
@@ -169,7 +168,7 @@ class LeadFlowTest {
     assertThat(sent.getInteger("status")).isEqualTo(200);
 
     eventually(() -> Optional.of(row(id)).filter(j -> "delivered".equals(j.getString("status"))));
-    CallRecord record = eventually(() -> Await.result(gateway.services().correlation().find(IdKind.INBOUND_CALL_ID, call))
+    CallRecord record = eventually(() -> gateway.services().correlation().find(IdKind.INBOUND_CALL_ID, call).await()
         .filter(c -> c.leadId().isPresent()));
     assertThat(record.callerId()).contains("+17735550123");
     assertThat(record.leadId()).isPresent();
@@ -220,12 +219,12 @@ class LeadFlowTest {
     eventually(() -> Optional.of(row(id)).filter(j -> j.getInteger("attempts", 0) >= 1));
     Vertx laterVertx = Vertx.vertx();
     try {
-      Simulator later = Await.result(Simulator.start(laterVertx, SimConfig.parse(SIM, "later"), 2, laterPort));
+      Simulator later = Simulator.start(laterVertx, SimConfig.parse(SIM, "later"), 2, laterPort).await();
       eventually(() -> Optional.of(row(id)).filter(j -> "delivered".equals(j.getString("status"))));
       Thread.sleep(500);
       assertThat(leadsFor(later, call)).hasSize(1);
     } finally {
-      Await.result(laterVertx.close());
+      laterVertx.close().await();
     }
   }
 

@@ -1,6 +1,5 @@
 package io.callbridge.flow.ping;
 
-import io.callbridge.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -28,7 +27,7 @@ final class FakeRtb implements AutoCloseable {
   final HttpServer server;
 
   FakeRtb() {
-    server = Await.result(vertx.createHttpServer().requestHandler(req -> {
+    server = vertx.createHttpServer().requestHandler(req -> {
       String path = req.path();
       String id = path.substring(path.lastIndexOf('/') + 1).replace(".json", "");
       hits.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
@@ -52,7 +51,7 @@ final class FakeRtb implements AutoCloseable {
           answer.run();
         }
       });
-    }).listen(0, "127.0.0.1"));
+    }).listen(0, "127.0.0.1").await();
   }
 
   int port() {
@@ -99,6 +98,6 @@ final class FakeRtb implements AutoCloseable {
 
   @Override
   public void close() {
-    Await.result(vertx.close());
+    vertx.close().await();
   }
 }

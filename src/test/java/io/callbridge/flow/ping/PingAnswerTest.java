@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The default accepted answer is written straight to bytes: the same text the JSON codec makes of its map. */
+/**
+ * The default accepted answer is written straight to bytes by {@code JsonText}: the same JSON the
+ * codec makes of its map (value for value), and every string round-trips.
+ */
 class PingAnswerTest {
   static final long NOW = 1_767_225_600_000L;
 
@@ -25,22 +28,37 @@ class PingAnswerTest {
     return new TargetResult(0, "buyer-\u00e9\u4e2d", TargetResult.Result.ACCEPTED, bid, "", 200, 1_000_000);
   }
 
-  static void assertSameTextAsTheCodec(PingAnswer answer, TargetResult winner, boolean cached) {
+  static void assertSameJsonAsTheCodec(PingAnswer answer, TargetResult winner, boolean cached) {
     Reply reply = answer.accepted(null, winner, cached, NOW);
     assertThat(reply.bytes()).as("written straight to bytes").isNotNull();
-    String expected = new JsonObject(PingAnswer.wrap(answer.acceptedMap(winner, cached, NOW))).encode();
-    assertThat(reply.wire().toString()).isEqualTo(expected);
-    assertThat(reply.body()).isEqualTo(new JsonObject(expected));
+    JsonObject expected = new JsonObject(PingAnswer.wrap(answer.acceptedMap(winner, cached, NOW)));
+    assertThat(new JsonObject(reply.wire())).isEqualTo(expected);
+    assertThat(new JsonObject(reply.wire()).fieldNames()).containsExactlyElementsOf(expected.fieldNames());
+    assertThat(reply.body()).isEqualTo(expected);
   }
 
   @Test
   void plainBidWithRouteAttributes() {
     PingAnswer answer = new PingAnswer(settings(Map.of("buyer", "acme", "tier", "gold"), "e164"), null);
-    assertSameTextAsTheCodec(answer, winner(4.2, "", Map.of()), false);
-    assertSameTextAsTheCodec(answer, winner(12.0, "x@sip.example", Map.of()), true);
-    assertSameTextAsTheCodec(answer, winner(1.0E7, "", Map.of()), false);
-    assertSameTextAsTheCodec(answer, winner(0.0001, "", Map.of()), false);
-    assertSameTextAsTheCodec(answer, winner(Double.NaN, "", Map.of()), false); // not JSON: left to the codec
+    assertSameJsonAsTheCodec(answer, winner(4.2, "", Map.of()), false);
+    assertSameJsonAsTheCodec(answer, winner(12.0, "x@sip.example", Map.of()), true);
+    assertSameJsonAsTheCodec(answer, winner(1.0E7, "", Map.of()), false);
+    assertSameJsonAsTheCodec(answer, winner(0.0001, "", Map.of()), false);
+  }
+
+  @Test
+  void aNonFiniteAmountIsStillJson() {
+    PingAnswer answer = new PingAnswer(settings(Map.of(), "e164"), null);
+    Reply reply = answer.accepted(null, winner(Double.NaN, "", Map.of()), false, NOW);
+    assertThat(new JsonObject(reply.wire()).getValue("bid_amount")).isEqualTo("NaN");
+  }
+
+  @Test
+  void aLoneSurrogateRoundTripsWhereTheCodecWritesAQuestionMark() {
+    PingAnswer answer = new PingAnswer(settings(Map.of("note", "a\ud800b"), "e164"), null);
+    Reply reply = answer.accepted(null, winner(4.2, "", Map.of()), false, NOW);
+    assertThat(reply.wire().toString()).contains("a\\ud800b");
+    assertThat(new JsonObject(reply.wire()).getJsonObject("attributes").getString("note")).isEqualTo("a\ud800b");
   }
 
   @Test
@@ -56,7 +74,7 @@ class PingAnswerTest {
     extras.put("nested", Map.of("a", List.of(1, "two")));
     extras.put("list", List.of("x", 2.5));
     PingAnswer answer = new PingAnswer(settings(Map.of("buyer", "acme"), "digits10"), null);
-    assertSameTextAsTheCodec(answer, winner(4.25, "sip:\u00fc@x", extras), false);
+    assertSameJsonAsTheCodec(answer, winner(4.25, "sip:\u00fc@x", extras), false);
   }
 
   @Test
@@ -65,7 +83,7 @@ class PingAnswerTest {
     Reply reply = answer.accepted(null, winner(4.2, "", Map.of("tier", "platinum")), false, NOW);
     assertThat(reply.body().getJsonObject("attributes").getString("tier")).isEqualTo("platinum");
     assertThat(reply.body().getString("phone_number")).isEqualTo("17733408913");
-    assertSameTextAsTheCodec(answer, winner(4.2, "", Map.of("tier", "platinum")), false);
+    assertSameJsonAsTheCodec(answer, winner(4.2, "", Map.of("tier", "platinum")), false);
   }
 
   @Test
@@ -77,7 +95,7 @@ class PingAnswerTest {
       samples.add(random.nextLong(5_000_000_000_000L));
     }
     for (long ms : samples) {
-      assertThat(AnswerJson.isoInstant(ms)).as("%d", ms).isEqualTo(java.time.Instant.ofEpochMilli(ms).toString());
+      assertThat(PingAnswer.isoInstant(ms)).as("%d", ms).isEqualTo(java.time.Instant.ofEpochMilli(ms).toString());
     }
   }
 }

@@ -7,7 +7,6 @@ import io.callbridge.correlation.CallRecord;
 import io.callbridge.correlation.Correlation;
 import io.callbridge.correlation.IdKind;
 import io.callbridge.config.PostgresConfig;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
@@ -117,14 +116,14 @@ class PingFlowTest {
   static void start() {
     rtb = new FakeRtb();
     db = TestDb.freshSchema(PingFlowTest.class);
-    gateway = Await.result(Gateway.start(TestConfigs.forTest(yaml(rtb.port()), db)));
+    gateway = Gateway.start(TestConfigs.forTest(yaml(rtb.port()), db)).await();
     base = "http://127.0.0.1:" + gateway.publicPort();
     admin = "http://127.0.0.1:" + gateway.adminPort();
   }
 
   @AfterAll
   static void stop() {
-    Await.result(gateway.stop());
+    gateway.stop().await();
     rtb.close();
     TestDb.drop(db);
   }
@@ -436,14 +435,14 @@ class PingFlowTest {
 
   private static CallRecord awaitLink(Correlation correlation, String callUuid) throws Exception {
     for (int i = 0; i < 100; i++) {
-      Optional<CallRecord> r = Await.result(correlation.find(IdKind.CALL_UUID, callUuid));
+      Optional<CallRecord> r = correlation.find(IdKind.CALL_UUID, callUuid).await();
       if (r.isPresent() && r.get().bidId().isPresent()) {
         return r.get();
       }
       Thread.sleep(10);
     }
-    throw new AssertionError("no link for " + callUuid + ": " + Await.result(correlation.find(IdKind.CALL_UUID, callUuid))
-        + " bid " + Await.result(correlation.findAny(callUuid)));
+    throw new AssertionError("no link for " + callUuid + ": " + correlation.find(IdKind.CALL_UUID, callUuid).await()
+        + " bid " + correlation.findAny(callUuid).await());
   }
 
   @Test

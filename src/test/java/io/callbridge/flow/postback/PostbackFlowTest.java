@@ -8,7 +8,6 @@ import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.config.RouteKind;
 import io.callbridge.correlation.CallLink;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.FakeDestination;
 import io.callbridge.testing.FakeDestination.Action;
 import io.callbridge.testing.Http;
@@ -119,17 +118,17 @@ class PostbackFlowTest {
       String uuid = links.get(String.valueOf(fields.get("inboundCallId")));
       return Future.succeededFuture(uuid == null ? Map.of() : Map.of("trackdrive_call_uuid", uuid));
     };
-    gateway = Await.result(Gateway.start(config, clock,
+    gateway = Gateway.start(config, clock,
         (route, services) -> route.kind() != RouteKind.POSTBACK ? null
             : route.name().equals("correlated") ? Flows.postback(route, services)
-            : Flows.postback(route, services, matcher)));
+            : Flows.postback(route, services, matcher)).await();
     base = "http://127.0.0.1:" + gateway.publicPort();
     admin = "http://127.0.0.1:" + gateway.adminPort();
   }
 
   @AfterAll
   static void stop() {
-    Await.result(gateway.stop());
+    gateway.stop().await();
     dest.close();
     TestDb.drop(db);
   }

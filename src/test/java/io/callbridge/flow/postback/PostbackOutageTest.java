@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.callbridge.Flows;
 import io.callbridge.Gateway;
 import io.callbridge.config.PostgresConfig;
-import io.callbridge.testing.Await;
 import io.callbridge.testing.FakeDestination;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TcpProxy;
@@ -58,13 +57,13 @@ class PostbackOutageTest {
     db = TestDb.freshSchema(PostbackOutageTest.class);
     proxy = TcpProxy.start(db.host(), db.port());
     PostgresConfig viaProxy = db.withEndpoint("127.0.0.1", proxy.port());
-    gateway = Await.result(Gateway.start(TestConfigs.forTest(YAML.formatted(dest.port()), viaProxy),
-        Clock.systemUTC(), Flows::postback));
+    gateway = Gateway.start(TestConfigs.forTest(YAML.formatted(dest.port()), viaProxy),
+        Clock.systemUTC(), Flows::postback).await();
   }
 
   @AfterAll
   static void stop() {
-    Await.result(gateway.stop());
+    gateway.stop().await();
     proxy.close();
     dest.close();
     TestDb.drop(db);
