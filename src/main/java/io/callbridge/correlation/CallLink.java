@@ -23,6 +23,20 @@ public final class CallLink {
     return new Builder();
   }
 
+  /** The id of {@code kind} this event saw (normalised), if any. */
+  public java.util.Optional<String> id(IdKind kind) {
+    return java.util.Optional.ofNullable(ids[kind.ordinal()]);
+  }
+
+  public java.util.Optional<String> subdomain() {
+    return java.util.Optional.ofNullable(subdomain);
+  }
+
+  /** The accepted bid's amount; NaN when the event carried no bid. */
+  public double bidAmount() {
+    return bidAmount;
+  }
+
   boolean hasPlatformId() {
     for (IdKind k : IdKind.PLATFORM) {
       if (ids[k.ordinal()] != null) {

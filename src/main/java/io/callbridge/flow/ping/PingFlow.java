@@ -73,14 +73,16 @@ public final class PingFlow implements Flow {
   @Override
   public Future<Reply> handle(Inbound in) {
     long start = System.nanoTime();
-    PingRequest request;
-    Prepared rendered;
-    try {
-      request = input.parse(in);
-      rendered = render(request);
-    } catch (PingInput.Invalid e) {
+    PingInput.Parsed parsed = input.parse(in);
+    if (parsed instanceof PingInput.Invalid invalid) {
       metrics.invalidInput();
-      return Future.succeededFuture(e.reply);
+      return Future.succeededFuture(invalid.reply());
+    }
+    PingRequest request = (PingRequest) parsed;
+    Prepared rendered = render(request);
+    if (rendered.invalid() != null) {
+      metrics.invalidInput();
+      return Future.succeededFuture(rendered.invalid().reply());
     }
     if (shield != null) {
       long now = clock.millis();
@@ -99,11 +101,12 @@ public final class PingFlow implements Flow {
   /**
    * The bid requests to send ({@code calls}, in target order) and, per target, why it is not sent
    * ({@code skipped[i]}, null when it is): a target whose configuration lacks a value is skipped.
+   * {@code invalid}: a token the caller must give is missing or refused (then nothing is sent).
    */
-  private record Prepared(List<FanOut.Call> calls, String[] skipped) {}
+  private record Prepared(List<FanOut.Call> calls, String[] skipped, PingInput.Invalid invalid) {}
 
   /** Each target's bid request; a token the caller must give is the caller's 422. */
-  private Prepared render(PingRequest request) throws PingInput.Invalid {
+  private Prepared render(PingRequest request) {
     List<FanOut.Call> calls = new ArrayList<>(templates.length);
     String[] skipped = new String[templates.length];
     for (int i = 0; i < templates.length; i++) {
@@ -111,14 +114,14 @@ public final class PingFlow implements Flow {
       Rendering r = templates[i].render(request.fields(), t.vars());
       if (r instanceof Rendering.Rejected rejected) {
         if (!rejected.configuration()) {
-          throw new PingInput.Invalid(422, rejected.token(), rejected.reason());
+          return new Prepared(List.of(), skipped, PingInput.Invalid.of(rejected.token(), rejected.reason()));
         }
         skipped[i] = "not configured: " + rejected.message();
       } else {
         calls.add(new FanOut.Call(t.destination(), ((Rendering.Rendered) r).request()));
       }
     }
-    return new Prepared(calls, skipped);
+    return new Prepared(calls, skipped, null);
   }
 
   private Reply conclude(PingRequest request, Prepared rendered, List<Outcome> outcomes, long sentAtMs, long start) {

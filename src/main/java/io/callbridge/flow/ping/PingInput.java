@@ -41,34 +41,33 @@ final class PingInput {
     this.shield = shield;
   }
 
-  /** Bad input: the reply ingress sends (no message or stack trace of its own: the reply says it). */
-  static final class Invalid extends Exception {
-    final Reply reply;
+  /** What a ping's input is: a request to price, or bad input. */
+  sealed interface Parsed permits PingRequest, Invalid {}
 
-    Invalid(int status, String field, String message) {
-      this(Reply.error(status, field + ": " + message, field));
-    }
-
-    Invalid(Reply reply) {
-      super(null, null, false, false);
-      this.reply = reply;
+  /** Bad input: the reply ingress sends, naming the field. */
+  record Invalid(Reply reply) implements Parsed {
+    static Invalid of(String field, String message) {
+      return new Invalid(Reply.error(422, field + ": " + message, field));
     }
   }
 
-  PingRequest parse(Inbound in) throws Invalid {
+  Parsed parse(Inbound in) {
     Optional<Reply> missing = in.missingRequired(required);
     if (missing.isPresent()) {
-      throw new Invalid(missing.get());
+      return new Invalid(missing.get());
     }
-    String raw = in.text(CALLER_ID).orElseThrow(() -> new Invalid(422, CALLER_ID, "is required"));
-    String callerId = e164(raw);
+    Optional<String> raw = in.text(CALLER_ID);
+    if (raw.isEmpty()) {
+      return Invalid.of(CALLER_ID, "is required");
+    }
+    String callerId = e164(raw.get());
     if (callerId == null) {
-      throw new Invalid(422, CALLER_ID, "not a phone number");
+      return Invalid.of(CALLER_ID, "not a phone number");
     }
     for (Map.Entry<String, Object> e : in.fields().entrySet()) {
       Object v = e.getValue();
       if (v instanceof Map || v instanceof List) {
-        throw new Invalid(422, e.getKey(), "expected a single value, not a nested object or list");
+        return Invalid.of(e.getKey(), "expected a single value, not a nested object or list");
       }
     }
     Map<String, Object> fields = in.fields();

@@ -7,4 +7,5 @@ import java.util.Map;
  * call ids (either may be empty when not required), every inbound field for the templates, and
  * the ping shield's key (route, caller id and the tag set; empty when the route has no shield).
  */
-record PingRequest(String callerId, String callUuid, String subdomain, Map<String, Object> fields, String shieldKey) {}
+record PingRequest(String callerId, String callUuid, String subdomain, Map<String, Object> fields, String shieldKey)
+    implements PingInput.Parsed {}

@@ -70,47 +70,59 @@ public final class PostbackFlow implements Flow {
     return new CorrelationMatcher(links);
   }
 
-  /** Re-finds an unmatched row's call from its stored fields (replay); empty while still unknown. */
+  /**
+   * Re-finds an unmatched row's call from its stored fields (replay); empty while still unknown. A
+   * row whose fields no longer pass (a subdomain no longer allowed) fails with the field and reason.
+   */
   public Outbox.Rematcher rematcher() {
-    return fields -> matchAndRender(fields).map(r -> r.request().map(req ->
-        new Outbox.Rematched(r.callId().orElseThrow(), req, settings.oncePerCall())));
+    return fields -> matchAndRender(fields).compose(m -> {
+      if (m instanceof Refusal no) {
+        return Future.failedFuture(new IllegalArgumentException(no.field() + ": " + no.message()));
+      }
+      Rendered r = (Rendered) m;
+      return Future.succeededFuture(r.request().map(req ->
+          new Outbox.Rematched(r.callId().orElseThrow(), req, settings.oncePerCall())));
+    });
   }
 
-  /** The outcome of matching and rendering: what to store, or why the row is held (dead, unmatched). */
+  /** Matching and rendering a postback ends in what to store, or in a refusal of one field (422). */
+  private sealed interface Matched permits Rendered, Refusal {}
+
+  /** What to store, or why the row is held (dead, unmatched). */
   private record Rendered(Optional<String> callId, Optional<StoredRequest> request, Map<String, Object> fields,
-      Optional<Envelope.Hold> hold) {}
+      Optional<Envelope.Hold> hold) implements Matched {}
 
-  private static final class Invalid extends RuntimeException {
-    final String field;
-
-    Invalid(String field, String message) {
-      super(message, null, false, false);
-      this.field = field;
-    }
-  }
+  /** The sender's mistake in {@code field}: answered 422, nothing stored. */
+  private record Refusal(String field, String message) implements Matched {}
 
   @Override
   public Future<Reply> handle(Inbound inbound) {
-    try {
-      validate(inbound);
-    } catch (Invalid e) {
-      metrics.rejected(route.name(), "invalid");
-      return Future.succeededFuture(Reply.error(422, e.getMessage(), e.field));
+    Optional<Refusal> invalid = validate(inbound);
+    if (invalid.isPresent()) {
+      return Future.succeededFuture(refuse(invalid.get()));
     }
     return matchAndRender(inbound.fields())
-        .compose(r -> {
-          Envelope envelope = envelope(inbound, r);
-          return outbox.enqueue(envelope, inbound.deadline().minus(route.replyReserve())).map(this::reply);
+        .compose(m -> {
+          if (m instanceof Refusal no) {
+            return Future.succeededFuture(refuse(no));
+          }
+          Rendered r = (Rendered) m;
+          Optional<Refusal> keyless = missingKeyPart(r);
+          if (keyless.isPresent()) {
+            return Future.succeededFuture(refuse(keyless.get()));
+          }
+          return outbox.enqueue(envelope(inbound, r), inbound.deadline().minus(route.replyReserve())).map(this::reply);
         })
         .recover(err -> {
-          if (err instanceof Invalid e) {
-            metrics.rejected(route.name(), "invalid");
-            return Future.succeededFuture(Reply.error(422, e.getMessage(), e.field));
-          }
           metrics.rejected(route.name(), "unavailable");
           logUnavailable(err);
           return Future.succeededFuture(Reply.notStored("postback"));
         });
+  }
+
+  private Reply refuse(Refusal no) {
+    metrics.rejected(route.name(), "invalid");
+    return Reply.error(422, no.message(), no.field());
   }
 
   private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong();
@@ -129,36 +141,50 @@ public final class PostbackFlow implements Flow {
     }
   }
 
-  private void validate(Inbound inbound) {
-    inbound.missingRequired(route.required()).ifPresent(missing -> {
-      throw new Invalid(missing.body().getString("field"), missing.body().getString("error"));
-    });
+  private Optional<Refusal> validate(Inbound inbound) {
+    Optional<Reply> missing = inbound.missingRequired(route.required());
+    if (missing.isPresent()) {
+      return Optional.of(new Refusal(missing.get().body().getString("field"), missing.get().body().getString("error")));
+    }
     for (String f : settings.amountFields()) {
       Optional<String> v = inbound.text(f);
-      if (v.isPresent()) {
-        try {
-          BigDecimal amount = new BigDecimal(v.get().replace("$", ""));
-          if (amount.signum() < 0) {
-            throw new Invalid(f, "must not be negative, got '" + v.get() + "'");
-          }
-        } catch (NumberFormatException e) {
-          throw new Invalid(f, "not an amount: '" + v.get() + "'");
-        }
+      if (v.isEmpty()) {
+        continue;
+      }
+      BigDecimal amount;
+      try {
+        amount = new BigDecimal(v.get().replace("$", ""));
+      } catch (NumberFormatException e) {
+        return Optional.of(new Refusal(f, "not an amount: '" + v.get() + "'"));
+      }
+      if (amount.signum() < 0) {
+        return Optional.of(new Refusal(f, "must not be negative, got '" + v.get() + "'"));
       }
     }
     if (settings.matchBy().isEmpty() && inbound.unresolved().containsKey(settings.callIdField())) {
       // No other way to find the call: an unfilled token in its id field is the sender's mistake, said now.
-      inbound.missingRequired(List.of(settings.callIdField())).ifPresent(missing -> {
-        throw new Invalid(settings.callIdField(), missing.body().getString("error"));
-      });
+      Optional<Reply> unfilled = inbound.missingRequired(List.of(settings.callIdField()));
+      if (unfilled.isPresent()) {
+        return Optional.of(new Refusal(settings.callIdField(), unfilled.get().body().getString("error")));
+      }
     }
     if (inbound.text(settings.callIdField()).map(String::length).orElse(0) > 200) {
-      throw new Invalid(settings.callIdField(), "longer than 200 characters");
+      return Optional.of(new Refusal(settings.callIdField(), "longer than 200 characters"));
     }
+    return Optional.empty();
+  }
+
+  /** A matched postback whose idempotency key lacks a part cannot be deduplicated: refused. */
+  private Optional<Refusal> missingKeyPart(Rendered r) {
+    if (r.callId().isEmpty()) {
+      return Optional.empty();
+    }
+    return settings.idempotencyKey().stream().filter(f -> Inbound.text(r.fields(), f).isEmpty()).findFirst()
+        .map(f -> new Refusal(f, "is required (part of the idempotency key)"));
   }
 
   /** The other side's id from the field, else through correlation; then the outbound request. */
-  private Future<Rendered> matchAndRender(Map<String, Object> inboundFields) {
+  private Future<Matched> matchAndRender(Map<String, Object> inboundFields) {
     Optional<String> direct = Inbound.text(inboundFields, settings.callIdField());
     Future<Map<String, Object>> fields = direct.isPresent() || settings.matchBy().isEmpty()
         ? Future.succeededFuture(inboundFields)
@@ -167,53 +193,56 @@ public final class PostbackFlow implements Flow {
           extra.forEach(merged::putIfAbsent);
           return merged;
         }).recover(err -> Future.succeededFuture(inboundFields));
-    return fields.map(given -> {
-      Map<String, Object> f = new HashMap<>(given);
-      // The verdict of the route's conversion rule is the [converted] token (never a default).
-      f.put("converted", settings.conversion().converts(given) ? "true" : "false");
-      Optional<String> callId = Inbound.text(f, settings.callIdField());
-      if (callId.isEmpty()) {
-        return new Rendered(Optional.empty(), Optional.empty(), f, Optional.empty());
+    return fields.map(this::render);
+  }
+
+  /** The other side's id known (or not): the request to store, why it is held, or a refusal. */
+  private Matched render(Map<String, Object> given) {
+    Map<String, Object> f = new HashMap<>(given);
+    // The verdict of the route's conversion rule is the [converted] token (never a default).
+    f.put("converted", settings.conversion().converts(given) ? "true" : "false");
+    Optional<String> callId = Inbound.text(f, settings.callIdField());
+    if (callId.isEmpty()) {
+      return new Rendered(Optional.empty(), Optional.empty(), f, Optional.empty());
+    }
+    Optional<String> host = Optional.empty();
+    if (destination != null && destination.callHost().isPresent()) {
+      Optional<String> sub = Inbound.text(f, settings.subdomainField());
+      if (sub.isEmpty() && destination.subdomains().size() == 1) {
+        sub = Optional.of(destination.subdomains().get(0));
       }
-      Optional<String> host = Optional.empty();
-      if (destination != null && destination.callHost().isPresent()) {
-        Optional<String> sub = Inbound.text(f, settings.subdomainField());
-        if (sub.isEmpty() && destination.subdomains().size() == 1) {
-          sub = Optional.of(destination.subdomains().get(0));
-        }
-        if (sub.isEmpty()) {
-          return new Rendered(callId, Optional.empty(), f, Optional.of(new Envelope.Hold("unmatched",
-              settings.subdomainField() + ": the call's TrackDrive subdomain is not known (not in the postback, not "
-                  + "through correlation) and destination '" + target.destination() + "' allows several: "
-                  + destination.subdomains())));
-        }
-        host = destination.hostFor(sub.get());
-        if (host.isEmpty()) {
-          if (given.containsKey(settings.subdomainField())) {
-            throw new Invalid(settings.subdomainField(), "'" + sub.get() + "' is not one of the TrackDrive subdomains "
-                + "destination '" + target.destination() + "' allows " + destination.subdomains()
-                + " (destinations." + target.destination() + ".subdomains)");
-          }
-          return new Rendered(callId, Optional.empty(), f, Optional.of(new Envelope.Hold("unmatched",
-              "the call's TrackDrive subdomain '" + sub.get() + "' (from correlation) is not one destination '"
-                  + target.destination() + "' allows " + destination.subdomains())));
-        }
+      if (sub.isEmpty()) {
+        return new Rendered(callId, Optional.empty(), f, Optional.of(new Envelope.Hold("unmatched",
+            settings.subdomainField() + ": the call's TrackDrive subdomain is not known (not in the postback, not "
+                + "through correlation) and destination '" + target.destination() + "' allows several: "
+                + destination.subdomains())));
       }
-      Rendering rendering = template.render(f, target.vars());
-      if (rendering instanceof Rendering.Rejected rejected) {
-        if (rejected.configuration()) {
-          // The operator's problem, not the caller's: keep the postback (dead, with the reason) for replay.
-          return new Rendered(callId, Optional.empty(), f, Optional.of(new Envelope.Hold("dead", "template "
-              + rejected.template() + ": " + rejected.message() + " (configuration: fix it, then replay)")));
+      host = destination.hostFor(sub.get());
+      if (host.isEmpty()) {
+        if (given.containsKey(settings.subdomainField())) {
+          return new Refusal(settings.subdomainField(), "'" + sub.get() + "' is not one of the TrackDrive subdomains "
+              + "destination '" + target.destination() + "' allows " + destination.subdomains()
+              + " (destinations." + target.destination() + ".subdomains)");
         }
-        throw new Invalid(rejected.token(), rejected.reason());
+        return new Rendered(callId, Optional.empty(), f, Optional.of(new Envelope.Hold("unmatched",
+            "the call's TrackDrive subdomain '" + sub.get() + "' (from correlation) is not one destination '"
+                + target.destination() + "' allows " + destination.subdomains())));
       }
-      StoredRequest request = StoredRequest.of(target.destination(), ((Rendering.Rendered) rendering).request());
-      if (host.isPresent()) {
-        request = request.withHost(host.get());
+    }
+    Rendering rendering = template.render(f, target.vars());
+    if (rendering instanceof Rendering.Rejected rejected) {
+      if (rejected.configuration()) {
+        // The operator's problem, not the caller's: keep the postback (dead, with the reason) for replay.
+        return new Rendered(callId, Optional.empty(), f, Optional.of(new Envelope.Hold("dead", "template "
+            + rejected.template() + ": " + rejected.message() + " (configuration: fix it, then replay)")));
       }
-      return new Rendered(callId, Optional.of(request), f, Optional.empty());
-    });
+      return new Refusal(rejected.token(), rejected.reason());
+    }
+    StoredRequest request = StoredRequest.of(target.destination(), ((Rendering.Rendered) rendering).request());
+    if (host.isPresent()) {
+      request = request.withHost(host.get());
+    }
+    return new Rendered(callId, Optional.of(request), f, Optional.empty());
   }
 
   private Envelope envelope(Inbound inbound, Rendered r) {
@@ -223,7 +252,7 @@ public final class PostbackFlow implements Flow {
     if (r.callId().isPresent()) {
       StringBuilder k = new StringBuilder(settings.eventKind());
       for (String f : settings.idempotencyKey()) {
-        String v = Inbound.text(r.fields(), f).orElseThrow(() -> new Invalid(f, "is required (part of the idempotency key)"));
+        String v = Inbound.text(r.fields(), f).orElseThrow(); // checked by missingKeyPart
         k.append('|').append(v);
       }
       key = k.toString();

@@ -7,19 +7,22 @@ import io.callbridge.correlation.CallRecord;
 import io.callbridge.correlation.Correlation;
 import io.callbridge.correlation.IdKind;
 import io.callbridge.config.PostgresConfig;
+import io.callbridge.testing.Eventually;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The ping flow end to end: a real gateway, real local RTB servers, real HTTP. */
+/**
+ * The ping flow's wiring end to end: a real gateway, a real local RTB server, real HTTP, real
+ * breakers and correlation. The flow's decisions (selection, expiry, floors, shield, bad input,
+ * answer shapes) are unit-tested with fakes and a clock in {@link PingDecisionsTest}.
+ */
 class PingFlowTest {
   static final Map<String, String> AUTH = Map.of("X-CallBridge-Token", "ping-secret");
   static final AtomicInteger CALLER = new AtomicInteger(2_000_000);
@@ -168,124 +171,31 @@ class PingFlowTest {
   }
 
   @Test
-  void equalBidsGoToTheEarlierAnswer() {
-    rtb.script("three-a", 200, FakeRtb.bidJson("three-a", 4.0, 60, System.currentTimeMillis() + 60_000, false).encode(), 80);
-    rtb.bid("three-b", 4.0, 60);
-    rtb.script("three-c", 200, FakeRtb.bidJson("three-c", 4.0, 60, System.currentTimeMillis() + 60_000, false).encode(), 40);
-    JsonObject a = ping("three", call(caller())).json();
-    assertThat(a.getString("target")).isEqualTo("b");
-  }
-
-  @Test
-  void aBidWithTooLittleLifeIsSkipped() {
-    rtb.bid("life-short", 9.0, 5);
-    // expireInSeconds says 60, but bidExpireEpoch (which wins) leaves 3 s: a cached 230 answer.
-    rtb.script("life-epoch", 200, FakeRtb.bidJson("life-epoch", 8.0, 60, System.currentTimeMillis() + 3_000, true)
-        .encode(), 0);
-    rtb.bid("life-long", 2.0, 60);
-    JsonObject a = ping("life", call(caller())).json();
-    assertThat(a.getBoolean("accepted")).isTrue();
-    assertThat(a.getString("target")).isEqualTo("long");
-    assertThat(a.getDouble("bid_amount")).isEqualTo(2.0);
-    assertThat(a.getString("phone_number")).as("numberFormat digits10").isEqualTo("7733408913");
-  }
-
-  @Test
-  void onlyExpiringBidsAnswerExpired() {
-    rtb.bid("life-short", 9.0, 5);
-    rtb.bid("life-epoch", 8.0, 2);
-    rtb.noBid("life-long", 1003, "No capacity");
-    JsonObject a = ping("life", call(caller())).json();
-    assertThat(a.getBoolean("accepted")).isFalse();
-    assertThat(a.getString("reason")).isEqualTo("expired");
-    JsonArray targets = a.getJsonArray("targets");
-    assertThat(targets.getJsonObject(0).getString("result")).isEqualTo("expired");
-    assertThat(targets.getJsonObject(2).getString("result")).isEqualTo("rejected");
-  }
-
-  @Test
-  void allRejectedAnswersWithTheReasons() {
-    rtb.noBid("three-a", 1003, "No capacity");
-    rtb.noBid("three-b", 1024, "Campaign or publisher rate limit");
-    rtb.noBid("three-c", 1002, "Initial tag filter");
-    Http.Response r = ping("three", call(caller()));
-    assertThat(r.status()).isEqualTo(200);
-    JsonObject a = r.json();
-    assertThat(a.getBoolean("accepted")).isFalse();
-    assertThat(a.getString("reason")).isEqualTo("all_rejected");
-    JsonArray targets = a.getJsonArray("targets");
-    assertThat(targets).hasSize(3);
-    assertThat(targets.getJsonObject(0).getString("target")).isEqualTo("a");
-    assertThat(targets.getJsonObject(0).getString("result")).isEqualTo("rejected");
-    assertThat(targets.getJsonObject(0).getInteger("reject_code")).isEqualTo(1003);
-    assertThat(targets.getJsonObject(1).getInteger("reject_code")).isEqualTo(1024);
-    assertThat(targets.getJsonObject(1).getString("detail")).contains("rate limit");
-    assertThat(a.containsKey("phone_number")).isFalse();
-  }
-
-  @Test
-  void aTargetSlowerThanTheDeadlineIsCancelledAndTheOthersAnswerOnTime() throws Exception {
+  void aTargetSlowerThanTheDeadlineIsCancelledAndTheOthersAnswerOnTime() {
     rtb.bid("slow-a", 3.0, 60);
     rtb.bid("slow-b", 3.5, 60);
     rtb.script("slow-late", 200, FakeRtb.bidJson("slow-late", 99.0, 60, System.currentTimeMillis() + 60_000, false)
         .encode(), 3_000);
     int cancelledBefore = rtb.cancelled.get();
-    long t0 = System.nanoTime();
     JsonObject a = ping("slow", call(caller())).json();
-    long ms = (System.nanoTime() - t0) / 1_000_000;
-    assertThat(ms).as("answered inside the 300 ms deadline").isLessThan(450);
     assertThat(a.getBoolean("accepted")).isTrue();
     assertThat(a.getString("target")).isEqualTo("b");
-    for (int i = 0; i < 50 && rtb.cancelled.get() == cancelledBefore; i++) {
-      Thread.sleep(20);
-    }
-    assertThat(rtb.cancelled.get()).as("the late request itself was cancelled").isGreaterThan(cancelledBefore);
+    Eventually.until("the late request itself was reset", () -> rtb.cancelled.get() > cancelledBefore);
   }
 
   @Test
-  void onlySlowTargetsAnswerTimeout() {
-    rtb.script("slow-a", 200, "{}", 2_000);
-    rtb.script("slow-b", 200, "{}", 2_000);
-    rtb.script("slow-late", 200, "{}", 2_000);
-    long t0 = System.nanoTime();
+  void xDeadlineMsShortensTheDeadlineTheTargetsGet() {
+    // 200 ms answers fit the route's 300 ms deadline, not the 120 ms the caller asks for.
+    for (String id : java.util.List.of("slow-a", "slow-b", "slow-late")) {
+      rtb.script(id, 200, FakeRtb.bidJson(id, 2.0, 60, System.currentTimeMillis() + 60_000, false).encode(), 200);
+    }
+    assertThat(ping("slow", call(caller())).json().getBoolean("accepted")).isTrue();
     Http.Response r = Http.post(base + "/v1/ping/slow", "application/json", call(caller()).encode(),
-        Map.of("X-CallBridge-Token", "ping-secret", "X-Deadline-Ms", "150"));
-    long ms = (System.nanoTime() - t0) / 1_000_000;
-    assertThat(ms).as("X-Deadline-Ms shortens the deadline").isLessThan(300);
+        Map.of("X-CallBridge-Token", "ping-secret", "X-Deadline-Ms", "120"));
     JsonObject a = r.json();
     assertThat(a.getBoolean("accepted")).isFalse();
     assertThat(a.getString("reason")).isEqualTo("timeout");
     assertThat(a.getJsonArray("targets").getJsonObject(0).getString("result")).isEqualTo("timeout");
-  }
-
-  @Test
-  void aBidBelowTheFloorIsNotAccepted() {
-    rtb.bid("floor-a", 4.0, 60);
-    JsonObject a = ping("floor", call(caller())).json();
-    assertThat(a.getBoolean("accepted")).isFalse();
-    assertThat(a.getString("reason")).isEqualTo("below_floor");
-    assertThat(a.getJsonArray("targets").getJsonObject(0).getDouble("bid_amount")).isEqualTo(4.0);
-  }
-
-  @Test
-  void malformedAnswersAreInvalidResponsesNeverCrashes() {
-    rtb.script("three-a", 200, "{\"bidId\":\"RTBx\",\"bidAmount\":", 0);
-    rtb.script("three-b", 200, "<html>bad gateway</html>", 0);
-    rtb.bid("three-c", 1.5, 60);
-    JsonObject a = ping("three", call(caller())).json();
-    assertThat(a.getBoolean("accepted")).isTrue();
-    assertThat(a.getString("target")).isEqualTo("c");
-
-    rtb.script("three-c", 200, "{\"bidId\":\"RTBy\",\"bidAmount\":3.1}", 0);
-    rtb.script("three-b", 503, "", 0);
-    JsonObject none = ping("three", call(caller())).json();
-    assertThat(none.getBoolean("accepted")).isFalse();
-    assertThat(none.getString("reason")).isEqualTo("no_bid");
-    JsonArray targets = none.getJsonArray("targets");
-    assertThat(targets.getJsonObject(0).getString("result")).isEqualTo("invalid_response");
-    assertThat(targets.getJsonObject(1).getString("result")).isEqualTo("http_error");
-    assertThat(targets.getJsonObject(2).getString("result")).isEqualTo("invalid_response");
-    assertThat(targets.getJsonObject(2).getString("detail")).contains("phoneNumber");
   }
 
   @Test
@@ -308,50 +218,6 @@ class PingFlowTest {
     // Another caller id is another ping.
     assertThat(ping("shielded", call(caller())).json().getBoolean("cached")).isFalse();
     assertThat(rtb.hits("shield-a")).isEqualTo(before + 3);
-  }
-
-  @Test
-  void shieldNeverAnswersWithABidThatHasTooLittleLifeLeft() throws Exception {
-    // 11 s of life with minTransferSeconds 10: shielded for about one second only.
-    rtb.bid("shield-a", 7.0, 11);
-    String callerId = caller();
-    int before = rtb.hits("shield-a");
-    assertThat(ping("shielded", call(callerId)).json().getBoolean("cached")).isFalse();
-    assertThat(ping("shielded", call(callerId)).json().getBoolean("cached")).isTrue();
-    Thread.sleep(1_300);
-    rtb.bid("shield-a", 7.5, 60);
-    JsonObject again = ping("shielded", call(callerId)).json();
-    assertThat(again.getBoolean("cached")).isFalse();
-    assertThat(again.getDouble("bid_amount")).isEqualTo(7.5);
-    assertThat(rtb.hits("shield-a")).isEqualTo(before + 2);
-  }
-
-  @Test
-  void noBidIsNotShielded() {
-    rtb.noBid("shield-a", 1003, "No capacity");
-    String callerId = caller();
-    int before = rtb.hits("shield-a");
-    assertThat(ping("shielded", call(callerId)).json().getBoolean("accepted")).isFalse();
-    assertThat(ping("shielded", call(callerId)).json().getBoolean("accepted")).isFalse();
-    assertThat(rtb.hits("shield-a")).isEqualTo(before + 2);
-  }
-
-  @Test
-  void badInputNamesTheField() {
-    rtb.bid("strict-a", 1.0, 60);
-    Http.Response missing = ping("strict", new JsonObject().put("call_uuid", "CA1").put("subdomain", "acme"));
-    assertThat(missing.status()).isEqualTo(422);
-    assertThat(missing.json().getString("field")).isEqualTo("caller_id");
-    Http.Response noSub = ping("strict", new JsonObject().put("caller_id", caller()).put("call_uuid", "CA1"));
-    assertThat(noSub.status()).isEqualTo(422);
-    assertThat(noSub.json().getString("field")).isEqualTo("subdomain");
-    Http.Response bad = ping("strict", call("not-a-phone"));
-    assertThat(bad.status()).isEqualTo(422);
-    assertThat(bad.json().getString("field")).isEqualTo("caller_id");
-    assertThat(bad.json().getString("error")).contains("not a phone number");
-    Http.Response nested = ping("strict", call(caller()).put("zip", new JsonObject().put("a", 1)));
-    assertThat(nested.status()).isEqualTo(422);
-    assertThat(nested.json().getString("field")).isEqualTo("zip");
   }
 
   @Test
@@ -399,25 +265,7 @@ class PingFlowTest {
   }
 
   @Test
-  void theAnswerTemplateReshapesBothAnswers() {
-    rtb.bid("shaped-a", 3.25, 60);
-    JsonObject a = ping("shaped", call(caller()).put("call_uuid", "CA-shaped")).json();
-    assertThat(a.getBoolean("accepted")).isTrue();
-    assertThat(a.getString("number")).isEqualTo("+17733408913");
-    assertThat(a.getDouble("revenue")).isEqualTo(3.25);
-    assertThat(a.getInteger("duration")).isEqualTo(60);
-    assertThat(a.getString("call_uuid")).isEqualTo("CA-shaped");
-    assertThat(a.getJsonObject("attributes").getString("vertical")).isEqualTo("auto");
-    assertThat(a.containsKey("reason")).isFalse();
-    rtb.noBid("shaped-a", 1004, "Caller id blocked or duplicate");
-    JsonObject none = ping("shaped", call(caller())).json();
-    assertThat(none.getBoolean("accepted")).isFalse();
-    assertThat(none.getString("reason")).isEqualTo("all_rejected");
-    assertThat(none.containsKey("number")).isFalse();
-  }
-
-  @Test
-  void theWinningBidIsLinkedToTheCallBehindTheAnswer() throws Exception {
+  void theWinningBidIsLinkedToTheCallBehindTheAnswer() {
     rtb.bid("shield-a", 5.5, 60);
     String callerId = caller();
     JsonObject first = call(callerId).put("call_uuid", "CA-link-1").put("ping_id", "PING-1");
@@ -433,28 +281,10 @@ class PingFlowTest {
     // CA-link-2 got the same bid from the shield; correlation keeps one call per bid (the first).
   }
 
-  private static CallRecord awaitLink(Correlation correlation, String callUuid) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      Optional<CallRecord> r = correlation.find(IdKind.CALL_UUID, callUuid).await();
-      if (r.isPresent() && r.get().bidId().isPresent()) {
-        return r.get();
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("no link for " + callUuid + ": " + correlation.find(IdKind.CALL_UUID, callUuid).await()
-        + " bid " + correlation.findAny(callUuid).await());
+  private static CallRecord awaitLink(Correlation correlation, String callUuid) {
+    return Eventually.value("a link with a bid for " + callUuid, () -> correlation.find(IdKind.CALL_UUID, callUuid)
+        .await().filter(r -> r.bidId().isPresent()));
   }
 
-  @Test
-  void aTargetWithoutItsConfigurationIsSkippedNotTheCallersFault() {
-    rtb.bid("unset-a", 2.0, 60);
-    JsonObject a = ping("unset", call(caller())).json();
-    assertThat(a.getBoolean("accepted")).isTrue();
-    rtb.noBid("unset-a", 1003, "No capacity");
-    JsonObject none = ping("unset", call(caller())).json();
-    assertThat(none.getString("reason")).isEqualTo("no_bid");
-    JsonObject b = none.getJsonArray("targets").getJsonObject(1);
-    assertThat(b.getString("result")).isEqualTo("not_configured");
-    assertThat(b.getString("detail")).contains("rtb_id");
-  }
+
 }
