@@ -42,7 +42,7 @@ public final class EnrichFlow implements Flow {
   private final FanOut fanOut;
   private final EnrichMetrics metrics;
   private final CallLinks correlation;
-  private final EnrichRecords records;
+  private final EnrichOutcomes records;
   private final Cache<String, Future<Reply>> firstAnswers;
 
   /**
@@ -50,7 +50,7 @@ public final class EnrichFlow implements Flow {
    * the call's ids are linked; {@code records}: where each fan-out's outcomes are kept.
    */
   public EnrichFlow(RouteConfig route, Templates templates, FanOut fanOut, Metrics metrics, CallLinks links,
-      EnrichRecords records) {
+      EnrichOutcomes records) {
     this.route = route;
     this.settings = route.settingsAs(EnrichSettings.class);
     this.targets = route.targets();

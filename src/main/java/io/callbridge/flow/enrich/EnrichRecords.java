@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * call links. One per gateway, shared by its enrich routes; the gateway registers {@link #forCall}
  * with correlation and runs the purge on its timer.
  */
-public final class EnrichRecords {
+public final class EnrichRecords implements EnrichOutcomes {
   private static final Logger LOG = Logger.getLogger(EnrichRecords.class.getName());
   static final String INSERT = """
       INSERT INTO enrich_outcome (route, call_uuid, subdomain, at, mode, accept, targets)
@@ -45,7 +45,8 @@ public final class EnrichRecords {
   }
 
   /** Never awaited by the flow; a failed write is logged (at most every 10 s) and the answer stands. */
-  void write(String route, String callUuid, String subdomain, String mode, boolean accept, JsonArray targets) {
+  @Override
+  public void write(String route, String callUuid, String subdomain, String mode, boolean accept, JsonArray targets) {
     OffsetDateTime at = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     pool.preparedQuery(INSERT)
         .execute(Tuple.of(route, callUuid, subdomain == null ? "" : subdomain, at, mode, accept, targets.copy()))

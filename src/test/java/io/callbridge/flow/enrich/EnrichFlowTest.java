@@ -8,6 +8,7 @@ import io.callbridge.correlation.CallRecord;
 import io.callbridge.correlation.IdKind;
 import io.callbridge.sim.SimConfig;
 import io.callbridge.sim.Simulator;
+import io.callbridge.testing.Eventually;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
@@ -19,13 +20,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Enrich against the Ringba simulator: the IDE request as Ringba expects it, sync/async, deadline, policy, repeats. */
+/**
+ * Enrich against the Ringba simulator: the IDE request as Ringba expects it, async, the deadline,
+ * the call's record and links through real correlation. The decisions are unit-tested in
+ * {@link EnrichDecisionsTest}.
+ */
 class EnrichFlowTest {
   static final String SIM = """
       ringba:
@@ -156,62 +162,24 @@ class EnrichFlowTest {
   }
 
   @Test
-  void syncAnswersWithEveryTargetsOutcome() {
-    Http.Response r = enrich("sync", call("CA" + UUID.randomUUID()));
-    JsonObject body = r.json();
-    assertThat(body.getBoolean("accept")).isTrue();
-    JsonArray targets = body.getJsonArray("targets");
-    assertThat(targets).hasSize(2);
-    assertThat(targets.getJsonObject(0).getString("name")).isEqualTo("ringba-a");
-    assertThat(targets.getJsonObject(0).getString("outcome")).isEqualTo("ok");
-    assertThat(targets.getJsonObject(0).getLong("latency_ms")).isGreaterThanOrEqualTo(0);
-    assertThat(targets.getJsonObject(1).getString("name")).isEqualTo("ringba-b");
-  }
-
-  @Test
-  void asyncAnswers202AtOnceAndStillFansOut() throws Exception {
+  void asyncAnswers202AtOnceAndStillFansOut() {
     String uuid = "CA" + UUID.randomUUID();
     Http.Response r = enrich("async", call(uuid));
     assertThat(r.status()).isEqualTo(202);
     assertThat(r.json().getBoolean("accept")).isTrue();
-    for (int i = 0; i < 100 && sim.requests("/enrich/pn-async").isEmpty(); i++) {
-      Thread.sleep(20);
-    }
+    Eventually.until("the async fan-out reached Ringba", () -> !sim.requests("/enrich/pn-async").isEmpty());
     assertThat(sim.requests("/enrich/pn-async")).hasSize(1);
   }
 
   @Test
   void aSlowTargetIsATimeoutAndTheAnswerComesAtTheDeadline() {
-    long t0 = System.nanoTime();
     Http.Response r = enrich("slow", call("CA" + UUID.randomUUID()));
-    long ms = (System.nanoTime() - t0) / 1_000_000;
     assertThat(r.status()).isEqualTo(200);
     JsonArray targets = r.json().getJsonArray("targets");
-    assertThat(targets.getJsonObject(0).getString("outcome")).as(r.body() + " after " + ms + " ms").isEqualTo("ok");
+    assertThat(targets.getJsonObject(0).getString("outcome")).as(r.body()).isEqualTo("ok");
     assertThat(targets.getJsonObject(1).getString("outcome")).isEqualTo("timeout");
-    assertThat(ms).as("answered at the 800 ms deadline, long before the 5 s target").isLessThan(4000);
-  }
-
-  @Test
-  void aFailingRequiredTargetMeansDoNotAccept() {
-    JsonObject strict = enrich("strict", call("CA" + UUID.randomUUID())).json();
-    assertThat(strict.getBoolean("accept")).isFalse();
-    assertThat(strict.getJsonArray("targets").getJsonObject(1).getString("outcome")).isEqualTo("http_error");
-    assertThat(strict.getJsonArray("targets").getJsonObject(1).getInteger("status")).isEqualTo(500);
-    JsonObject lenient = enrich("lenient", call("CA" + UUID.randomUUID())).json();
-    assertThat(lenient.getBoolean("accept")).as("policy 'always'").isTrue();
-  }
-
-  @Test
-  void aRepeatedCallUuidGetsTheFirstAnswerWithoutASecondFanOut() {
-    String uuid = "CA" + UUID.randomUUID();
-    Http.Response first = enrich("sync", call(uuid));
-    Http.Response again = enrich("sync", call(uuid));
-    assertThat(again.status()).isEqualTo(200);
-    assertThat(again.json()).isEqualTo(first.json());
-    assertThat(sim.requests("/enrich/pn-a")).hasSize(1);
-    enrich("sync", call("CA" + UUID.randomUUID()));
-    assertThat(sim.requests("/enrich/pn-a")).hasSize(2);
+    assertThat(targets.getJsonObject(1).getLong("latency_ms")).as("cut at the 800 ms deadline, not the 5 s target")
+        .isLessThan(800);
   }
 
   @Test
@@ -224,20 +192,10 @@ class EnrichFlowTest {
   }
 
   @Test
-  void asyncOutcomesGoToTheCallsRecord() throws Exception {
+  void asyncOutcomesGoToTheCallsRecord() {
     String uuid = "CA" + UUID.randomUUID();
     assertThat(enrich("async", call(uuid)).status()).isEqualTo(202);
-    String admin = "http://127.0.0.1:" + gateway.adminPort() + "/admin/calls/" + uuid;
-    JsonObject record = null;
-    for (int i = 0; i < 100; i++) {
-      Http.Response r = Http.get(admin, Map.of("Authorization", "Bearer admin-secret"));
-      if (r.status() == 200 && r.json().containsKey("enrichments")) {
-        record = r.json();
-        break;
-      }
-      Thread.sleep(50);
-    }
-    assertThat(record).as("the call's record shows the enrichment").isNotNull();
+    JsonObject record = callRecordWithEnrichments(uuid);
     JsonObject enrichment = record.getJsonArray("enrichments").getJsonObject(0);
     assertThat(enrichment.getString("route")).isEqualTo("async");
     assertThat(enrichment.getString("mode")).isEqualTo("async");
@@ -250,20 +208,22 @@ class EnrichFlowTest {
   }
 
   @Test
-  void syncOutcomesAreRecordedToo() throws Exception {
+  void syncOutcomesAreRecordedToo() {
     String uuid = "CA" + UUID.randomUUID();
     enrich("strict", call(uuid));
-    String admin = "http://127.0.0.1:" + gateway.adminPort() + "/admin/calls/" + uuid;
-    JsonObject record = null;
-    for (int i = 0; i < 100 && record == null; i++) {
-      Http.Response r = Http.get(admin, Map.of("Authorization", "Bearer admin-secret"));
-      record = r.status() == 200 && r.json().containsKey("enrichments") ? r.json() : null;
-      Thread.sleep(record == null ? 50 : 0);
-    }
-    assertThat(record).as(Http.get(admin, Map.of("Authorization", "Bearer admin-secret")).body()).isNotNull();
+    JsonObject record = callRecordWithEnrichments(uuid);
     JsonObject enrichment = record.getJsonArray("enrichments").getJsonObject(0);
     assertThat(enrichment.getBoolean("accept")).isFalse();
     assertThat(enrichment.getJsonArray("targets").getJsonObject(1).getString("outcome")).isEqualTo("http_error");
+  }
+
+  /** The call as the admin API shows it, once its enrich outcomes (written behind the answer) are there. */
+  static JsonObject callRecordWithEnrichments(String uuid) {
+    String admin = "http://127.0.0.1:" + gateway.adminPort() + "/admin/calls/" + uuid;
+    return Eventually.value("the call's record shows the enrichment", () -> {
+      Http.Response r = Http.get(admin, Map.of("Authorization", "Bearer admin-secret"));
+      return Optional.of(r).filter(x -> x.status() == 200 && x.json().containsKey("enrichments")).map(Http.Response::json);
+    });
   }
 
   @Test

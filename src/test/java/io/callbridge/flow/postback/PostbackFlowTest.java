@@ -8,6 +8,7 @@ import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.config.RouteKind;
 import io.callbridge.correlation.CallLink;
+import io.callbridge.testing.Eventually;
 import io.callbridge.testing.FakeDestination;
 import io.callbridge.testing.FakeDestination.Action;
 import io.callbridge.testing.Http;
@@ -22,12 +23,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,35 +159,23 @@ class PostbackFlowTest {
   }
 
   static JsonObject awaitStatus(long id, String status, Duration within) {
-    long end = System.nanoTime() + within.toNanos();
-    JsonObject row;
-    do {
-      row = row(id);
-      if (status.equals(row.getString("status"))) {
-        return row;
-      }
-      sleep(20);
-    } while (System.nanoTime() < end);
-    throw new AssertionError("postback " + id + " did not become " + status + ": " + row.encodePrettily());
+    return Eventually.value("postback " + id + " becomes " + status, within,
+        () -> Optional.of(row(id)).filter(r -> status.equals(r.getString("status"))));
   }
 
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
+  static final java.util.Set<String> FINAL = java.util.Set.of("delivered", "dead", "reconciled", "conflict",
+      "cancelled");
 
-  static void eventually(Supplier<Boolean> condition, String what) {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.get()) {
-        return;
-      }
-      sleep(20);
-    }
-    throw new AssertionError("not reached within 10s: " + what);
+  /**
+   * The row is final (nothing left to send: no worker will pick it up again) and the destination
+   * got exactly its {@code attempts}: what a pause to "see whether more arrive" could only guess.
+   */
+  static void sentExactly(long id, String call, int times) {
+    JsonObject row = row(id);
+    assertThat(FINAL).as("row " + id + " is final: " + row.encode()).contains(row.getString("status"));
+    assertThat(row.getString("nextAttemptAt")).isNull();
+    assertThat(row.getInteger("attempts")).isEqualTo(times);
+    assertThat(dest.forCall(call)).hasSize(times);
   }
 
   @Test
@@ -266,9 +255,8 @@ class PostbackFlowTest {
     Http.Response real = conversion(ringbaId, "35");
     assertThat(real.status()).as("the real conversion is new, not a conflict: " + real.body()).isEqualTo(202);
     awaitStatus(real.json().getLong("id"), "delivered");
-    sleep(200);
+    sentExactly(real.json().getLong("id"), ringbaId, 1);
     List<FakeDestination.Received> got = dest.forCall(ringbaId);
-    assertThat(got).hasSize(1);
     assertThat(got.get(0).uri()).contains("call_revenue=35", "sale_successful=true");
     assertThat(row(zero.json().getLong("id")).getString("status")).isEqualTo("skipped");
   }
@@ -323,8 +311,7 @@ class PostbackFlowTest {
     assertThat(again.json().getLong("id")).isEqualTo(id);
     assertThat(again.json().getString("status")).isEqualTo("delivered");
     assertThat(again.json().getBoolean("duplicate")).isTrue();
-    sleep(300);
-    assertThat(dest.forCall(uuid)).hasSize(1);
+    sentExactly(id, uuid, 1);
   }
 
   @Test
@@ -350,8 +337,7 @@ class PostbackFlowTest {
     assertThat(rs.stream().filter(r -> r.status() == 202)).hasSize(1);
     assertThat(rs.stream().map(r -> r.json().getLong("id")).distinct()).hasSize(1);
     awaitStatus(rs.get(0).json().getLong("id"), "delivered");
-    sleep(300);
-    assertThat(dest.forCall(uuid)).hasSize(1);
+    sentExactly(rs.get(0).json().getLong("id"), uuid, 1);
   }
 
   @Test
@@ -363,8 +349,7 @@ class PostbackFlowTest {
     Http.Response later = payout("ringba-payout", uuid, "3");
     assertThat(later.status()).isEqualTo(200);
     assertThat(later.json().getLong("id")).isEqualTo(id);
-    sleep(200);
-    assertThat(dest.forCall(uuid)).hasSize(1);
+    sentExactly(id, uuid, 1);
   }
 
   @Test
@@ -389,8 +374,7 @@ class PostbackFlowTest {
     JsonObject row = awaitStatus(id, "dead");
     assertThat(row.getInteger("attempts")).isEqualTo(1);
     assertThat(row.getString("lastError")).contains("410");
-    sleep(400);
-    assertThat(dest.forCall(uuid)).hasSize(1);
+    sentExactly(id, uuid, 1);
   }
 
   @Test
@@ -400,9 +384,8 @@ class PostbackFlowTest {
     long id = payout("ringba-payout", uuid, "1").json().getLong("id");
     JsonObject row = awaitStatus(id, "dead");
     assertThat(row.getString("lastError")).contains("302").contains("not followed");
-    sleep(300);
+    sentExactly(id, uuid, 1);
     assertThat(dest.received).noneMatch(r -> r.uri().equals("/elsewhere"));
-    assertThat(dest.forCall(uuid)).hasSize(1);
   }
 
   @Test
@@ -437,8 +420,7 @@ class PostbackFlowTest {
     JsonObject row = awaitStatus(id, "dead");
     assertThat(row.getInteger("attempts")).isEqualTo(4);
     assertThat(row.getString("lastError")).contains("schedule exhausted after 4");
-    sleep(400);
-    assertThat(dest.forCall(uuid)).hasSize(4);
+    sentExactly(id, uuid, 4);
   }
 
   @Test
@@ -446,7 +428,7 @@ class PostbackFlowTest {
     String uuid = id();
     dest.script(uuid, Action.status(500));
     long id = payout("jittered", uuid, "1").json().getLong("id");
-    eventually(() -> row(id).getInteger("attempts") == 1, "first attempt recorded");
+    Eventually.until("first attempt recorded", () -> row(id).getInteger("attempts") == 1);
     JsonObject row = row(id);
     assertThat(row.getString("status")).isEqualTo("pending");
     Instant next = Instant.parse(row.getString("nextAttemptAt"));
@@ -480,8 +462,8 @@ class PostbackFlowTest {
     Http.Response listed = Http.get(admin + "/admin/postbacks?status=conflict&route=td-conversion", ADMIN);
     assertThat(listed.json().getJsonArray("postbacks").stream().map(o -> ((JsonObject) o).getLong("id")))
         .contains(conflict);
-    sleep(300);
-    assertThat(dest.forCall(ringbaId)).hasSize(1);
+    assertThat(row(conflict).getInteger("attempts")).as("a conflict is never sent").isZero();
+    sentExactly(first, ringbaId, 1);
   }
 
   @Test
@@ -494,8 +476,7 @@ class PostbackFlowTest {
       JsonObject row = awaitStatus(id, "reconciled");
       assertThat(row.getInteger("attempts")).isEqualTo(2);
       assertThat(row.getJsonArray("attemptLog").getJsonObject(1).getInteger("httpStatus")).isEqualTo(404);
-      sleep(300);
-      assertThat(dest.forCall(ringbaId)).hasSize(2);
+      sentExactly(id, ringbaId, 2);
     } finally {
       dest.ringbaOnce(false);
     }
@@ -518,7 +499,9 @@ class PostbackFlowTest {
     assertThat(second.status()).as(second.body()).isEqualTo(202);
     assertThat(second.json().getLong("id")).isEqualTo(first.json().getLong("id"));
     assertThat(second.json().getBoolean("superseded")).isTrue();
-    sleep(300);
+    JsonObject waiting = row(first.json().getLong("id"));
+    assertThat(Instant.parse(waiting.getString("nextAttemptAt"))).as("held until the 1 s window ends")
+        .isAfterOrEqualTo(Instant.parse(waiting.getString("createdAt")).plusMillis(900));
     assertThat(dest.forCall(uuid)).as("nothing before the window ends").isEmpty();
     awaitStatus(first.json().getLong("id"), "delivered");
     assertThat(dest.forCall(uuid)).hasSize(1);
@@ -642,8 +625,7 @@ class PostbackFlowTest {
     assertThat(row(idc).getString("status")).isEqualTo("cancelled");
     assertThat(Http.post(admin + "/admin/postbacks/" + ida + "/cancel", null, null, ADMIN).status()).isEqualTo(409);
     assertThat(Http.get(admin + "/admin/postbacks/999999999", ADMIN).status()).isEqualTo(404);
-    sleep(1300);
-    assertThat(dest.forCall(c)).isEmpty();
+    sentExactly(idc, c, 0);
   }
 
   @Test
@@ -653,8 +635,8 @@ class PostbackFlowTest {
     payout("ringba-payout", uuid, "2");
     payout("ringba-payout", id(), "nope");
     awaitStatus(id, "delivered");
-    eventually(() -> Http.get(admin + "/metrics").body().contains("callbridge_outbox_depth{status=\"pending\"}"),
-        "depth gauge");
+    Eventually.until("the depth gauge scraped", () -> Http.get(admin + "/metrics").body()
+        .contains("callbridge_outbox_depth{status=\"pending\"}"));
     String m = Http.get(admin + "/metrics").body();
     assertThat(m).contains("callbridge_postback_accepted_total{result=\"accepted\",route=\"ringba-payout\"}")
         .contains("callbridge_postback_duplicates_total{route=\"ringba-payout\"}")
