@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callbridge.demo.Money;
 import io.callbridge.sim.Simulator;
+import io.callbridge.testing.Eventually;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.SimulatedGateway;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -141,20 +141,7 @@ class MoneyTest {
   }
 
   static JsonObject eventually(Supplier<JsonObject> get, java.util.function.Predicate<JsonObject> done, String what) {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    JsonObject last = null;
-    while (System.nanoTime() < end) {
-      last = get.get();
-      if (last != null && done.test(last)) {
-        return last;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    throw new AssertionError("not reached within 10s: " + what + "; last: " + last);
+    return Eventually.value(what, () -> java.util.Optional.ofNullable(get.get()).filter(done));
   }
 
   static JsonObject delivered(Http.Response r) {

@@ -6,6 +6,7 @@ import io.callbridge.config.CorrelationConfig;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
+import io.callbridge.testing.Eventually;
 import io.callbridge.testing.TestClock;
 import io.callbridge.testing.TestDb;
 import io.vertx.core.Vertx;
@@ -322,10 +323,7 @@ class CorrelationTest {
   void theTimerFlushesWithoutAnExplicitFlush() {
     String uuid = id("td");
     correlation.link("t", CallLink.builder().callUuid(uuid).build());
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (rows(uuid) == 0 && System.currentTimeMillis() < deadline) {
-      sleep(10);
-    }
+    Eventually.until("the write-behind timer flushed the link", () -> rows(uuid) > 0);
     assertThat(rows(uuid)).isEqualTo(1);
   }
 
@@ -449,11 +447,4 @@ class CorrelationTest {
     }
   }
 
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

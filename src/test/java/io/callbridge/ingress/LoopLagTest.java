@@ -3,6 +3,7 @@ package io.callbridge.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callbridge.metrics.Metrics;
+import io.callbridge.testing.Eventually;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -24,10 +25,7 @@ class LoopLagTest {
         lag[0] = new LoopLag(vertx, timer);
         lag[0].start();
       });
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (timer.count() < 3 && System.nanoTime() < until) {
-        Thread.sleep(20);
-      }
+      Eventually.until("three idle measurements", () -> timer.count() >= 3);
       assertThat(timer.count()).as("an idle loop keeps measuring").isGreaterThanOrEqualTo(3);
 
       // What the meter is for: code that holds the loop (here on purpose, in a test) delays what is due.
@@ -38,10 +36,7 @@ class LoopLagTest {
           Thread.onSpinWait();
         }
       });
-      until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (timer.count() < before + 2 && System.nanoTime() < until) {
-        Thread.sleep(20);
-      }
+      Eventually.until("two measurements after the blocked task", () -> timer.count() >= before + 2);
       assertThat(timer.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(250);
       assertThat(metrics.scrape()).contains("callbridge_event_loop_lag_seconds_count{loop=\"test-loop\"}");
       context.runOnContext(v -> lag[0].stop());

@@ -6,6 +6,7 @@ import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.store.Database;
+import io.callbridge.testing.Eventually;
 import io.callbridge.testing.FakeDestination;
 import io.callbridge.testing.FakeDestination.Action;
 import io.callbridge.testing.TestConfigs;
@@ -126,22 +127,7 @@ class OutboxWorkersTest {
   }
 
   static void eventually(Supplier<Boolean> condition, Duration within, String what) {
-    long end = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.get()) {
-        return;
-      }
-      sleep(20);
-    }
-    throw new AssertionError("not reached within " + within + ": " + what);
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Eventually.value(what, within, () -> condition.get() ? Optional.of(true) : Optional.empty());
   }
 
   @Test
@@ -203,7 +189,8 @@ class OutboxWorkersTest {
     }
     Future.all(enqueued).await();
     eventually(() -> calls.stream().allMatch(c -> !dest.forCall(c).isEmpty()), Duration.ofSeconds(20), "all delivered");
-    sleep(300);
+    eventually(() -> TestDb.count(db, "SELECT count(*) FROM outbox WHERE call_id LIKE 'two-%' AND status <> 'delivered'") == 0,
+        Duration.ofSeconds(20), "every row final, nothing left for either worker to send");
     for (String c : calls) {
       assertThat(dest.forCall(c)).as("deliveries of " + c).hasSize(1);
     }
@@ -248,8 +235,7 @@ class OutboxWorkersTest {
     Outbox b = outbox(true);
     eventually(() -> "delivered".equals(row(id).get("status")), Duration.ofSeconds(5), "delivered by the new holder");
     eventually(() -> ((Number) row(id).get("logged")).intValue() == 2, Duration.ofSeconds(5), "both attempts logged");
-    sleep(200);
-    Map<String, Object> r = row(id);
+    Map<String, Object> r = row(id); // the stale worker's 500 is its second logged attempt: it has answered
     assertThat(r.get("status")).as("the stale 500 did not turn it back to pending").isEqualTo("delivered");
     assertThat(r.get("ambiguous")).isEqualTo(true);
     assertThat(dest.forCall(call)).as("at least once: the destination saw both").hasSize(2);

@@ -56,6 +56,16 @@ public final class TestDb {
     }
   }
 
+  /** The single number {@code sql} selects (a count), over JDBC (test thread only). */
+  public static long count(PostgresConfig cfg, String sql) {
+    try (Connection c = connect(cfg); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("test database: " + e.getMessage(), e);
+    }
+  }
+
   public static Connection connect(PostgresConfig cfg) throws SQLException {
     Connection c = DriverManager.getConnection(cfg.jdbcUrl(), cfg.user(), cfg.password().value());
     try (Statement s = c.createStatement()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.metrics.Metrics;
+import io.callbridge.testing.Eventually;
 import io.callbridge.testing.TestConfigs;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -216,11 +217,8 @@ class UpstreamTest {
   @Test
   void fullPoolWithoutWaitQueueIsRefusedAndGaugesShowTheConnectionInUse() throws Exception {
     var slow = upstream.send("tiny", OutboundRequest.get("/slow"), ms(1500));
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-    while (!metrics.scrape().contains("callbridge_upstream_pool_in_use{destination=\"tiny\"} 1.0")
-        && System.nanoTime() < until) {
-      Thread.sleep(10);
-    }
+    Eventually.until("the slow request holds tiny's one connection",
+        () -> metrics.scrape().contains("callbridge_upstream_pool_in_use{destination=\"tiny\"} 1.0"));
     assertThat(metrics.scrape()).contains("callbridge_upstream_pool_in_use{destination=\"tiny\"} 1.0");
     Outcome o = send("tiny", "/ok", 1000);
     assertThat(o).isInstanceOf(Outcome.Refused.class);
@@ -305,12 +303,8 @@ class UpstreamTest {
     awaitState("sim", 2);
   }
 
-  void awaitState(String destination, int state) throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (upstream.breakerState(destination) != state && System.nanoTime() < until) {
-      Thread.sleep(10);
-    }
-    assertThat(upstream.breakerState(destination)).isEqualTo(state);
+  void awaitState(String destination, int state) {
+    Eventually.until(destination + "'s breaker in state " + state, () -> upstream.breakerState(destination) == state);
   }
 
   @Test

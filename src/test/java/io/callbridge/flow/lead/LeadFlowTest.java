@@ -10,6 +10,7 @@ import io.callbridge.correlation.CallRecord;
 import io.callbridge.correlation.IdKind;
 import io.callbridge.sim.SimConfig;
 import io.callbridge.sim.Simulator;
+import io.callbridge.testing.Eventually;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
@@ -117,13 +118,13 @@ class LeadFlowTest {
   }
 
   /** The pixel is accepted (202), and its lead ends dead: the row as it then stands. */
-  static JsonObject acceptedThenDead(String route, String callerId, String call) throws InterruptedException {
+  static JsonObject acceptedThenDead(String route, String callerId, String call) {
     Http.Response r = pixel(route, callerId, call);
     assertThat(r.status()).isEqualTo(202);
     return awaitStatus(r.json().getLong("id"), "dead");
   }
 
-  static JsonObject awaitStatus(long id, String status) throws InterruptedException {
+  static JsonObject awaitStatus(long id, String status) {
     return eventually(() -> Optional.of(row(id)).filter(j -> status.equals(j.getString("status"))));
   }
 
@@ -131,15 +132,17 @@ class LeadFlowTest {
     return Http.get(admin + "/admin/postbacks/" + id, Map.of("Authorization", "Bearer admin-secret")).json();
   }
 
-  static <T> T eventually(Supplier<Optional<T>> probe) throws InterruptedException {
-    for (int i = 0; i < 300; i++) {
-      Optional<T> v = probe.get();
-      if (v.isPresent()) {
-        return v.get();
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("condition not met within 15 s");
+  static <T> T eventually(Supplier<Optional<T>> probe) {
+    return Eventually.value("the lead's expected state", probe);
+  }
+
+  /** The row is final, no next attempt, and TrackDrive got exactly its attempts (nothing left to send). */
+  static void sentExactly(long id, Simulator s, String call, int times) {
+    JsonObject row = row(id);
+    assertThat(row.getString("status")).isIn("delivered", "dead");
+    assertThat(row.getString("nextAttemptAt")).isNull();
+    assertThat(row.getInteger("attempts")).isEqualTo(times);
+    assertThat(leadsFor(s, call)).hasSize(times);
   }
 
   static List<JsonObject> leadsFor(Simulator s, String inboundCallId) {
@@ -184,8 +187,7 @@ class LeadFlowTest {
     assertThat(again.json().getLong("id")).isEqualTo(first.json().getLong("id"));
     assertThat(again.json().getBoolean("duplicate")).isTrue();
     eventually(() -> Optional.of(row(first.json().getLong("id"))).filter(j -> "delivered".equals(j.getString("status"))));
-    Thread.sleep(300);
-    assertThat(leadsFor(sim, call)).hasSize(1);
+    sentExactly(first.json().getLong("id"), sim, call, 1);
   }
 
   @Test
@@ -193,8 +195,7 @@ class LeadFlowTest {
     String call = rgb();
     JsonObject dead = acceptedThenDead("lead-wrong-token", "17735550125", call);
     assertThat(dead.encode()).contains("422").contains("lead_token").contains("is invalid");
-    Thread.sleep(1500);
-    assertThat(leadsFor(sim, call)).as("a 422 is not retried").hasSize(1);
+    sentExactly(dead.getLong("id"), sim, call, 1); // a 422 is not retried
   }
 
   @Test
@@ -221,8 +222,9 @@ class LeadFlowTest {
     try {
       Simulator later = Simulator.start(laterVertx, SimConfig.parse(SIM, "later"), 2, laterPort).await();
       eventually(() -> Optional.of(row(id)).filter(j -> "delivered".equals(j.getString("status"))));
-      Thread.sleep(500);
-      assertThat(leadsFor(later, call)).hasSize(1);
+      JsonObject row = row(id);
+      assertThat(row.getString("nextAttemptAt")).isNull();
+      assertThat(leadsFor(later, call)).as("once, however many attempts found TrackDrive down").hasSize(1);
     } finally {
       laterVertx.close().await();
     }

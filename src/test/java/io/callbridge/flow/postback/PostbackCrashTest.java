@@ -3,6 +3,7 @@ package io.callbridge.flow.postback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callbridge.config.PostgresConfig;
+import io.callbridge.testing.Eventually;
 import io.callbridge.testing.FakeDestination;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
@@ -12,12 +13,14 @@ import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,21 +102,27 @@ class PostbackCrashTest {
     pb.environment().put("CALLBRIDGE_OUTBOX_LEASE_MARGIN_MS", "1000");
     pb.redirectErrorStream(true).redirectOutput(new File(dir.toFile(), name + ".log"));
     Process p = pb.start();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < end) {
+    Path log = dir.resolve(name + ".log");
+    Eventually.value("gateway " + name + " ready (its log: " + log + ")", Duration.ofSeconds(60), () -> {
       if (!p.isAlive()) {
-        throw new AssertionError("gateway exited: " + Files.readString(dir.resolve(name + ".log")));
+        throw new AssertionError("gateway exited: " + read(log));
       }
       try {
-        if (Http.get("http://127.0.0.1:" + adminPort + "/health/ready").status() == 200) {
-          return p;
-        }
+        return Http.get("http://127.0.0.1:" + adminPort + "/health/ready").status() == 200
+            ? Optional.of(p) : Optional.empty();
       } catch (IllegalStateException notYet) {
-        // not listening yet
+        return Optional.empty(); // not listening yet
       }
-      Thread.sleep(100);
+    });
+    return p;
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
     }
-    throw new AssertionError("gateway not ready: " + Files.readString(dir.resolve(name + ".log")));
   }
 
   @Test
@@ -134,32 +143,34 @@ class PostbackCrashTest {
               acked.add(uuid);
             }
           } catch (IllegalStateException down) {
-            Thread.sleep(50);
+            Thread.sleep(50); // pacing a sender while the gateway is down, not waiting for anything
           }
         }
         return null;
       });
     }
     // Kill once a good number were acknowledged (a loaded machine gets there later, not with fewer).
-    for (int i = 0; i < 300 && acked.size() <= 50; i++) {
-      Thread.sleep(100);
-    }
+    Eventually.value("50 postbacks acknowledged", Duration.ofSeconds(30),
+        () -> acked.size() > 50 ? Optional.of(true) : Optional.empty());
     int beforeKill = acked.size();
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no drain
-    Thread.sleep(500);
     process = launch("second");
-    Thread.sleep(1500);
+    Eventually.until("postbacks acknowledged after the restart", () -> acked.size() > beforeKill + 20);
     running.set(false);
     clients.shutdown();
     assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     assertThat(beforeKill).isGreaterThan(50);
     assertThat(acked.size()).as("accepted after the restart too").isGreaterThan(beforeKill);
 
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    Map<String, String> statuses = statuses();
-    while (System.nanoTime() < end && !acked.stream().allMatch(u -> "delivered".equals(statuses.get(u)))) {
-      Thread.sleep(200);
-      statuses.putAll(statuses());
+    Map<String, String> statuses = new HashMap<>();
+    try {
+      Eventually.value("every acknowledged postback delivered", Duration.ofSeconds(30), () -> {
+        statuses.putAll(statuses());
+        return acked.stream().allMatch(u -> "delivered".equals(statuses.get(u))) ? Optional.of(true)
+            : Optional.empty();
+      });
+    } catch (AssertionError late) {
+      // reported below, naming the postbacks still missing
     }
     List<String> missing = acked.stream().filter(u -> !"delivered".equals(statuses.get(u))).toList();
     assertThat(missing).as("acknowledged but not delivered").isEmpty();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.callbridge.Flows;
 import io.callbridge.Gateway;
 import io.callbridge.config.PostgresConfig;
+import io.callbridge.testing.Eventually;
 import io.callbridge.testing.FakeDestination;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TcpProxy;
@@ -15,7 +16,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,16 +85,17 @@ class PostbackOutageTest {
         while (running.get()) {
           String uuid = UUID.randomUUID().toString();
           answers.put(uuid, post(uuid).status());
-          Thread.sleep(20);
+          Thread.sleep(20); // pacing the senders, not waiting for anything
         }
         return null;
       });
     }
-    Thread.sleep(700);
+    Eventually.until("postbacks accepted before the cut", () -> count(answers, 202) >= 20);
     proxy.cut();
-    Thread.sleep(2500);
+    Eventually.until("postbacks refused during the cut", () -> count(answers, 503) >= 10);
+    long ackedBeforeRestore = count(answers, 202);
     proxy.restore();
-    Thread.sleep(2500);
+    Eventually.until("postbacks accepted after the cut", () -> count(answers, 202) >= ackedBeforeRestore + 20);
     running.set(false);
     pool.shutdown();
     assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -114,10 +115,8 @@ class PostbackOutageTest {
     }
     Set<String> all = new java.util.HashSet<>(acked);
     all.addAll(refused);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < end && !allDelivered(all, statuses())) {
-      Thread.sleep(100);
-    }
+    Eventually.value("every postback delivered", java.time.Duration.ofSeconds(30),
+        () -> allDelivered(all, statuses()) ? java.util.Optional.of(true) : java.util.Optional.empty());
     Map<String, String> finalStatuses = statuses();
     assertThat(all).allMatch(u -> "delivered".equals(finalStatuses.get(u)), "every postback delivered");
     for (String u : all) {
@@ -125,6 +124,10 @@ class PostbackOutageTest {
     }
     long twice = all.stream().filter(u -> dest.forCall(u).size() > 1).count();
     assertThat(twice).as("a second delivery only where an attempt's result was lost in the cut").isLessThan(10);
+  }
+
+  static long count(Map<String, Integer> answers, int status) {
+    return answers.values().stream().filter(s -> s == status).count();
   }
 
   static boolean allDelivered(Set<String> ids, Map<String, String> statuses) {
