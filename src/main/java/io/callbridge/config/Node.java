@@ -14,14 +14,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A position in the parsed YAML tree. Reading a key marks it as known; {@link #finish()} reports
- * every key that nobody read, so a typo never passes silently. Every error carries its path.
+ * A position in the parsed YAML tree: CallBridge's one YAML reader (the gateway's configuration and
+ * the simulators' both). Reading a key marks it as known; {@link #finish()} reports every key that
+ * nobody read, or {@link #only} every key outside a list, so a typo never passes silently. Every
+ * error carries its path.
  * Environment references ({@code ${VAR}}, {@code ${VAR:-default}}) are resolved per scalar, after
  * parsing, so a variable's content can never change the document's structure.
  */
 public final class Node {
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB)?");
 
   private final String path;
@@ -39,6 +41,16 @@ public final class Node {
 
   static Node root(Object value, Errors errors, Map<String, String> env) {
     return new Node("", value, errors, env);
+  }
+
+  /** The root of a document read without environment references; every error is added to {@code errors}. */
+  public static Node root(Object value, List<String> errors) {
+    return new Node("", value, new Errors(errors), Map.of());
+  }
+
+  /** The parsed value as it is (a String, Number, Boolean, Map or List), null when missing. */
+  public Object raw() {
+    return value;
   }
 
   public String path() {
@@ -111,6 +123,20 @@ public final class Node {
     return out;
   }
 
+  /** Reports every key of this mapping not in {@code allowed}, naming the allowed ones. */
+  public void only(String... allowed) {
+    if (value instanceof Map<?, ?> m) {
+      Set<String> ok = Set.of(allowed);
+      for (Object k : m.keySet()) {
+        String key = String.valueOf(k);
+        if (!ok.contains(key)) {
+          errors.add((path.isEmpty() ? key : path + "." + key) + ": unknown key (expected one of: "
+              + String.join(", ", new java.util.TreeSet<>(ok)) + ")");
+        }
+      }
+    }
+  }
+
   /** Reports every key of this mapping that was never read. Call once the section is parsed. */
   public void finish() {
     if (!(value instanceof Map<?, ?> m)) {
@@ -137,6 +163,81 @@ public final class Node {
       return null;
     }
     return resolveEnv(String.valueOf(value));
+  }
+
+  /** This node as a string, or {@code fallback} when missing. */
+  public String text(String fallback) {
+    String s = text();
+    return s == null ? fallback : s;
+  }
+
+  /** This node as a number in [min, max], or {@code fallback} when missing or wrong (then an error). */
+  public double asDouble(double fallback, double min, double max) {
+    String s = text();
+    if (s == null) {
+      return fallback;
+    }
+    double d;
+    try {
+      d = Double.parseDouble(s.trim());
+    } catch (NumberFormatException e) {
+      error("expected a number, got '" + s + "'");
+      return fallback;
+    }
+    if (d < min || d > max || Double.isNaN(d)) {
+      error("must be between " + plain(min) + " and " + plain(max) + ", got " + plain(d));
+      return fallback;
+    }
+    return d;
+  }
+
+  /** This node as a whole number in [min, max] ({@code 3.0} counts), or {@code fallback}. */
+  public int asInt(int fallback, int min, int max) {
+    double d = asDouble(fallback, min, max);
+    if (d != Math.rint(d)) {
+      error("expected a whole number, got " + plain(d));
+      return fallback;
+    }
+    return (int) d;
+  }
+
+  /** This node as true or false (also yes/no, on/off), or {@code fallback} when missing. */
+  public boolean asBool(boolean fallback) {
+    String s = text();
+    if (s == null) {
+      return fallback;
+    }
+    return switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> {
+        error("expected true or false, got '" + s + "'");
+        yield fallback;
+      }
+    };
+  }
+
+  /** This node as a list of strings; a single value is a list of one. */
+  public List<String> asStrings() {
+    if (value == null) {
+      return List.of();
+    }
+    if (!isList()) {
+      String single = text();
+      return single == null ? List.of() : List.of(single);
+    }
+    List<String> out = new ArrayList<>();
+    for (Node item : items()) {
+      String s = item.text();
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  private static String plain(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
   }
 
   public String string(String key, String fallback) {
@@ -169,23 +270,9 @@ public final class Node {
   }
 
   public double decimal(String key, double fallback, double min, double max) {
-    Node n = get(key);
-    String s = n.text();
-    if (s == null) {
-      return fallback;
-    }
-    try {
-      double d = Double.parseDouble(s.trim());
-      if (d < min || d > max || Double.isNaN(d)) {
-        n.error("must be between " + min + " and " + max + ", got " + s);
-        return fallback;
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      n.error("expected a number, got '" + s + "'");
-      return fallback;
-    }
+    return get(key).asDouble(fallback, min, max);
   }
+
 
   long asLong(long fallback, long min, long max) {
     String s = text();
@@ -206,19 +293,7 @@ public final class Node {
   }
 
   public boolean bool(String key, boolean fallback) {
-    Node n = get(key);
-    String s = n.text();
-    if (s == null) {
-      return fallback;
-    }
-    return switch (s.trim().toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on" -> true;
-      case "false", "no", "off" -> false;
-      default -> {
-        n.error("expected true or false, got '" + s + "'");
-        yield fallback;
-      }
-    };
+    return get(key).asBool(fallback);
   }
 
   /** A duration such as {@code 800ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 35d}. */
@@ -233,17 +308,18 @@ public final class Node {
     }
     Matcher m = DURATION.matcher(s.trim());
     if (!m.matches()) {
-      error("expected a duration such as 800ms, 10s, 5m, 2h or 35d, got '" + s + "'");
+      error("expected a duration such as 800ms, 1.5s, 10s, 5m, 2h or 35d, got '" + s + "'");
       return fallback;
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
+    double n = Double.parseDouble(m.group(1));
+    double unitNanos = switch (m.group(2)) {
+      case "ms" -> 1e6;
+      case "s" -> 1e9;
+      case "m" -> 60e9;
+      case "h" -> 3600e9;
+      default -> 86_400e9;
     };
+    return Duration.ofNanos(Math.round(n * unitNanos));
   }
 
   /** A size in bytes: {@code 65536}, {@code 64KiB}, {@code 1MiB}. */
@@ -291,22 +367,7 @@ public final class Node {
   }
 
   public List<String> strings(String key) {
-    Node n = get(key);
-    if (n.isMissing()) {
-      return List.of();
-    }
-    if (!n.isList()) {
-      String single = n.text();
-      return single == null ? List.of() : List.of(single);
-    }
-    List<String> out = new ArrayList<>();
-    for (Node item : n.items()) {
-      String s = item.text();
-      if (s != null) {
-        out.add(s);
-      }
-    }
-    return Collections.unmodifiableList(out);
+    return get(key).asStrings();
   }
 
   /** A mapping of names to scalar values (e.g. headers, template variables). */
@@ -353,7 +414,15 @@ public final class Node {
 
   /** The error list shared by all nodes of one document. */
   static final class Errors {
-    private final List<String> list = new ArrayList<>();
+    private final List<String> list;
+
+    Errors() {
+      this(new ArrayList<>());
+    }
+
+    Errors(List<String> list) {
+      this.list = list;
+    }
 
     void add(String e) {
       list.add(e);

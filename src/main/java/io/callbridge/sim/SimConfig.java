@@ -1,5 +1,6 @@
 package io.callbridge.sim;
 
+import io.callbridge.config.Node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,15 +178,15 @@ public record SimConfig(
       throw new Invalid(source, List.of(String.valueOf(e.getMessage())));
     }
     List<String> errors = new ArrayList<>();
-    SimYaml root = new SimYaml("", doc == null ? Map.of() : doc, errors);
+    Node root = Node.root(doc == null ? Map.of() : doc, errors);
     root.only("seed", "recorder", "ringba", "trackdrive");
-    long seed = (long) root.get("seed").number(1, -9.0e15, 9.0e15);
-    SimYaml rec = root.get("recorder");
+    long seed = (long) root.get("seed").asDouble(1, -9.0e15, 9.0e15);
+    Node rec = root.get("recorder");
     rec.only("capacity", "maxBodyBytes");
-    int capacity = rec.get("capacity").integer(10_000, 1, 1_000_000);
-    int bodyBytes = rec.get("maxBodyBytes").integer(16 * 1024, 0, 1024 * 1024);
+    int capacity = rec.get("capacity").asInt(10_000, 1, 1_000_000);
+    int bodyBytes = rec.get("maxBodyBytes").asInt(16 * 1024, 0, 1024 * 1024);
 
-    SimYaml ringba = root.get("ringba");
+    Node ringba = root.get("ringba");
     ringba.only("enrich", "rtb", "webhooks");
     Map<String, Enrich> enrich = new LinkedHashMap<>();
     ringba.get("enrich").entries().forEach((id, n) -> {
@@ -202,7 +203,7 @@ public record SimConfig(
           n.get("convertParam").text("sale_successful")));
     });
 
-    SimYaml td = root.get("trackdrive");
+    Node td = root.get("trackdrive");
     td.only("defaultSubdomain", "companies");
     Map<String, Company> companies = new LinkedHashMap<>();
     td.get("companies").entries().forEach((sub, n) -> companies.put(sub, company(n)));
@@ -222,29 +223,29 @@ public record SimConfig(
         companies);
   }
 
-  private static Rtb rtb(SimYaml n) {
+  private static Rtb rtb(Node n) {
     n.only("latency", "faults", "requireCallerId", "bidAmount", "noBidRate", "rejectCode", "expireInSeconds",
         "phoneNumbers", "sipDomain", "duration");
-    int code = n.get("rejectCode").integer(1003, 1000, 9999);
+    int code = n.get("rejectCode").asInt(1003, 1000, 9999);
     if (!RingbaEndpoints.REJECT_REASONS.containsKey(code)) {
       n.get("rejectCode").error("not a Ringba reject code (one of " + RingbaEndpoints.REJECT_REASONS.keySet() + ")");
     }
-    List<String> numbers = n.get("phoneNumbers").strings();
+    List<String> numbers = n.get("phoneNumbers").asStrings();
     for (String p : numbers) {
       if (!p.matches("\\+\\d{8,15}")) {
         n.get("phoneNumbers").error("'" + p + "' is not an E.164 number such as +17733408913");
       }
     }
-    return new Rtb(behaviour(n), n.get("requireCallerId").bool(true), amount(n.get("bidAmount"), 20),
-        n.get("noBidRate").number(0, 0, 1), code, n.get("expireInSeconds").integer(60, 1, 86_400),
+    return new Rtb(behaviour(n), n.get("requireCallerId").asBool(true), amount(n.get("bidAmount"), 20),
+        n.get("noBidRate").asDouble(0, 0, 1), code, n.get("expireInSeconds").asInt(60, 1, 86_400),
         numbers.isEmpty() ? List.of("+17733408913") : List.copyOf(numbers), n.get("sipDomain").text(""),
-        n.get("duration").integer(0, 0, 86_400));
+        n.get("duration").asInt(0, 0, 86_400));
   }
 
-  private static Company company(SimYaml n) {
+  private static Company company(Node n) {
     n.only("latency", "faults", "publicKey", "privateKey", "authToken", "postingInstructions", "knownCallIds", "ping");
     List<PostingInstruction> pis = new ArrayList<>();
-    for (SimYaml pi : n.get("postingInstructions").items()) {
+    for (Node pi : n.get("postingInstructions").items()) {
       pi.only("leadToken", "trafficSourceId");
       String token = pi.get("leadToken").text("");
       String source = pi.get("trafficSourceId").text("");
@@ -256,13 +257,13 @@ public record SimConfig(
     Map<String, Ping> ping = new LinkedHashMap<>();
     n.get("ping").entries().forEach((vanity, p) -> {
       p.only("latency", "faults", "bid", "noBidRate");
-      ping.put(vanity, new Ping(behaviour(p), amount(p.get("bid"), 25), p.get("noBidRate").number(0, 0, 1)));
+      ping.put(vanity, new Ping(behaviour(p), amount(p.get("bid"), 25), p.get("noBidRate").asDouble(0, 0, 1)));
     });
     return new Company(behaviour(n), n.get("publicKey").text("demo-public"), n.get("privateKey").text("demo-private"),
         n.get("authToken").text(""), List.copyOf(pis), known(n.get("knownCallIds")), Map.copyOf(ping));
   }
 
-  private static KnownIds known(SimYaml n) {
+  private static KnownIds known(Node n) {
     String v = n.text("any");
     if (v.equals("any") || v.equals("seen")) {
       return new KnownIds(v, null);
@@ -275,12 +276,12 @@ public record SimConfig(
     }
   }
 
-  private static Behaviour behaviour(SimYaml n) {
+  private static Behaviour behaviour(Node n) {
     return new Behaviour(latency(n.get("latency")), faults(n.get("faults")));
   }
 
-  private static Latency latency(SimYaml n) {
-    if (n.missing()) {
+  private static Latency latency(Node n) {
+    if (n.isMissing()) {
       return Latency.NONE;
     }
     n.only("fixed", "uniform", "logNormal");
@@ -288,78 +289,78 @@ public record SimConfig(
       n.error("give exactly one of fixed, uniform, logNormal");
       return Latency.NONE;
     }
-    if (!n.get("fixed").missing()) {
-      Duration d = n.get("fixed").duration(Duration.ZERO);
+    if (!n.get("fixed").isMissing()) {
+      Duration d = n.get("fixed").asDuration(Duration.ZERO);
       return new Latency("fixed", d, d, 0, d);
     }
-    if (!n.get("uniform").missing()) {
-      List<SimYaml> ab = n.get("uniform").items();
+    if (!n.get("uniform").isMissing()) {
+      List<Node> ab = n.get("uniform").items();
       if (ab.size() != 2) {
         n.get("uniform").error("expected [min, max], e.g. [5ms, 50ms]");
         return Latency.NONE;
       }
-      Duration a = ab.get(0).duration(Duration.ZERO);
-      Duration b = ab.get(1).duration(Duration.ZERO);
+      Duration a = ab.get(0).asDuration(Duration.ZERO);
+      Duration b = ab.get(1).asDuration(Duration.ZERO);
       if (b.compareTo(a) < 0) {
         n.get("uniform").error("max is below min");
       }
       return new Latency("uniform", a, b, 0, b);
     }
-    SimYaml ln = n.get("logNormal");
+    Node ln = n.get("logNormal");
     ln.only("median", "sigma", "max");
-    Duration median = ln.get("median").duration(Duration.ofMillis(20));
-    return new Latency("logNormal", median, median, ln.get("sigma").number(0.5, 0, 5),
-        ln.get("max").duration(Duration.ofSeconds(30)));
+    Duration median = ln.get("median").asDuration(Duration.ofMillis(20));
+    return new Latency("logNormal", median, median, ln.get("sigma").asDouble(0.5, 0, 5),
+        ln.get("max").asDuration(Duration.ofSeconds(30)));
   }
 
-  private static Faults faults(SimYaml n) {
-    if (n.missing()) {
+  private static Faults faults(Node n) {
+    if (n.isMissing()) {
       return Faults.NONE;
     }
     n.only("http500", "http429", "retryAfter", "reset", "hang", "hangFor", "script");
-    double p500 = n.get("http500").number(0, 0, 1);
-    double p429 = n.get("http429").number(0, 0, 1);
-    double reset = n.get("reset").number(0, 0, 1);
-    double hang = n.get("hang").number(0, 0, 1);
+    double p500 = n.get("http500").asDouble(0, 0, 1);
+    double p429 = n.get("http429").asDouble(0, 0, 1);
+    double reset = n.get("reset").asDouble(0, 0, 1);
+    double hang = n.get("hang").asDouble(0, 0, 1);
     if (p500 + p429 + reset + hang > 1.0000001) {
       n.error("the fault probabilities add up to more than 1");
     }
     List<Fault> script = new ArrayList<>();
-    for (String s : n.get("script").strings()) {
+    for (String s : n.get("script").asStrings()) {
       try {
         script.add(Fault.valueOf(s.toUpperCase(java.util.Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         n.get("script").error("unknown fault '" + s + "' (expected ok, http500, http429, reset, hang, error200)");
       }
     }
-    return new Faults(p500, p429, n.get("retryAfter").duration(Duration.ofSeconds(1)), reset, hang,
-        n.get("hangFor").duration(Duration.ofMinutes(5)), List.copyOf(script));
+    return new Faults(p500, p429, n.get("retryAfter").asDuration(Duration.ofSeconds(1)), reset, hang,
+        n.get("hangFor").asDuration(Duration.ofMinutes(5)), List.copyOf(script));
   }
 
-  private static Amount amount(SimYaml n, double fallback) {
-    if (n.missing()) {
+  private static Amount amount(Node n, double fallback) {
+    if (n.isMissing()) {
       return new Amount("fixed", fallback, fallback);
     }
     if (!(n.raw() instanceof Map)) {
-      double v = n.number(fallback, 0, 1_000_000);
+      double v = n.asDouble(fallback, 0, 1_000_000);
       return new Amount("fixed", v, v);
     }
     n.only("fixed", "uniform", "normal");
-    if (!n.get("fixed").missing()) {
-      double v = n.get("fixed").number(fallback, 0, 1_000_000);
+    if (!n.get("fixed").isMissing()) {
+      double v = n.get("fixed").asDouble(fallback, 0, 1_000_000);
       return new Amount("fixed", v, v);
     }
-    if (!n.get("uniform").missing()) {
-      List<SimYaml> ab = n.get("uniform").items();
+    if (!n.get("uniform").isMissing()) {
+      List<Node> ab = n.get("uniform").items();
       if (ab.size() != 2) {
         n.get("uniform").error("expected [min, max], e.g. [5.0, 40.0]");
         return new Amount("fixed", fallback, fallback);
       }
-      return new Amount("uniform", ab.get(0).number(0, 0, 1_000_000), ab.get(1).number(0, 0, 1_000_000));
+      return new Amount("uniform", ab.get(0).asDouble(0, 0, 1_000_000), ab.get(1).asDouble(0, 0, 1_000_000));
     }
-    SimYaml nd = n.get("normal");
+    Node nd = n.get("normal");
     nd.only("mean", "sd");
-    return new Amount("normal", nd.get("mean").number(fallback, 0, 1_000_000), nd.get("sd").number(0, 0, 1_000_000));
+    return new Amount("normal", nd.get("mean").asDouble(fallback, 0, 1_000_000), nd.get("sd").asDouble(0, 0, 1_000_000));
   }
 
   private static double gaussian(SplittableRandom r) {

@@ -88,7 +88,7 @@ class ConfigLoaderTest {
             "routes[0].kind: unknown value 'pong' (expected one of: enrich, lead, ping, postback)"),
         Arguments.of("bad duration",
             GOOD.replace("kind: ping", "kind: ping\n    deadline: fast"),
-            "routes[0].deadline: expected a duration such as 800ms, 10s, 5m, 2h or 35d, got 'fast'"),
+            "routes[0].deadline: expected a duration such as 800ms, 1.5s, 10s, 5m, 2h or 35d, got 'fast'"),
         Arguments.of("port out of range",
             "server: { port: 70000 }\n" + GOOD,
             "server.port: must be between 0 and 65535, got 70000"),
