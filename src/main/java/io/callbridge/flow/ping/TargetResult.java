@@ -12,11 +12,38 @@ import java.util.Locale;
 record TargetResult(int index, String target, Result result, Bid bid, String detail, int httpStatus,
     long latencyNanos) {
 
+  /**
+   * A target's verdict: the buyer's answer (accepted, rejected, no bid), a rule that set the bid
+   * aside (expired, below floor), or what kept it from answering, in the outbound core's own words
+   * ({@link Outcome.Kind}: one name per outcome, in answers and metrics alike).
+   */
   enum Result {
-    ACCEPTED, REJECTED, NO_BID, EXPIRED, BELOW_FLOOR, TIMEOUT, REFUSED, HTTP_ERROR, BREAKER_OPEN, NO_BUDGET,
-    INVALID_RESPONSE, NOT_CONFIGURED;
+    ACCEPTED, REJECTED, NO_BID, EXPIRED, BELOW_FLOOR, NOT_CONFIGURED,
+    TIMEOUT(Outcome.Kind.TIMEOUT), REFUSED(Outcome.Kind.REFUSED), HTTP_ERROR(Outcome.Kind.HTTP_ERROR),
+    BREAKER_OPEN(Outcome.Kind.BREAKER_OPEN), NO_BUDGET(Outcome.Kind.NO_BUDGET),
+    INVALID_RESPONSE(Outcome.Kind.INVALID_RESPONSE);
 
-    final String word = name().toLowerCase(Locale.ROOT);
+    final String word;
+
+    Result() {
+      this.word = name().toLowerCase(Locale.ROOT);
+    }
+
+    Result(Outcome.Kind outcome) {
+      this.word = outcome.label();
+    }
+
+    /** What kept a target from answering; a cancelled request was cut by the deadline. */
+    static Result of(Outcome.Kind kind) {
+      return switch (kind) {
+        case TIMEOUT, CANCELLED -> TIMEOUT;
+        case REFUSED -> REFUSED;
+        case HTTP_ERROR -> HTTP_ERROR;
+        case BREAKER_OPEN -> BREAKER_OPEN;
+        case NO_BUDGET -> NO_BUDGET;
+        case OK, INVALID_RESPONSE -> INVALID_RESPONSE;
+      };
+    }
   }
 
   /**
@@ -46,13 +73,7 @@ record TargetResult(int index, String target, Result result, Bid bid, String det
       }
       return new TargetResult(index, target, Result.HTTP_ERROR, null, "HTTP " + err.status(), err.status(), latency);
     }
-    Result r = switch (outcome.kind()) {
-      case TIMEOUT, CANCELLED -> Result.TIMEOUT;
-      case REFUSED -> Result.REFUSED;
-      case BREAKER_OPEN -> Result.BREAKER_OPEN;
-      case NO_BUDGET -> Result.NO_BUDGET;
-      default -> Result.INVALID_RESPONSE;
-    };
+    Result r = Result.of(outcome.kind());
     String detail = outcome instanceof Outcome.InvalidResponse inv ? inv.detail()
         : outcome instanceof Outcome.Refused ref ? ref.detail() : "";
     return new TargetResult(index, target, r, null, detail, 0, latency);
