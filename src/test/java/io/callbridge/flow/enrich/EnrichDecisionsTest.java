@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.correlation.CallLink;
-import io.callbridge.correlation.CallLinks;
-import io.callbridge.correlation.CallRecord;
 import io.callbridge.correlation.IdKind;
 import io.callbridge.deadline.Deadline;
 import io.callbridge.ingress.Inbound;
 import io.callbridge.ingress.Reply;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.template.Templates;
+import io.callbridge.testing.FakeCallLinks;
 import io.callbridge.testing.TestClock;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.upstream.FanOut;
@@ -78,7 +77,8 @@ class EnrichDecisionsTest {
 
   final TestClock clock = TestClock.at(Instant.parse("2026-12-02T12:00:00Z"));
   final List<OutboundRequest> sent = new ArrayList<>();
-  final List<CallLink> linked = new ArrayList<>();
+  final FakeCallLinks links = new FakeCallLinks();
+  final List<CallLink> linked = links.linked;
   final List<Written> written = new ArrayList<>();
   /** Per publisher number: what the destination answers. Unscripted numbers answer 200. */
   final Map<String, Function<OutboundRequest, Future<Outcome>>> scripts = new HashMap<>();
@@ -96,18 +96,6 @@ class EnrichDecisionsTest {
 
   EnrichFlow flow(String name) {
     return flows.computeIfAbsent(name, n -> {
-      CallLinks links = new CallLinks() {
-        @Override
-        public Optional<CallRecord> link(String route, CallLink link) {
-          linked.add(link);
-          return Optional.empty();
-        }
-
-        @Override
-        public Future<Optional<CallRecord>> find(IdKind kind, String value, IdKind needed) {
-          return Future.succeededFuture(Optional.empty());
-        }
-      };
       FanOut fanOut = new FanOut((destination, request, deadline, cancel) -> {
         sent.add(request);
         String pn = request.uri().substring("/enrich/".length(), request.uri().indexOf('?'));

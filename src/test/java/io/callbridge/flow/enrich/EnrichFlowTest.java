@@ -65,12 +65,6 @@ class EnrichFlowTest {
           targets:
             - { name: good, destination: ide, template: ringba-enrich, vars: { publisher_number_id: pn-a } }
             - { name: broken, destination: ide, template: ringba-enrich, vars: { publisher_number_id: broken-pn } }
-        - name: lenient
-          kind: enrich
-          auth: { token: t }
-          targets:
-            - { name: good, destination: ide, template: ringba-enrich, vars: { publisher_number_id: pn-a } }
-            - { name: broken, destination: ide, template: ringba-enrich, vars: { publisher_number_id: broken-pn } }
         - name: slow
           kind: enrich
           deadline: 800ms

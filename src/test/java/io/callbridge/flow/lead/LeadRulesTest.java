@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.correlation.CallLink;
-import io.callbridge.correlation.CallLinks;
-import io.callbridge.correlation.CallRecord;
 import io.callbridge.correlation.IdKind;
 import io.callbridge.deadline.Deadline;
 import io.callbridge.ingress.Inbound;
@@ -16,6 +14,7 @@ import io.callbridge.outbox.Enqueued;
 import io.callbridge.outbox.Envelope;
 import io.callbridge.outbox.Outbox;
 import io.callbridge.template.Templates;
+import io.callbridge.testing.FakeCallLinks;
 import io.callbridge.testing.TestClock;
 import io.callbridge.testing.TestConfigs;
 import io.vertx.core.Future;
@@ -60,7 +59,8 @@ class LeadRulesTest {
 
   final TestClock clock = TestClock.at(Instant.parse("2026-12-02T12:00:00Z"));
   final List<Envelope> stored = new ArrayList<>();
-  final List<CallLink> linked = new ArrayList<>();
+  final FakeCallLinks links = new FakeCallLinks();
+  final List<CallLink> linked = links.linked;
   Function<Envelope, Future<Enqueued>> queue =
       e -> Future.succeededFuture(new Enqueued(7, Enqueued.Result.CREATED, "pending", Optional.empty()));
   CallBridgeConfig config;
@@ -70,18 +70,6 @@ class LeadRulesTest {
   void load() throws Exception {
     config = TestConfigs.parse(YAML);
     RouteConfig route = config.route("lead").orElseThrow();
-    CallLinks links = new CallLinks() {
-      @Override
-      public Optional<CallRecord> link(String r, CallLink link) {
-        linked.add(link);
-        return Optional.empty();
-      }
-
-      @Override
-      public Future<Optional<CallRecord>> find(IdKind kind, String value, IdKind needed) {
-        return Future.succeededFuture(Optional.empty());
-      }
-    };
     flow = new LeadFlow(route, Templates.of(config), config.destinations().get("td"), e -> {
       stored.add(e);
       return queue.apply(e);

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.correlation.CallLink;
-import io.callbridge.correlation.CallLinks;
-import io.callbridge.correlation.CallRecord;
 import io.callbridge.correlation.IdKind;
 import io.callbridge.deadline.Deadline;
 import io.callbridge.ingress.Inbound;
 import io.callbridge.ingress.Reply;
 import io.callbridge.metrics.Metrics;
 import io.callbridge.template.Templates;
+import io.callbridge.testing.FakeCallLinks;
 import io.callbridge.testing.TestClock;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.upstream.FanOut;
@@ -111,7 +110,7 @@ class PingDecisionsTest {
 
   final TestClock clock = TestClock.at(T0);
   final FakeUpstream rtb = new FakeUpstream();
-  final FakeLinks links = new FakeLinks();
+  final FakeCallLinks links = new FakeCallLinks();
   final Map<String, PingFlow> flows = new ConcurrentHashMap<>();
   CallBridgeConfig config;
   Templates templates;
@@ -171,22 +170,6 @@ class PingDecisionsTest {
 
     void outcome(String id, Outcome o) {
       scripts.put(id, r -> o);
-    }
-  }
-
-  /** Every link a flow makes, in order; {@code find} is not used by pings. */
-  static final class FakeLinks implements CallLinks {
-    final List<CallLink> linked = new CopyOnWriteArrayList<>();
-
-    @Override
-    public Optional<CallRecord> link(String route, CallLink link) {
-      linked.add(link);
-      return Optional.empty();
-    }
-
-    @Override
-    public Future<Optional<CallRecord>> find(IdKind kind, String value, IdKind needed) {
-      return Future.succeededFuture(Optional.empty());
     }
   }
 

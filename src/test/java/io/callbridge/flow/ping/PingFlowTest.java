@@ -52,16 +52,6 @@ class PingFlowTest {
               - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: three-a } }
               - { name: b, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: three-b } }
               - { name: c, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: three-c } }
-          - name: life
-            kind: ping
-            auth: { token: ping-secret }
-            shield: false
-            minTransferSeconds: 10
-            numberFormat: digits10
-            targets:
-              - { name: short, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: life-short } }
-              - { name: epoch, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: life-epoch } }
-              - { name: long, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: life-long } }
           - name: slow
             kind: ping
             auth: { token: ping-secret }
@@ -71,13 +61,6 @@ class PingFlowTest {
               - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: slow-a } }
               - { name: b, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: slow-b } }
               - { name: late, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: slow-late } }
-          - name: floor
-            kind: ping
-            auth: { token: ping-secret }
-            shield: false
-            floor: 5
-            targets:
-              - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: floor-a } }
           - name: shielded
             kind: ping
             auth: { token: ping-secret }
@@ -97,22 +80,7 @@ class PingFlowTest {
             targets:
               - { name: good, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: breaker-good } }
               - { name: flaky, destination: rtb-flaky, template: ringba-rtb-ping, vars: { rtb_id: breaker-flaky } }
-          - name: unset
-            kind: ping
-            auth: { token: ping-secret }
-            shield: false
-            targets:
-              - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: unset-a } }
-              - { name: b, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: "" } }
-          - name: shaped
-            kind: ping
-            auth: { token: ping-secret }
-            shield: false
-            answerTemplate: trackdrive-ping-answer
-            attributes: { vertical: auto }
-            targets:
-              - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: shaped-a } }
-        """.formatted(port);
+          """.formatted(port);
   }
 
   @BeforeAll
