@@ -10,6 +10,7 @@ import io.callbridge.testing.Eventually;
 import io.callbridge.testing.TestClock;
 import io.callbridge.testing.TestDb;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +22,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The correlation store against the real PostgreSQL: model, merge rules, write-behind, retention. */
+@ExtendWith(VertxExtension.class)
 class CorrelationTest {
   static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
   static final AtomicInteger SEQ = new AtomicInteger();
@@ -36,17 +39,16 @@ class CorrelationTest {
   Correlation correlation;
 
   @BeforeAll
-  static void database() {
+  static void database(Vertx injected) {
     pg = TestDb.freshSchema(CorrelationTest.class);
     Database.migrate(pg);
-    vertx = Vertx.vertx();
+    vertx = injected; // vertx-junit5's, closed after the class
     db = Database.open(vertx, pg);
   }
 
   @AfterAll
   static void close() {
     db.close().await();
-    vertx.close().await();
     TestDb.drop(pg);
   }
 

@@ -14,6 +14,7 @@ import io.callbridge.testing.TestDb;
 import io.callbridge.upstream.Upstream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Several delivery workers on one table: each row handed out once, a dead worker's row comes back
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * but live worker keeps its claim. And retention: finished rows go after correlation.retention,
  * rows that wait for someone stay.
  */
+@ExtendWith(VertxExtension.class)
 class OutboxWorkersTest {
   static final String YAML = """
       server: { accessLog: false }
@@ -63,12 +66,12 @@ class OutboxWorkersTest {
   final List<Database> pools = new ArrayList<>();
 
   @BeforeAll
-  static void setUp() {
+  static void setUp(Vertx injected) {
     dest = FakeDestination.start();
     db = TestDb.freshSchema(OutboxWorkersTest.class);
     config = TestConfigs.forTest(YAML.formatted(dest.port()), db);
     Database.migrate(db);
-    vertx = Vertx.vertx();
+    vertx = injected; // vertx-junit5's, closed after the class
   }
 
   @AfterEach
@@ -81,7 +84,6 @@ class OutboxWorkersTest {
 
   @AfterAll
   static void tearDown() {
-    vertx.close().await();
     dest.close();
     TestDb.drop(db);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.callbridge.testing.Http;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,8 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Latency and fault injection: 500, 429 with Retry-After, connection reset, hang — on timers, never blocking. */
+@ExtendWith(VertxExtension.class)
 class FaultsTest {
   static final String YAML = """
       ringba:
@@ -39,14 +42,13 @@ class FaultsTest {
   static Simulator sim;
 
   @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
+  static void start(Vertx injected) {
+    vertx = injected; // vertx-junit5's, closed after the class
     sim = Simulator.start(vertx, SimConfig.parse(YAML, "faults"), 3, 0).await();
   }
 
   @AfterAll
   static void stop() {
-    vertx.close().await();
   }
 
   static Http.Response ping(String rtbId) {

@@ -9,6 +9,7 @@ import io.callbridge.testing.Eventually;
 import io.callbridge.testing.TestConfigs;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -28,8 +29,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The outbound client against real local HTTP servers: every outcome, the breaker, the fan-out, metrics. */
+@ExtendWith(VertxExtension.class)
 class UpstreamTest {
   static Vertx vertx;
   static HttpServer server;
@@ -44,8 +47,8 @@ class UpstreamTest {
   Upstream upstream;
 
   @BeforeAll
-  static void servers() throws Exception {
-    vertx = Vertx.vertx();
+  static void servers(Vertx injected) throws Exception {
+    vertx = injected; // vertx-junit5's, closed after the class
     server = vertx.createHttpServer().requestHandler(UpstreamTest::handle).listen(0, "127.0.0.1").await();
     port = server.actualPort();
     cert = SelfSignedCertificate.create("localhost");
@@ -65,7 +68,6 @@ class UpstreamTest {
 
   @AfterAll
   static void stopServers() {
-    vertx.close().await();
     cert.delete();
   }
 
