@@ -1,5 +1,6 @@
 package io.callbridge.outbox;
 
+import io.callbridge.upstream.Outcome;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,23 +14,38 @@ import java.util.Optional;
 public interface Sender {
   Future<Result> send(StoredRequest request, Duration timeout);
 
+  /**
+   * How an attempt went, as the delivery rules need it (was anything sent; may it have been
+   * processed). Where it is the outbound core's outcome, it has that outcome's word
+   * ({@link Outcome.Kind}); the rest are the outbox's own. The word is the attempt's {@code kind}.
+   */
   enum Kind {
     /** An HTTP answer arrived (any status). */
     HTTP,
     /** No answer within the timeout after the request was written: it may have been processed. */
-    TIMEOUT,
+    TIMEOUT(Outcome.Kind.TIMEOUT),
     /** The connection failed before the request was written: nothing reached the destination. */
-    REFUSED,
+    REFUSED(Outcome.Kind.REFUSED),
     /** The connection broke after the request was written: it may have been processed. */
     RESET,
     /** The destination's breaker is open, or no budget: no request was made. */
     NOT_SENT,
     /** Something arrived that is not HTTP. */
-    INVALID_RESPONSE,
+    INVALID_RESPONSE(Outcome.Kind.INVALID_RESPONSE),
     /** A 2xx whose body says no (TrackDrive's {@code "status":"error"} / {@code "success":false}). */
     REFUSED_IN_BODY,
     /** Not sent: the row is past its freshness window. */
-    STALE
+    STALE;
+
+    final String word;
+
+    Kind() {
+      this.word = name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    Kind(Outcome.Kind outcome) {
+      this.word = outcome.label();
+    }
   }
 
   /** The outcome of one request; {@code body} is the answer's first bytes (capped). */
@@ -60,7 +76,7 @@ public interface Sender {
     }
 
     public String kindName() {
-      return kind == Kind.HTTP ? "http_" + status : kind.name().toLowerCase(java.util.Locale.ROOT);
+      return kind == Kind.HTTP ? "http_" + status : kind.word;
     }
   }
 }
