@@ -16,4 +16,14 @@ public interface CallLinks {
    * against PostgreSQL too; a caller id names the most recent call from it within the window.
    */
   Future<Optional<CallRecord>> find(IdKind kind, String value, IdKind needed);
+
+  /**
+   * The call {@code value} names when money depends on the answer (postbacks): like {@link #find},
+   * but a weak id (a caller id) that names more than one call with a {@code needed} id is
+   * {@link CallMatch.Ambiguous}, never the most recent one. {@link Correlation} also waits for the
+   * links every instance made before it asked. This default serves fakes that know one call per id.
+   */
+  default Future<CallMatch> match(IdKind kind, String value, IdKind needed) {
+    return find(kind, value, needed).map(r -> r.<CallMatch>map(CallMatch.Found::new).orElse(CallMatch.UNKNOWN));
+  }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -113,6 +114,75 @@ public final class Correlation implements CallLinks {
       metrics.storeFound.increment();
       return Optional.of(cache.fill(loaded.get(), clock.millis()));
     });
+  }
+
+  /** How many calls a caller id may name before it is ambiguous: enough to show the candidates. */
+  static final int CANDIDATES = 3;
+
+  /**
+   * How long a money lookup waits for links every instance made before it asked: two write-behind
+   * intervals (a batch may just have left) plus a margin for the batch itself. A link made by any
+   * instance before the postback arrived is in PostgreSQL by then, unless that instance's writes are
+   * failing (its {@code callbridge_correlation_flush_failures_total} says so).
+   */
+  long settleMs() {
+    return 2 * config.flushInterval().toMillis() + 100;
+  }
+
+  /**
+   * The call {@code value} names, for a postback: a platform id is answered by {@link #find}, and,
+   * when that does not know the call (or it lacks {@code needed}), looked up in PostgreSQL once more
+   * after {@link #settleMs()}, so a link another instance made just before is not missed. A caller id
+   * is weak: this instance's queued links are flushed, every instance's are waited for, and then
+   * PostgreSQL counts the calls from that caller within the window that have a {@code needed} id.
+   * One is the call; several are {@link CallMatch.Ambiguous}, never the most recent one.
+   */
+  @Override
+  public Future<CallMatch> match(IdKind kind, String value, IdKind needed) {
+    String v = kind.normalize(value);
+    if (v == null) {
+      return Future.succeededFuture(CallMatch.UNKNOWN);
+    }
+    Future<CallMatch> answer = kind.isPlatformId() ? matchPlatformId(kind, v, needed) : matchCaller(v, needed);
+    return answer.onSuccess(m -> (m instanceof CallMatch.Found ? metrics.matchFound
+        : m instanceof CallMatch.Ambiguous ? metrics.matchAmbiguous : metrics.matchUnknown).increment());
+  }
+
+  private Future<CallMatch> matchPlatformId(IdKind kind, String v, IdKind needed) {
+    return find(kind, v, needed).compose(first -> {
+      if (first.isPresent() && (needed == null || first.get().has(needed))) {
+        return Future.succeededFuture(new CallMatch.Found(first.get()));
+      }
+      return settled().compose(x -> store.read(kind, v, 0)).map(again -> again
+          .map(r -> cache.fill(r, clock.millis())).or(() -> first)
+          .<CallMatch>map(CallMatch.Found::new).orElse(CallMatch.UNKNOWN));
+    });
+  }
+
+  private Future<CallMatch> matchCaller(String callerId, IdKind needed) {
+    if (needed == null || needed == IdKind.CALLER_ID) {
+      return find(IdKind.CALLER_ID, callerId, null)
+          .map(r -> r.<CallMatch>map(CallMatch.Found::new).orElse(CallMatch.UNKNOWN));
+    }
+    long since = clock.millis() - config.callerIdWindow().toMillis();
+    return Future.join(flush(), settled())
+        .compose(x -> store.callerCandidates(callerId, since, needed, CANDIDATES))
+        .compose(candidates -> {
+          if (candidates.size() > 1) {
+            return Future.succeededFuture(new CallMatch.Ambiguous(needed, List.copyOf(candidates)));
+          }
+          if (candidates.isEmpty()) {
+            return Future.succeededFuture(CallMatch.UNKNOWN);
+          }
+          return store.read(needed, candidates.get(0), 0).map(r -> r.map(found -> cache.fill(found, clock.millis()))
+              .<CallMatch>map(CallMatch.Found::new).orElse(CallMatch.UNKNOWN));
+        });
+  }
+
+  private Future<Void> settled() {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    vertx.setTimer(settleMs(), t -> done.complete());
+    return done.future();
   }
 
   /** The call any id names, whatever its kind (platform ids first, then a caller id). For the admin API. */

@@ -17,6 +17,9 @@ final class CorrelationMetrics {
   final Counter storeFound;
   final Counter storeAbsent;
   final Counter purged;
+  final Counter matchFound;
+  final Counter matchUnknown;
+  final Counter matchAmbiguous;
   final DistributionSummary batchLinks;
   final DistributionSummary batchRows;
   final Timer flushLatency;
@@ -36,6 +39,11 @@ final class CorrelationMetrics {
     flushFailures = metrics.counter("callbridge_correlation_flush_failures_total", "write-behind batches PostgreSQL refused");
     storeFound = metrics.counter("callbridge_correlation_store_reads_total", "read-through lookups", "result", "found");
     storeAbsent = metrics.counter("callbridge_correlation_store_reads_total", "read-through lookups", "result", "absent");
+    String matches = "callbridge_correlation_matches_total";
+    String matchHelp = "match() answers for postbacks: found (one call), unknown, ambiguous (several calls: not credited)";
+    matchFound = metrics.counter(matches, matchHelp, "result", "found");
+    matchUnknown = metrics.counter(matches, matchHelp, "result", "unknown");
+    matchAmbiguous = metrics.counter(matches, matchHelp, "result", "ambiguous");
     purged = metrics.counter("callbridge_correlation_purged_rows_total", "link rows removed by retention");
     batchLinks = DistributionSummary.builder("callbridge_correlation_batch_links")
         .description("records per write-behind batch (one per queued call, however often it was linked while queued)").register(metrics.registry());

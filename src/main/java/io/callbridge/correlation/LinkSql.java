@@ -76,6 +76,28 @@ final class LinkSql {
   static final String FIND_BY_CALLER = "WITH hit AS (SELECT * FROM call_link WHERE caller_id = $1 "
       + "AND last_seen >= to_timestamp($2 / 1000.0) ORDER BY last_seen DESC LIMIT 1) " + CLOSURE;
 
+  /** The column of a call's {@code kind} id in every row of that call. */
+  static String column(IdKind kind) {
+    return switch (kind) {
+      case CALL_UUID -> "call_uuid";
+      case INBOUND_CALL_ID -> "inbound_call_id";
+      case BID_ID -> "bid_id";
+      case PING_ID -> "ping_id";
+      case LEAD_ID -> "lead_id";
+      case CALLER_ID -> "caller_id";
+    };
+  }
+
+  /**
+   * The distinct calls (by their {@code kind} id) seen from caller $1 since $2 (epoch ms), newest
+   * first, at most $3: more than one means a caller-id match is ambiguous. Served by the caller index.
+   */
+  static String callerCandidates(IdKind kind) {
+    String c = column(kind);
+    return "SELECT " + c + " FROM call_link WHERE caller_id = $1 AND last_seen >= to_timestamp($2 / 1000.0) AND "
+        + c + " IS NOT NULL GROUP BY " + c + " ORDER BY max(last_seen) DESC LIMIT $3";
+  }
+
   /** Any platform id, whatever its kind (admin lookups): $1 id. */
   static final String FIND_ANY = "WITH hit AS (SELECT * FROM call_link WHERE kind = ANY('{1,2,3,4,5}'::int2[]) "
       + "AND id = $1 LIMIT 1) " + CLOSURE;

@@ -119,6 +119,16 @@ final class LinkStore {
     return rows.map(LinkStore::record);
   }
 
+  /** The {@code needed} ids of the calls seen from {@code callerId} since {@code sinceMs}, newest first. */
+  Future<java.util.List<String>> callerCandidates(String callerId, long sinceMs, IdKind needed, int limit) {
+    return pool.preparedQuery(LinkSql.callerCandidates(needed)).execute(Tuple.of(callerId, sinceMs, limit))
+        .map(rows -> {
+          java.util.List<String> out = new java.util.ArrayList<>();
+          rows.forEach(row -> out.add(row.getString(0)));
+          return out;
+        });
+  }
+
   /** Any platform id whatever its kind (the admin lookup). */
   Future<Optional<CallRecord>> readAny(String value) {
     return pool.preparedQuery(LinkSql.FIND_ANY).execute(Tuple.of(value)).map(LinkStore::record);

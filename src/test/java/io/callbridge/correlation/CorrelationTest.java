@@ -322,6 +322,43 @@ class CorrelationTest {
   }
 
   @Test
+  void aCallerIdWithTwoCallsIsAmbiguousForMoneyNeverTheNewestOne() {
+    String caller = "+1555" + (7_000_000 + (System.nanoTime() % 1_000_000));
+    String first = id("td");
+    String second = id("td");
+    correlation.link("td-ping", CallLink.builder().callUuid(first, "acme").callerId(caller).build());
+    clock.advance(Duration.ofSeconds(5));
+    correlation.link("td-ping", CallLink.builder().callUuid(second, "acme").callerId(caller).build());
+    assertThat(correlation.find(IdKind.CALLER_ID, caller).await()).as("find: the newest, for display")
+        .hasValueSatisfying(r -> assertThat(r.callUuid()).contains(second));
+    CallMatch m = correlation.match(IdKind.CALLER_ID, caller, IdKind.CALL_UUID).await();
+    assertThat(m).isInstanceOfSatisfying(CallMatch.Ambiguous.class,
+        a -> assertThat(a.candidates()).containsExactly(second, first));
+
+    String alone = "+1555" + (8_000_000 + (System.nanoTime() % 1_000_000));
+    correlation.link("td-ping", CallLink.builder().callUuid(id("td"), "acme").callerId(alone).build());
+    assertThat(correlation.match(IdKind.CALLER_ID, alone, IdKind.CALL_UUID).await())
+        .isInstanceOf(CallMatch.Found.class);
+    assertThat(correlation.match(IdKind.CALLER_ID, "+15550001111", IdKind.CALL_UUID).await())
+        .isEqualTo(CallMatch.UNKNOWN);
+  }
+
+  @Test
+  void aLinkAnotherInstanceMadeJustBeforeIsFoundByTheMoneyLookup() {
+    Correlation other = open(config());
+    try {
+      String bid = id("RTB");
+      String uuid = id("td");
+      other.link("td-ping", CallLink.builder().callUuid(uuid, "acme").bid(bid, 3.5, T0.plusSeconds(60)).build());
+      CallMatch m = correlation.match(IdKind.BID_ID, bid, IdKind.CALL_UUID).await();
+      assertThat(m).isInstanceOfSatisfying(CallMatch.Found.class,
+          f -> assertThat(f.call().callUuid()).contains(uuid));
+    } finally {
+      other.close().await();
+    }
+  }
+
+  @Test
   void theTimerFlushesWithoutAnExplicitFlush() {
     String uuid = id("td");
     correlation.link("t", CallLink.builder().callUuid(uuid).build());

@@ -19,8 +19,14 @@ public final class SimulatedGateway implements AutoCloseable {
   public final String admin;
   private final Vertx vertx;
   private final PostgresConfig db;
+  private final String gatewayYaml;
+  private final Map<String, String> vars;
+  private final java.util.List<Gateway> others = new java.util.ArrayList<>();
 
-  private SimulatedGateway(Vertx vertx, Simulator sim, PostgresConfig db, Gateway gateway) {
+  private SimulatedGateway(Vertx vertx, Simulator sim, PostgresConfig db, Gateway gateway, String gatewayYaml,
+      Map<String, String> vars) {
+    this.gatewayYaml = gatewayYaml;
+    this.vars = vars;
     this.vertx = vertx;
     this.sim = sim;
     this.db = db;
@@ -41,11 +47,19 @@ public final class SimulatedGateway implements AutoCloseable {
     Map<String, String> vars = new HashMap<>(env);
     vars.put("SIM", String.valueOf(sim.port()));
     Gateway gateway = Gateway.start(TestConfigs.forTest(gatewayYaml, db, vars)).await();
-    return new SimulatedGateway(vertx, sim, db, gateway);
+    return new SimulatedGateway(vertx, sim, db, gateway, gatewayYaml, vars);
+  }
+
+  /** Another instance of the same deployment: the same configuration and PostgreSQL, its own ports and caches. */
+  public Gateway another() {
+    Gateway g = Gateway.start(TestConfigs.forTest(gatewayYaml, db, vars)).await();
+    others.add(g);
+    return g;
   }
 
   @Override
   public void close() {
+    others.forEach(g -> g.stop().await());
     gateway.stop().await();
     sim.close().await();
     vertx.close().await();

@@ -186,14 +186,23 @@ public final class PostbackFlow implements Flow {
   /** The other side's id from the field, else through correlation; then the outbound request. */
   private Future<Matched> matchAndRender(Map<String, Object> inboundFields) {
     Optional<String> direct = Inbound.text(inboundFields, settings.callIdField());
-    Future<Map<String, Object>> fields = direct.isPresent() || settings.matchBy().isEmpty()
-        ? Future.succeededFuture(inboundFields)
-        : matcher.match(route, inboundFields).map(extra -> {
+    if (direct.isPresent() || settings.matchBy().isEmpty()) {
+      return Future.succeededFuture(render(inboundFields));
+    }
+    return matcher.match(route, inboundFields)
+        .recover(err -> Future.succeededFuture(CallMatcher.Match.NONE))
+        .map(m -> {
+          if (m.ambiguous().isPresent()) {
+            // Several calls are plausible: held for a person (or a later match), never credited to a guess.
+            Map<String, Object> f = new HashMap<>(inboundFields);
+            f.put("converted", settings.conversion().converts(inboundFields) ? "true" : "false");
+            return new Rendered(Optional.empty(), Optional.empty(), f,
+                Optional.of(new Envelope.Hold("unmatched", m.ambiguous().get())));
+          }
           Map<String, Object> merged = new HashMap<>(inboundFields);
-          extra.forEach(merged::putIfAbsent);
-          return merged;
-        }).recover(err -> Future.succeededFuture(inboundFields));
-    return fields.map(this::render);
+          m.fields().forEach(merged::putIfAbsent);
+          return render(merged);
+        });
   }
 
   /** The other side's id known (or not): the request to store, why it is held, or a refusal. */

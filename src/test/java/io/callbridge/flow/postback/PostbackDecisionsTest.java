@@ -75,6 +75,8 @@ class PostbackDecisionsTest {
       e -> Future.succeededFuture(new Enqueued(stored.size(), Enqueued.Result.CREATED,
           e.hold().map(Envelope.Hold::status).orElse("pending"), Optional.empty()));
   final Map<String, Map<String, Object>> knownCalls = new HashMap<>();
+  /** When set, the matcher finds several plausible calls. */
+  String ambiguity;
   CallBridgeConfig config;
   Templates templates;
 
@@ -90,8 +92,8 @@ class PostbackDecisionsTest {
       stored.add(e);
       return queue.apply(e);
     };
-    CallMatcher matcher = (r, fields) -> Future.succeededFuture(
-        knownCalls.getOrDefault(String.valueOf(fields.get("inboundCallId")), Map.of()));
+    CallMatcher matcher = (r, fields) -> Future.succeededFuture(ambiguity != null ? CallMatcher.Match.ambiguous(ambiguity)
+        : CallMatcher.Match.of(knownCalls.getOrDefault(String.valueOf(fields.get("inboundCallId")), Map.of())));
     return new PostbackFlow(route, templates, config.destinations().get(route.targets().get(0).destination()),
         durable, new OutboxMetrics(new Metrics()), matcher);
   }
@@ -177,6 +179,20 @@ class PostbackDecisionsTest {
     assertThat(e.callId()).isEmpty();
     assertThat(e.request()).isEmpty();
     assertThat(e.idempotencyKey()).isEqualTo("payout|unmatched|" + e.raw().digest());
+  }
+
+  @Test
+  void severalPlausibleCallsHoldThePostbackUnmatchedWithTheCandidates() {
+    ambiguity = "ambiguous: caller_id '+15557770001' names 2 calls (CA-x, CA-y)";
+    Reply r = post("ringba-payout", Map.of("inboundCallId", "RGB-amb", "caller_id", "+15557770001", "payout", "9"));
+    assertThat(r.status()).as("stored, so nothing is lost").isEqualTo(202);
+    Envelope e = only();
+    assertThat(e.callId()).isEmpty();
+    assertThat(e.request()).as("never rendered for a guessed call").isEmpty();
+    assertThat(e.hold()).hasValueSatisfying(h -> {
+      assertThat(h.status()).isEqualTo("unmatched");
+      assertThat(h.reason()).contains("CA-x", "CA-y");
+    });
   }
 
   @Test

@@ -117,7 +117,8 @@ class PostbackFlowTest {
     CallBridgeConfig config = TestConfigs.forTest(YAML.formatted(dest.port()), db);
     CallMatcher matcher = (route, fields) -> {
       String uuid = links.get(String.valueOf(fields.get("inboundCallId")));
-      return Future.succeededFuture(uuid == null ? Map.of() : Map.of("trackdrive_call_uuid", uuid));
+      return Future.succeededFuture(uuid == null ? CallMatcher.Match.NONE
+          : CallMatcher.Match.of(Map.of("trackdrive_call_uuid", uuid)));
     };
     gateway = Gateway.start(config, clock,
         (route, services) -> route.kind() != RouteKind.POSTBACK ? null
