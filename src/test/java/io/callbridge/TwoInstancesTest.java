@@ -143,6 +143,20 @@ class TwoInstancesTest {
   }
 
   @Test
+  void anUnmatchedConversionMatchesItselfOnceTheCallAppearsOnTheOtherInstance() {
+    String callerId = caller();
+    String ringbaId = "RGB-LATE-" + CALLER.get();
+    Http.Response early = Http.get(b + "/v1/postbacks/td-conversion?caller_id=" + callerId + "&payout=30", TD);
+    assertThat(early.json().getString("status")).as(early.body()).isEqualTo("unmatched");
+    lead(a, ringbaId, callerId);
+    JsonObject row = stored(early, "delivered"); // no replay: it looked the call up again by itself
+    assertThat(row.getJsonObject("request").getString("uri")).contains(ringbaId);
+    assertThat(row.getString("callId")).isEqualTo(ringbaId);
+    assertThat(Http.get(adminA + "/metrics", Map.of()).body())
+        .contains("callbridge_outbox_rematched_total{result=\"found\"}");
+  }
+
+  @Test
   void aCallerWithALeadOnEachInstanceIsAmbiguousNeverTheWrongCall() {
     String callerId = caller();
     String r1 = "RGB-L1-" + CALLER.get();

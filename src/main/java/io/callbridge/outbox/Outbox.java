@@ -32,10 +32,12 @@ public final class Outbox implements DurableQueue {
   private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
 
   /** Tuning: how often to poll, the lease margin, how many rows in flight and per batch, whether to deliver. */
-  public record Options(Duration pollInterval, Duration leaseMargin, int maxInFlight, int maxBatch, boolean deliver) {
+  public record Options(Duration pollInterval, Duration leaseMargin, int maxInFlight, int maxBatch, boolean deliver,
+      Duration rematchWindow) {
     /** The production tuning with {@code outbox:}'s switches (see {@link OutboxConfig}). */
     public static Options of(OutboxConfig config) {
-      return new Options(Duration.ofMillis(500), config.leaseMargin(), 128, 512, config.delivery());
+      return new Options(Duration.ofMillis(500), config.leaseMargin(), 128, 512, config.delivery(),
+          config.rematchWindow());
     }
   }
 
@@ -45,7 +47,8 @@ public final class Outbox implements DurableQueue {
     Future<Optional<Rematched>> rematch(Map<String, Object> fields);
   }
 
-  public record Rematched(String callId, StoredRequest request, boolean oncePerCall) {}
+  /** The call found for a row: its id, the request to send, and the postback's idempotency key now that it has a call. */
+  public record Rematched(String callId, StoredRequest request, boolean oncePerCall, String idempotencyKey) {}
 
   private final Vertx vertx;
   private final Database db;
@@ -63,6 +66,8 @@ public final class Outbox implements DurableQueue {
   private String deployment;
   private long depthTimer = -1;
   private long purgeTimer = -1;
+  private long rematchTimer = -1;
+  private final Rematching rematching;
 
   private Outbox(Vertx vertx, CallBridgeConfig config, Database db, Metrics metrics, Clock clock, Sender sender,
       Options options) {
@@ -79,6 +84,8 @@ public final class Outbox implements DurableQueue {
     Duration longest = destinations.values().stream().map(DestinationConfig::requestTimeout)
         .max(Duration::compareTo).orElse(Duration.ofSeconds(10));
     this.lease = longest.plus(options.leaseMargin());
+    this.rematching = new Rematching(db.pool(), clock, rematchers,
+        () -> db.pool().query(OutboxSql.NOTIFY).execute().mapEmpty(), this.metrics);
   }
 
   /** The outbox of a gateway: delivers through {@code upstream} (its clients and breakers). */
@@ -134,7 +141,7 @@ public final class Outbox implements DurableQueue {
 
   /** The admin API ({@code /admin/postbacks…}), mounted on the admin router behind the admin token. */
   public java.util.function.Consumer<io.vertx.ext.web.Router> admin() {
-    return new OutboxAdmin(db.pool(), clock, rematchers)::mount;
+    return new OutboxAdmin(db.pool(), clock, rematching)::mount;
   }
 
   /** The lease a worker holds a row under: the longest destination request timeout plus the margin. */
@@ -158,6 +165,9 @@ public final class Outbox implements DurableQueue {
     if (!options.deliver()) {
       return Future.succeededFuture();
     }
+    // Unmatched postbacks look their call up again by themselves (back-off per row, within the window).
+    rematchTimer = vertx.setPeriodic(1000, 1000, t -> rematching.sweep(options.rematchWindow(), 100)
+        .onFailure(e -> LOG.fine("unmatched sweep failed (tried again in 1 s): " + e.getMessage())));
     DeliveryWorker worker = new DeliveryWorker(db.pool(), Database.connectOptions(db.config(), "callbridge-listen"), channel(db.config().schema()),
         sender, clock, workerId, this::requestTimeout, lease, options.pollInterval(), options.maxInFlight(), metrics,
         this::delivered);
@@ -174,6 +184,9 @@ public final class Outbox implements DurableQueue {
     }
     if (purgeTimer >= 0) {
       vertx.cancelTimer(purgeTimer);
+    }
+    if (rematchTimer >= 0) {
+      vertx.cancelTimer(rematchTimer);
     }
     Future<Void> undeployed = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
     return undeployed;
@@ -213,8 +226,11 @@ public final class Outbox implements DurableQueue {
         byStatus.put(r.getString("status"), r.getLong("n"));
       }
       return db.pool().query(OutboxSql.OLDEST_PENDING).execute().map(o -> {
-        Long oldest = o.iterator().next().getLong("oldest");
-        metrics.depth(byStatus, oldest == null ? 0 : clock.millis() - oldest);
+        Row r = o.iterator().next();
+        Long oldest = r.getLong("oldest");
+        Long unmatched = r.getLong("oldest_unmatched");
+        long now = clock.millis();
+        metrics.depth(byStatus, oldest == null ? 0 : now - oldest, unmatched == null ? 0 : now - unmatched);
         return null;
       });
     });

@@ -35,12 +35,12 @@ final class OutboxAdmin {
 
   private final Pool pool;
   private final Clock clock;
-  private final Map<String, Outbox.Rematcher> rematchers;
+  private final Rematching rematching;
 
-  OutboxAdmin(Pool pool, Clock clock, Map<String, Outbox.Rematcher> rematchers) {
+  OutboxAdmin(Pool pool, Clock clock, Rematching rematching) {
     this.pool = pool;
     this.clock = clock;
-    this.rematchers = rematchers;
+    this.rematching = rematching;
   }
 
   void mount(Router router) {
@@ -162,30 +162,7 @@ final class OutboxAdmin {
     long now = clock.millis();
     if (row.getString("method").isEmpty()) {
       // Never rendered (unmatched, or a configuration problem): look up and render again.
-      Outbox.Rematcher rematcher = rematchers.get(row.getString("route"));
-      if (rematcher == null) {
-        return Future.succeededFuture(new JsonObject().put("id", id).put("status", "unmatched")
-            .put("replayed", false).put("reason", "no flow for route '" + row.getString("route") + "' in this build"));
-      }
-      Map<String, Object> fields = new JsonObject(row.getString("fields")).getMap();
-      return rematcher.rematch(fields).compose(found -> {
-        if (found.isEmpty()) {
-          return Future.succeededFuture(new JsonObject().put("id", id).put("status", "unmatched").put("replayed", false)
-              .put("reason", "unmatched".equals(status) ? "the call is still not found through correlation"
-                  : "the request still cannot be rendered: " + row.getString("last_error")));
-        }
-        Outbox.Rematched m = found.get();
-        StoredRequest r = m.request();
-        String once = m.oncePerCall() ? r.destination() + ":" + m.callId() : null;
-        Tuple t = Tuple.of(id, r.method(), r.uri(), new JsonObject(new HashMap<>(r.headers())).encode(),
-            Buffer.buffer(r.body()), Outbox.fingerprint(r), m.callId(), once).addValue(now);
-        return pool.preparedQuery(OutboxSql.REMATCH).execute(t)
-            .compose(u -> notifyWorkers().map(u.rowCount()))
-            .map(n -> new JsonObject().put("id", id).put("status", n > 0 ? "pending" : status).put("replayed", n > 0))
-            .recover(err -> Future.succeededFuture(new JsonObject().put("id", id).put("status", status)
-                .put("replayed", false).put("reason", "the call already has a postback to this destination: "
-                    + err.getMessage())));
-      });
+      return rematching.rematch(id, row.getString("route"), status, row.getString("fields"), row.getString("last_error"));
     }
     String[] allowed = (force ? FORCED : REPLAYABLE).toArray(String[]::new);
     return pool.preparedQuery(OutboxSql.REPLAY).execute(Tuple.of(new Long[] {id}, now, allowed))

@@ -29,6 +29,7 @@ public final class OutboxMetrics {
   private final Map<String, Timer> delays = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> depth = new ConcurrentHashMap<>();
   private final AtomicLong oldestPendingMs = new AtomicLong();
+  private final AtomicLong oldestUnmatchedMs = new AtomicLong();
 
   public OutboxMetrics(Metrics metrics) {
     this.metrics = metrics;
@@ -43,6 +44,15 @@ public final class OutboxMetrics {
     }
     Gauge.builder("callbridge.outbox.oldest.pending.seconds", oldestPendingMs, a -> a.get() / 1000.0)
         .description("Age of the oldest row still to deliver (0 when none)").register(metrics.registry());
+    Gauge.builder("callbridge.outbox.oldest.unmatched.seconds", oldestUnmatchedMs, a -> a.get() / 1000.0)
+        .description("Age of the oldest unmatched postback (0 when none); past outbox.rematchWindow it waits for a person")
+        .register(metrics.registry());
+  }
+
+  /** An unmatched row looked up again by itself or by replay: {@code found} its call, or was a {@code copy}. */
+  void rematched(String result) {
+    count("callbridge.outbox.rematched", "Unmatched postbacks that found their call later (found), or were a copy of "
+        + "one matched at ingest (copy)", "result", result);
   }
 
   /** Inbound postbacks: {@code result} is accepted, duplicate, superseded, conflict or unmatched. */
@@ -77,9 +87,10 @@ public final class OutboxMetrics {
         .increment(rows);
   }
 
-  void depth(Map<String, Long> byStatus, long oldestPendingAgeMs) {
+  void depth(Map<String, Long> byStatus, long oldestPendingAgeMs, long oldestUnmatchedAgeMs) {
     depth.forEach((s, v) -> v.set(byStatus.getOrDefault(s, 0L)));
     oldestPendingMs.set(Math.max(0, oldestPendingAgeMs));
+    oldestUnmatchedMs.set(Math.max(0, oldestUnmatchedAgeMs));
   }
 
   private void count(String name, String description, String... tags) {

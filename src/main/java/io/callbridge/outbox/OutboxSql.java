@@ -108,8 +108,9 @@ final class OutboxSql {
   static final String DEPTH = "SELECT status, count(*) AS n FROM outbox "
       + "WHERE status = ANY('{pending,dead,unmatched,conflict,reconciled,cancelled,skipped}'::text[]) GROUP BY status";
 
-  static final String OLDEST_PENDING = "SELECT (extract(epoch FROM min(created_at)) * 1000)::bigint AS oldest "
-      + "FROM outbox WHERE status = 'pending'";
+  static final String OLDEST_PENDING = "SELECT (extract(epoch FROM min(created_at) FILTER (WHERE status = 'pending')) "
+      + "* 1000)::bigint AS oldest, (extract(epoch FROM min(created_at) FILTER (WHERE status = 'unmatched')) * 1000)"
+      + "::bigint AS oldest_unmatched FROM outbox WHERE status IN ('pending', 'unmatched')";
 
   static final String GET = "SELECT " + COLUMNS + " FROM outbox WHERE id = $1";
 
@@ -139,12 +140,36 @@ final class OutboxSql {
       ORDER BY id LIMIT $5
       """;
 
+  /** A never-rendered row found its call: its request, call and the postback's key for that call ($10). */
   static final String REMATCH = """
       UPDATE outbox SET status = 'pending', attempts = 0, method = $2, uri = $3, headers = $4::text::jsonb, body = $5,
              fingerprint = $6, call_id = $7, once_key = $8, next_attempt_at = to_timestamp($9 / 1000.0),
-             updated_at = to_timestamp($9 / 1000.0), last_error = NULL
+             updated_at = to_timestamp($9 / 1000.0), last_error = NULL, idem_key = $10
       WHERE id = $1 AND status IN ('unmatched', 'dead', 'cancelled') AND method = ''
       RETURNING id
+      """;
+
+  /** Row $1 is a copy of the row of route $2 with key $3: cancelled, pointing at it. */
+  static final String CANCEL_AS_COPY = """
+      WITH original AS (SELECT id FROM outbox WHERE route = $2 AND idem_key = $3)
+      UPDATE outbox SET status = 'cancelled', related_id = (SELECT id FROM original),
+             last_error = 'a copy of postback ' || (SELECT id FROM original) || ', which carries it for its call',
+             updated_at = to_timestamp($4 / 1000.0)
+      WHERE id = $1 AND status IN ('unmatched', 'dead', 'cancelled')
+      RETURNING related_id AS original
+      """;
+
+  /**
+   * Unmatched rows due for another look-up ($1 now, epoch ms) that arrived since $2, at most $3; each
+   * one's next look-up moves out by its age (at least 1 s, at most 1 h). Claimed with SKIP LOCKED.
+   */
+  static final String CLAIM_UNMATCHED = """
+      UPDATE outbox o SET next_attempt_at = to_timestamp($1 / 1000.0)
+             + LEAST(GREATEST(to_timestamp($1 / 1000.0) - o.created_at, interval '1 second'), interval '1 hour')
+      WHERE o.id IN (SELECT id FROM outbox WHERE status = 'unmatched' AND method = ''
+                       AND next_attempt_at <= to_timestamp($1 / 1000.0) AND created_at >= to_timestamp($2 / 1000.0)
+                     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+      RETURNING o.id, o.route, o.fields::text AS fields, o.last_error
       """;
 
   static final String CANCEL = """

@@ -56,7 +56,8 @@ class OutboxWorkersTest {
           callIdField: trackdrive_call_uuid
           targets: [ { destination: dest, template: trackdrive-update-call } ]
       """;
-  static final Outbox.Options FAST = new Outbox.Options(Duration.ofMillis(50), Duration.ofMillis(300), 64, 512, true);
+  static final Outbox.Options FAST = new Outbox.Options(Duration.ofMillis(50), Duration.ofMillis(300), 64, 512, true,
+      java.time.Duration.ofHours(48));
 
   static FakeDestination dest;
   static PostgresConfig db;
@@ -95,7 +96,7 @@ class OutboxWorkersTest {
     Clock clock = Clock.systemUTC();
     Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, clock);
     Outbox o = Outbox.create(vertx, config, database, metrics, clock, new UpstreamSender(upstream, clock),
-        new Outbox.Options(FAST.pollInterval(), FAST.leaseMargin(), FAST.maxInFlight(), FAST.maxBatch(), deliver));
+        new Outbox.Options(FAST.pollInterval(), FAST.leaseMargin(), FAST.maxInFlight(), FAST.maxBatch(), deliver, FAST.rematchWindow()));
     o.start().await();
     started.add(o);
     return o;

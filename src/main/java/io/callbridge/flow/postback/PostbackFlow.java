@@ -80,8 +80,11 @@ public final class PostbackFlow implements Flow {
         return Future.failedFuture(new IllegalArgumentException(no.field() + ": " + no.message()));
       }
       Rendered r = (Rendered) m;
-      return Future.succeededFuture(r.request().map(req ->
-          new Outbox.Rematched(r.callId().orElseThrow(), req, settings.oncePerCall())));
+      if (r.request().isEmpty() || missingKeyPart(r).isPresent()) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      return Future.succeededFuture(Optional.of(new Outbox.Rematched(r.callId().orElseThrow(), r.request().get(),
+          settings.oncePerCall(), matchedKey(r))));
     });
   }
 
@@ -254,17 +257,24 @@ public final class PostbackFlow implements Flow {
     return new Rendered(callId, Optional.of(request), f, Optional.empty());
   }
 
+  /**
+   * The key of a postback whose call is known: the event kind and the key fields. A copy matched at
+   * ingest and an unmatched original matched later get the same key, so they are one postback.
+   */
+  private String matchedKey(Rendered r) {
+    StringBuilder k = new StringBuilder(settings.eventKind());
+    for (String f : settings.idempotencyKey()) {
+      k.append('|').append(Inbound.text(r.fields(), f).orElseThrow()); // checked by missingKeyPart
+    }
+    return k.toString();
+  }
+
   private Envelope envelope(Inbound inbound, Rendered r) {
     Envelope.Raw raw = Envelope.Raw.of(inbound.method(), inbound.rawQuery(), inbound.rawBody().getBytes(),
         inbound.fields(), inbound.requestId());
     String key;
     if (r.callId().isPresent()) {
-      StringBuilder k = new StringBuilder(settings.eventKind());
-      for (String f : settings.idempotencyKey()) {
-        String v = Inbound.text(r.fields(), f).orElseThrow(); // checked by missingKeyPart
-        k.append('|').append(v);
-      }
-      key = k.toString();
+      key = matchedKey(r);
     } else {
       // No call to key on: identical copies of the same request still dedupe.
       key = settings.eventKind() + "|unmatched|" + raw.digest();

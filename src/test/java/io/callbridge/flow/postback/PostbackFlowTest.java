@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 class PostbackFlowTest {
   static final String YAML = """
       server: { bodyLimit: 4KiB, accessLog: false, adminToken: admin-secret }
+      outbox: { rematchWindow: 0s }   # unmatched rows wait for replay here; TwoInstancesTest has them match themselves
       destinations:
         td: { baseUrl: "http://127.0.0.1:%1$d", requestTimeout: 1s }
         ringba: { baseUrl: "http://127.0.0.1:%1$d", requestTimeout: 1s }
@@ -526,6 +527,34 @@ class PostbackFlowTest {
     JsonObject replayed = Http.post(admin + "/admin/postbacks/" + id + "/replay", null, null, ADMIN).json();
     assertThat(replayed.getBoolean("replayed")).as(replayed.encode()).isTrue();
     awaitStatus(id, "delivered");
+    assertThat(dest.forCall(uuid)).hasSize(1);
+  }
+
+  @Test
+  void aCopyMatchedAtIngestAndItsUnmatchedOriginalAreOnePostbackDeliveredOnce() {
+    String inbound = "RGB" + id();
+    String body = new JsonObject().put("inboundCallId", inbound).put("payout", "6").encode();
+    Http.Response original = Http.post(base + "/v1/postbacks/ringba-payout", "application/json", body, RINGBA);
+    assertThat(original.json().getString("status")).isEqualTo("unmatched");
+    String uuid = id();
+    links.put(inbound, uuid);
+    // The sender tries again once the call is known: the copy is matched at ingest and delivered.
+    Http.Response copy = Http.post(base + "/v1/postbacks/ringba-payout", "application/json", body, RINGBA);
+    assertThat(copy.status()).as(copy.body()).isEqualTo(202);
+    long copyId = copy.json().getLong("id");
+    awaitStatus(copyId, "delivered");
+    // A replay of the original finds the same call: it is the copy's postback, never a second delivery.
+    JsonObject replayed = Http.post(admin + "/admin/postbacks/" + original.json().getLong("id") + "/replay", null,
+        null, ADMIN).json();
+    assertThat(replayed.getBoolean("found")).as(replayed.encode()).isTrue();
+    assertThat(replayed.getBoolean("replayed")).isFalse();
+    assertThat(replayed.getString("status")).isEqualTo("cancelled");
+    assertThat(replayed.getLong("copyOf")).isEqualTo(copyId);
+    assertThat(row(original.json().getLong("id")).getLong("relatedId")).isEqualTo(copyId);
+    sentExactly(copyId, uuid, 1);
+    // And a bulk replay of every unmatched row changes nothing for this call.
+    Http.post(admin + "/admin/postbacks/replay", "application/json",
+        new JsonObject().put("status", "unmatched").put("since", "1h").encode(), ADMIN);
     assertThat(dest.forCall(uuid)).hasSize(1);
   }
 
