@@ -48,6 +48,10 @@ class TwoInstancesTest {
           auth: { token: td }
           shield: false
           targets: [ { name: buyer, destination: ringba-rtb, template: ringba-rtb-ping, vars: { rtb_id: buyer } } ]
+        - name: td-ping-shielded
+          kind: ping
+          auth: { token: td }
+          targets: [ { name: buyer, destination: ringba-rtb, template: ringba-rtb-ping, vars: { rtb_id: buyer } } ]
         - name: ringba-lead
           kind: lead
           auth: { token: ringba }
@@ -83,6 +87,7 @@ class TwoInstancesTest {
   static String a;
   static String b;
   static String adminA;
+  static String adminB;
 
   @BeforeAll
   static void start() {
@@ -91,6 +96,7 @@ class TwoInstancesTest {
     a = env.base;
     adminA = env.admin;
     b = "http://127.0.0.1:" + other.publicPort();
+    adminB = "http://127.0.0.1:" + other.adminPort();
   }
 
   @AfterAll
@@ -103,7 +109,11 @@ class TwoInstancesTest {
   }
 
   static String ping(String base, String callUuid, String callerId) {
-    Http.Response r = Http.post(base + "/v1/ping/td-ping", "application/json", new JsonObject()
+    return ping(base, "td-ping", callUuid, callerId);
+  }
+
+  static String ping(String base, String route, String callUuid, String callerId) {
+    Http.Response r = Http.post(base + "/v1/ping/" + route, "application/json", new JsonObject()
         .put("caller_id", callerId).put("call_uuid", callUuid).put("subdomain", "acme").encode(), TD);
     assertThat(r.json().getBoolean("accepted")).as(r.body()).isTrue();
     return r.json().getString("bid_id");
@@ -152,8 +162,25 @@ class TwoInstancesTest {
     JsonObject row = stored(early, "delivered"); // no replay: it looked the call up again by itself
     assertThat(row.getJsonObject("request").getString("uri")).contains(ringbaId);
     assertThat(row.getString("callId")).isEqualTo(ringbaId);
-    assertThat(Http.get(adminA + "/metrics", Map.of()).body())
-        .contains("callbridge_outbox_rematched_total{result=\"found\"}");
+    assertThat(Http.get(adminA + "/metrics", Map.of()).body() + Http.get(adminB + "/metrics", Map.of()).body())
+        .as("counted by whichever instance looked it up").contains("callbridge_outbox_rematched_total{result=\"found\"}");
+  }
+
+  @Test
+  void aBidTheShieldGaveToASecondCallNamesBothCallsSoItsPayoutIsAmbiguous() {
+    String callerId = caller();
+    String u1 = "TD-S1-" + CALLER.get();
+    String u2 = "TD-S2-" + CALLER.get();
+    String bid = ping(a, "td-ping-shielded", u1, callerId);
+    assertThat(ping(a, "td-ping-shielded", u2, callerId)).as("the shield's answer").isEqualTo(bid);
+    JsonObject second = Eventually.value("the shield's call linked", () -> Optional.of(
+        Http.get(adminA + "/admin/calls/" + u2, ADMIN)).filter(r -> r.status() == 200).map(Http.Response::json));
+    assertThat(second.getJsonObject("ids").getJsonObject("call_uuid").getString("value")).isEqualTo(u2);
+    JsonObject row = stored(Http.get(b + "/v1/postbacks/ringba-payout?bidId=" + bid + "&payout=12.00", RINGBA),
+        "unmatched");
+    assertThat(row.getString("lastError")).contains("ambiguous", u1, u2);
+    assertThat(env.sim.requests("/api/v1/calls/update_call/")).noneMatch(q -> q.encode().contains(u1)
+        || q.encode().contains(u2));
   }
 
   @Test

@@ -18,6 +18,16 @@ public interface CallLinks {
   Future<Optional<CallRecord>> find(IdKind kind, String value, IdKind needed);
 
   /**
+   * Records a further call ({@code call}: its ids without the bid) that got {@code bidId}, a bid
+   * already linked to an earlier call (the ping shield answers repeats from memory). The call is
+   * linked as its own; a postback matched by that bid id is then ambiguous. This default serves
+   * fakes: it links the call.
+   */
+  default void linkShared(String route, String bidId, CallLink call) {
+    link(route, call);
+  }
+
+  /**
    * The call {@code value} names when money depends on the answer (postbacks): like {@link #find},
    * but a weak id (a caller id) that names more than one call with a {@code needed} id is
    * {@link CallMatch.Ambiguous}, never the most recent one. {@link Correlation} also waits for the

@@ -84,6 +84,20 @@ public final class Correlation implements CallLinks {
     return Optional.of(merged);
   }
 
+  @Override
+  public void linkShared(String route, String bidId, CallLink call) {
+    Optional<CallRecord> linked = link(route, call);
+    String callUuid = call.id(IdKind.CALL_UUID).orElse(null);
+    if (callUuid == null || linked.isEmpty() || linked.get().bidId().filter(bidId::equals).isPresent()) {
+      return; // no call to name, or the very call that won the bid (a repeated ping of one call)
+    }
+    // Written at once (never awaited): a shield hit is rare next to pings, and the ambiguity must
+    // be known to any instance a postback for that bid reaches.
+    store.sharedBid(bidId, callUuid, call.subdomain().orElse(null), clock.millis()).onFailure(err ->
+        java.util.logging.Logger.getLogger(Correlation.class.getName()).warning("shared bid " + bidId
+            + " of call " + callUuid + " not recorded: " + err.getMessage()));
+  }
+
   /** The call {@code value} names; a caller id names the most recently seen call from it within the window. */
   public Future<Optional<CallRecord>> find(IdKind kind, String value) {
     return find(kind, value, null);
@@ -149,7 +163,7 @@ public final class Correlation implements CallLinks {
   }
 
   private Future<CallMatch> matchPlatformId(IdKind kind, String v, IdKind needed) {
-    return find(kind, v, needed).compose(first -> {
+    Future<CallMatch> match = find(kind, v, needed).compose(first -> {
       if (first.isPresent() && (needed == null || first.get().has(needed))) {
         return Future.succeededFuture(new CallMatch.Found(first.get()));
       }
@@ -157,6 +171,19 @@ public final class Correlation implements CallLinks {
           .map(r -> cache.fill(r, clock.millis())).or(() -> first)
           .<CallMatch>map(CallMatch.Found::new).orElse(CallMatch.UNKNOWN));
     });
+    if (kind != IdKind.BID_ID) {
+      return match;
+    }
+    // A bid the shield gave to further calls names all of them: several calls got that number.
+    return match.compose(m -> !(m instanceof CallMatch.Found f) ? Future.succeededFuture(m)
+        : store.sharedCalls(v).map(others -> {
+          if (others.isEmpty()) {
+            return m;
+          }
+          java.util.LinkedHashSet<String> calls = new java.util.LinkedHashSet<>(others);
+          f.call().callUuid().ifPresent(calls::add);
+          return calls.size() < 2 ? m : new CallMatch.Ambiguous(IdKind.CALL_UUID, List.copyOf(calls));
+        }));
   }
 
   private Future<CallMatch> matchCaller(String callerId, IdKind needed) {

@@ -102,6 +102,16 @@ final class LinkSql {
   static final String FIND_ANY = "WITH hit AS (SELECT * FROM call_link WHERE kind = ANY('{1,2,3,4,5}'::int2[]) "
       + "AND id = $1 LIMIT 1) " + CLOSURE;
 
+  /** A further call ($2, subdomain $3) the shield answered with bid $1, at $4 (epoch ms). */
+  static final String SHARED_BID = "INSERT INTO shared_bid (bid_id, call_uuid, subdomain, at) "
+      + "VALUES ($1, $2, $3, to_timestamp($4 / 1000.0)) ON CONFLICT DO NOTHING";
+
+  /** The further calls that got bid $1, newest first. */
+  static final String SHARED_CALLS = "SELECT call_uuid FROM shared_bid WHERE bid_id = $1 ORDER BY at DESC LIMIT 10";
+
+  /** Shared-bid rows older than $1 (epoch ms), with the links they belong to. */
+  static final String PURGE_SHARED = "DELETE FROM shared_bid WHERE at < to_timestamp($1 / 1000.0)";
+
   /** One retention batch: rows last seen before $1 (epoch ms), at most $2 of them, by ctid (short locks). */
   static final String PURGE_BATCH = "DELETE FROM call_link WHERE ctid = ANY(ARRAY(SELECT ctid FROM call_link "
       + "WHERE last_seen < to_timestamp($1 / 1000.0) LIMIT $2))";

@@ -129,6 +129,20 @@ final class LinkStore {
         });
   }
 
+  /** Records that the shield answered call {@code callUuid} with {@code bidId} too. */
+  Future<Void> sharedBid(String bidId, String callUuid, String subdomain, long atMs) {
+    return pool.preparedQuery(LinkSql.SHARED_BID).execute(Tuple.of(bidId, callUuid, subdomain, atMs)).mapEmpty();
+  }
+
+  /** The further calls that got {@code bidId} from the shield, newest first. */
+  Future<java.util.List<String>> sharedCalls(String bidId) {
+    return pool.preparedQuery(LinkSql.SHARED_CALLS).execute(Tuple.of(bidId)).map(rows -> {
+      java.util.List<String> out = new java.util.ArrayList<>();
+      rows.forEach(row -> out.add(row.getString(0)));
+      return out;
+    });
+  }
+
   /** Any platform id whatever its kind (the admin lookup). */
   Future<Optional<CallRecord>> readAny(String value) {
     return pool.preparedQuery(LinkSql.FIND_ANY).execute(Tuple.of(value)).map(LinkStore::record);
@@ -136,7 +150,8 @@ final class LinkStore {
 
   /** Deletes rows last seen before {@code cutoffMs}, {@code batch} rows per statement until none is left. */
   Future<Long> purge(long cutoffMs, int batch) {
-    return purgeFrom(cutoffMs, batch, 0);
+    return purgeFrom(cutoffMs, batch, 0)
+        .compose(n -> pool.preparedQuery(LinkSql.PURGE_SHARED).execute(Tuple.of(cutoffMs)).map(x -> n));
   }
 
   private Future<Long> purgeFrom(long cutoffMs, int batch, long done) {

@@ -9,9 +9,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Call links for a flow's unit test: every link kept in order; {@code find} knows no call. */
+/** Call links for a flow's unit test: every link kept in order (shared bids too); {@code find} knows no call. */
 public final class FakeCallLinks implements CallLinks {
   public final List<CallLink> linked = new CopyOnWriteArrayList<>();
+  /** The bid of each {@link #linkShared} call, in order (its call is in {@link #linked} too). */
+  public final List<String> sharedBids = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void linkShared(String route, String bidId, CallLink call) {
+    sharedBids.add(bidId);
+    linked.add(call);
+  }
 
   @Override
   public Optional<CallRecord> link(String route, CallLink link) {

@@ -25,19 +25,32 @@ final class BidLinks {
   }
 
   void link(PingRequest request, Bid bid) {
+    behind(() -> linkNow(request, bid, false));
+  }
+
+  /**
+   * A further call answered with a bid an earlier call won (the shield): the call is linked as its
+   * own, without the bid, and the bid is recorded as shared, so a postback for it is ambiguous.
+   */
+  void linkShared(PingRequest request, Bid bid) {
+    behind(() -> linkNow(request, bid, true));
+  }
+
+  private static void behind(Runnable link) {
     Context context = Vertx.currentContext();
     if (context == null) {
-      linkNow(request, bid);
+      link.run();
     } else {
-      context.runOnContext(v -> linkNow(request, bid));
+      context.runOnContext(v -> link.run());
     }
   }
 
-  private void linkNow(PingRequest request, Bid bid) {
+  private void linkNow(PingRequest request, Bid bid, boolean shared) {
     try {
-      CallLink.Builder b = CallLink.builder()
-          .bid(bid.bidId(), bid.amount(), Instant.ofEpochMilli(bid.expiresAtMs()))
-          .callerId(request.callerId());
+      CallLink.Builder b = CallLink.builder().callerId(request.callerId());
+      if (!shared) {
+        b.bid(bid.bidId(), bid.amount(), Instant.ofEpochMilli(bid.expiresAtMs()));
+      }
       if (!request.callUuid().isEmpty()) {
         b.callUuid(request.callUuid(), request.subdomain());
       }
@@ -45,7 +58,11 @@ final class BidLinks {
       if (pingId != null) {
         b.pingId(String.valueOf(pingId));
       }
-      correlation.link(route, b.build());
+      if (shared) {
+        correlation.linkShared(route, bid.bidId(), b.build());
+      } else {
+        correlation.link(route, b.build());
+      }
     } catch (RuntimeException e) {
       // A lost link is a lost lookup later, never a lost ping answer.
       LOG.log(Level.WARNING, "ping route " + route + ": could not link bid " + bid.bidId(), e);

@@ -88,7 +88,7 @@ public final class PingFlow implements Flow {
       long now = clock.millis();
       TargetResult hit = shield.lookup(request.shieldKey(), now);
       if (hit != null) {
-        links.link(request, hit.bid());
+        links.linkShared(request, hit.bid());
         metrics.shieldHit(hit.bid().amount(), System.nanoTime() - start);
         return Future.succeededFuture(answer.accepted(request, hit, true, now));
       }

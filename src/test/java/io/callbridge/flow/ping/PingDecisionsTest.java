@@ -353,6 +353,12 @@ class PingDecisionsTest {
     assertThat(second.getBoolean("cached")).isTrue();
     assertThat(second.getString("bid_id")).isEqualTo(first.getString("bid_id"));
     assertThat(rtb.hits("shield-a")).isEqualTo(1);
+    // The second call is linked as its own call, and the bid as shared by the two (money by bid id: ambiguous).
+    assertThat(links.sharedBids).containsExactly(first.getString("bid_id"));
+    assertThat(links.linked).last().satisfies(l -> {
+      assertThat(l.id(IdKind.CALL_UUID)).contains("CA-other");
+      assertThat(l.id(IdKind.BID_ID)).as("the bid stays with the call that won it").isEmpty();
+    });
     // Another tag set is another ping; so is another caller id.
     assertThat(answer("shielded", call(callerId).put("zip", "10001")).getBoolean("cached")).isFalse();
     assertThat(rtb.hits("shield-a")).isEqualTo(2);
