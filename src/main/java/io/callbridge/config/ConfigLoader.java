@@ -48,7 +48,7 @@ public final class ConfigLoader {
 
     Node serverNode = root.get("server");
     ServerConfig server = ServerConfig.parse(serverNode, env);
-    PostgresConfig postgres = PostgresConfig.parse(root.get("postgres"));
+    PostgresConfig postgres = PostgresConfig.parse(root.get("postgres"), root.get("deployment"), env);
     CorrelationConfig correlation = CorrelationConfig.parse(root.get("correlation"));
     OutboxConfig outbox = OutboxConfig.parse(root.get("outbox"), env);
     String region = root.string("phoneRegion", "US");

@@ -4,6 +4,9 @@ package io.callbridge.outbox;
 final class OutboxSql {
   private OutboxSql() {}
 
+  /** This connection's deployment (its rows only): every claim, replay and cancel says it. */
+  static final String MINE = "deployment = COALESCE(current_setting('callbridge.deployment', true), 'default')";
+
   static final String COLUMNS = "id, flow, route, idem_key, once_key, call_id, event_kind, status, fingerprint, destination, "
       + "stale_at, "
       + "method, uri, headers::text AS headers, body, raw_method, raw_query, raw_body, fields::text AS fields, request_id, "
@@ -54,6 +57,7 @@ final class OutboxSql {
       WITH due AS (
         SELECT id FROM outbox c
         WHERE status = 'pending' AND next_attempt_at <= to_timestamp($1 / 1000.0) AND id <> ALL($5::bigint[])
+          AND c.{mine}
           AND (c.related_id IS NULL OR NOT EXISTS (
                 SELECT 1 FROM outbox p WHERE p.route = c.route AND p.call_id = c.call_id AND p.id < c.id
                   AND p.status = 'pending'))
@@ -67,7 +71,7 @@ final class OutboxSql {
       RETURNING o.id, o.route, o.destination, o.method, o.uri, o.headers::text AS headers, o.body, o.schedule_ms,
                 o.jitter, o.attempts, o.ambiguous, o.once_key IS NOT NULL AS once, o.created_at, o.call_id,
                 (extract(epoch FROM o.stale_at) * 1000)::bigint AS stale_at
-      """;
+      """.replace("{mine}", MINE);
 
   static final String RENEW = """
       UPDATE outbox SET next_attempt_at = to_timestamp($3 / 1000.0)
@@ -106,11 +110,12 @@ final class OutboxSql {
 
   /** Rows not delivered, by status (delivered rows are the bulk of the table and are not counted: an index scan). */
   static final String DEPTH = "SELECT status, count(*) AS n FROM outbox "
-      + "WHERE status = ANY('{pending,dead,unmatched,conflict,reconciled,cancelled,skipped}'::text[]) GROUP BY status";
+      + "WHERE status = ANY('{pending,dead,unmatched,conflict,reconciled,cancelled,skipped}'::text[]) AND " + MINE
+      + " GROUP BY status";
 
   static final String OLDEST_PENDING = "SELECT (extract(epoch FROM min(created_at) FILTER (WHERE status = 'pending')) "
       + "* 1000)::bigint AS oldest, (extract(epoch FROM min(created_at) FILTER (WHERE status = 'unmatched')) * 1000)"
-      + "::bigint AS oldest_unmatched FROM outbox WHERE status IN ('pending', 'unmatched')";
+      + "::bigint AS oldest_unmatched FROM outbox WHERE status IN ('pending', 'unmatched') AND " + MINE;
 
   static final String GET = "SELECT " + COLUMNS + " FROM outbox WHERE id = $1";
 
@@ -122,42 +127,42 @@ final class OutboxSql {
   static final String LIST = "SELECT " + COLUMNS + " FROM outbox "
       + "WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR route = $2) "
       + "AND ($3::bigint IS NULL OR created_at >= to_timestamp($3 / 1000.0)) "
-      + "AND ($4::bigint IS NULL OR created_at < to_timestamp($4 / 1000.0)) "
+      + "AND ($4::bigint IS NULL OR created_at < to_timestamp($4 / 1000.0)) AND " + MINE + " "
       + "ORDER BY id DESC LIMIT $5";
 
   /** Replay: back to pending, due now, with a fresh set of attempts. Never a delivered row unless forced. */
   static final String REPLAY = """
       UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = to_timestamp($2 / 1000.0),
              lease_owner = NULL, updated_at = to_timestamp($2 / 1000.0), last_error = NULL
-      WHERE id = ANY($1::bigint[]) AND status = ANY($3::text[]) AND method <> ''
+      WHERE id = ANY($1::bigint[]) AND status = ANY($3::text[]) AND method <> '' AND {mine}
       RETURNING id
-      """;
+      """.replace("{mine}", MINE);
 
   static final String REPLAY_SELECT = """
       SELECT id, method = '' AS unrendered FROM outbox
       WHERE status = ANY($1::text[]) AND ($2::text IS NULL OR route = $2)
-        AND created_at >= to_timestamp($3 / 1000.0) AND created_at < to_timestamp($4 / 1000.0)
+        AND created_at >= to_timestamp($3 / 1000.0) AND created_at < to_timestamp($4 / 1000.0) AND {mine}
       ORDER BY id LIMIT $5
-      """;
+      """.replace("{mine}", MINE);
 
   /** A never-rendered row found its call: its request, call and the postback's key for that call ($10). */
   static final String REMATCH = """
       UPDATE outbox SET status = 'pending', attempts = 0, method = $2, uri = $3, headers = $4::text::jsonb, body = $5,
              fingerprint = $6, call_id = $7, once_key = $8, next_attempt_at = to_timestamp($9 / 1000.0),
              updated_at = to_timestamp($9 / 1000.0), last_error = NULL, idem_key = $10
-      WHERE id = $1 AND status IN ('unmatched', 'dead', 'cancelled') AND method = ''
+      WHERE id = $1 AND status IN ('unmatched', 'dead', 'cancelled') AND method = '' AND {mine}
       RETURNING id
-      """;
+      """.replace("{mine}", MINE);
 
   /** Row $1 is a copy of the row of route $2 with key $3: cancelled, pointing at it. */
   static final String CANCEL_AS_COPY = """
-      WITH original AS (SELECT id FROM outbox WHERE route = $2 AND idem_key = $3)
+      WITH original AS (SELECT id FROM outbox WHERE route = $2 AND idem_key = $3 AND {mine})
       UPDATE outbox SET status = 'cancelled', related_id = (SELECT id FROM original),
              last_error = 'a copy of postback ' || (SELECT id FROM original) || ', which carries it for its call',
              updated_at = to_timestamp($4 / 1000.0)
-      WHERE id = $1 AND status IN ('unmatched', 'dead', 'cancelled')
+      WHERE id = $1 AND status IN ('unmatched', 'dead', 'cancelled') AND {mine}
       RETURNING related_id AS original
-      """;
+      """.replace("{mine}", MINE);
 
   /**
    * Unmatched rows due for another look-up ($1 now, epoch ms) that arrived since $2, at most $3; each
@@ -166,17 +171,17 @@ final class OutboxSql {
   static final String CLAIM_UNMATCHED = """
       UPDATE outbox o SET next_attempt_at = to_timestamp($1 / 1000.0)
              + LEAST(GREATEST(to_timestamp($1 / 1000.0) - o.created_at, interval '1 second'), interval '1 hour')
-      WHERE o.id IN (SELECT id FROM outbox WHERE status = 'unmatched' AND method = ''
+      WHERE o.id IN (SELECT id FROM outbox WHERE status = 'unmatched' AND method = '' AND {mine}
                        AND next_attempt_at <= to_timestamp($1 / 1000.0) AND created_at >= to_timestamp($2 / 1000.0)
                      ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
       RETURNING o.id, o.route, o.fields::text AS fields, o.last_error
-      """;
+      """.replace("{mine}", MINE);
 
   static final String CANCEL = """
       UPDATE outbox SET status = 'cancelled', lease_owner = NULL, updated_at = to_timestamp($2 / 1000.0)
-      WHERE id = $1 AND status IN ('pending', 'unmatched', 'dead', 'conflict')
+      WHERE id = $1 AND status IN ('pending', 'unmatched', 'dead', 'conflict') AND {mine}
       RETURNING id
-      """;
+      """.replace("{mine}", MINE);
 
   /**
    * One retention batch: finished rows (delivered, reconciled, cancelled, skipped) created and last updated

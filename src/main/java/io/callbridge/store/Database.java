@@ -60,7 +60,9 @@ public final class Database {
         .setDatabase(config.database())
         .setUser(config.user())
         .setPassword(config.password().value())
-        .setProperties(Map.of("search_path", config.schema(), "application_name", applicationName));
+        .setProperties(Map.of("search_path", config.schema(), "application_name", applicationName,
+            // The deployment this connection's rows belong to (outbox.deployment takes it; claims filter on it).
+            "callbridge.deployment", config.deployment()));
   }
 
   public static Database open(Vertx vertx, PostgresConfig config) {

@@ -52,7 +52,14 @@ public final class SimulatedGateway implements AutoCloseable {
 
   /** Another instance of the same deployment: the same configuration and PostgreSQL, its own ports and caches. */
   public Gateway another() {
-    Gateway g = Gateway.start(TestConfigs.forTest(gatewayYaml, db, vars)).await();
+    return another(Map.of());
+  }
+
+  /** Another instance on the same PostgreSQL, with {@code env} added to its environment (e.g. another deployment). */
+  public Gateway another(Map<String, String> env) {
+    Map<String, String> all = new HashMap<>(vars);
+    all.putAll(env);
+    Gateway g = Gateway.start(TestConfigs.forTest(gatewayYaml, db, all)).await();
     others.add(g);
     return g;
   }

@@ -50,7 +50,7 @@ public final class TestConfigs {
   public static CallBridgeConfig forTest(String yaml, PostgresConfig db, Map<String, String> env) {
     try {
       CallBridgeConfig c = parse(yaml, new HashMap<>(env));
-      return c.withServer(c.server().withPorts(0, 0)).withPostgres(db);
+      return c.withServer(c.server().withPorts(0, 0)).withPostgres(db.withDeployment(c.postgres().deployment()));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("test configuration is invalid:\n" + String.join("\n", e.errors()), e);
     }

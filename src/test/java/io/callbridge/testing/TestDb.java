@@ -26,7 +26,8 @@ public final class TestDb {
         env("CALLBRIDGE_DB_USER", "callbridge"),
         new Secret(env("CALLBRIDGE_DB_PASSWORD", "callbridge")),
         4,
-        "public");
+        "public",
+        PostgresConfig.DEFAULT_DEPLOYMENT);
   }
 
   /** A new, empty schema named after the test class; dropped first if a previous run left it. */
