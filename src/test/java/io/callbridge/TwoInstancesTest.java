@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class TwoInstancesTest {
   static final String SIM = """
       ringba:
+        enrich: { "*": {} }
         rtb:
           buyer: { bidAmount: { fixed: 12.00 }, expireInSeconds: 60, phoneNumbers: ["+17733408913"] }
         webhooks:
@@ -35,6 +36,7 @@ class TwoInstancesTest {
   static final String GATEWAY = """
       server: { accessLog: false, adminToken: admin }
       destinations:
+        ringba-ide: { baseUrl: "http://127.0.0.1:${SIM}", simulator: true }
         ringba-rtb: { baseUrl: "http://127.0.0.1:${SIM}", simulator: true }
         ringba-webhook: { baseUrl: "http://127.0.0.1:${SIM}", simulator: true, requestTimeout: 2s }
         trackdrive:
@@ -43,6 +45,11 @@ class TwoInstancesTest {
           requestTimeout: 2s
           headers: { Authorization: "Basic cHViOnByaXY=" }
       routes:
+        - name: td-enrich
+          kind: enrich
+          auth: { token: td }
+          required: [caller_id, call_uuid, subdomain]
+          targets: [ { name: ide, destination: ringba-ide, template: ringba-enrich, vars: { publisher_number_id: PN1 } } ]
         - name: td-ping
           kind: ping
           auth: { token: td }
@@ -139,6 +146,49 @@ class TwoInstancesTest {
     Http.Response payout = Http.get(b + "/v1/postbacks/ringba-payout?bidId=" + bidId + "&payout=12.00", RINGBA);
     JsonObject row = stored(payout, "delivered");
     assertThat(row.getJsonObject("request").getString("uri")).endsWith("/update_call/" + callUuid);
+  }
+
+  @Test
+  void aPayoutOnTheOtherInstanceFindsTheEnrichedCallByCallerIdAtOnce() {
+    String callerId = caller();
+    String callUuid = "TD-E-" + CALLER.get();
+    Http.Response enrich = Http.post(a + "/v1/enrich/td-enrich", "application/json", new JsonObject()
+        .put("caller_id", callerId).put("call_uuid", callUuid).put("subdomain", "acme").encode(), TD);
+    assertThat(enrich.status()).as(enrich.body()).isEqualTo(200);
+    Http.Response payout = Http.get(b + "/v1/postbacks/ringba-payout?caller_id=" + callerId + "&payout=8.50", RINGBA);
+    JsonObject row = stored(payout, "delivered");
+    assertThat(row.getJsonObject("request").getString("uri")).endsWith("/update_call/" + callUuid);
+  }
+
+  @Test
+  void copiesOfOnePostbackSplitAcrossBothInstancesAreOneRowDeliveredOnce() throws Exception {
+    String callerId = caller();
+    String ringbaId = "RGB-DUP-" + CALLER.get();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.List<java.util.concurrent.Future<Http.Response>> sent = new java.util.ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        String base = i % 2 == 0 ? a : b;
+        sent.add(pool.submit(() -> Http.get(base + "/v1/postbacks/td-conversion?ringba_call_uuid=" + ringbaId
+            + "&payout=40", TD)));
+      }
+      java.util.Set<Long> ids = new java.util.HashSet<>();
+      int created = 0;
+      for (java.util.concurrent.Future<Http.Response> f : sent) {
+        Http.Response r = f.get();
+        assertThat(r.status()).as(r.body()).isIn(200, 202);
+        ids.add(r.json().getLong("id"));
+        created += r.status() == 202 ? 1 : 0;
+      }
+      assertThat(ids).as("one row").hasSize(1);
+      assertThat(created).as("one 202, the rest duplicates").isEqualTo(1);
+      JsonObject row = Eventually.value("delivered", () -> Optional.of(Http.get(adminA + "/admin/postbacks/"
+          + ids.iterator().next(), ADMIN).json()).filter(j -> "delivered".equals(j.getString("status"))));
+      assertThat(row.getInteger("attempts")).isEqualTo(1);
+      assertThat(env.sim.requests("/hook/")).filteredOn(q -> q.encode().contains(ringbaId)).hasSize(1);
+    } finally {
+      pool.shutdown();
+    }
   }
 
   @Test
