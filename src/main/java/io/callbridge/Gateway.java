@@ -98,8 +98,11 @@ public final class Gateway {
           long purgeEvery = config.correlation().purgeInterval().toMillis();
           vertx.setPeriodic(purgeEvery, purgeEvery, t -> enrichRecords.purge(config.correlation().retention())
               .onFailure(err -> LOG.fine("enrich outcome purge failed: " + err.getMessage())));
+          Outbox outbox = Outbox.create(vertx, config, db, metrics, clock, upstream);
+          // A link written by this instance wakes the unmatched postbacks (of any instance) waiting for it.
+          correlation.onWritten(outbox::hasUnmatched, outbox::wakeUnmatched);
           Services services = new Services(vertx, config, templates, db, metrics, clock, correlation, upstream,
-              Outbox.create(vertx, config, db, metrics, clock, upstream), enrichRecords);
+              outbox, enrichRecords);
           return recordStart(db).compose(x -> correlation.start()).compose(x -> deploy(vertx, services, flowFactory));
         })
         .onComplete(ar -> {

@@ -234,6 +234,23 @@ class TwoInstancesTest {
   }
 
   @Test
+  void aLinkWrittenOnAnyInstanceWakesThePostbackWaitingForIt() {
+    String callerId = caller();
+    String ringbaId = "RGB-WAKE-" + CALLER.get();
+    Http.Response early = Http.get(b + "/v1/postbacks/td-conversion?caller_id=" + callerId + "&payout=25", TD);
+    long id = early.json().getLong("id");
+    assertThat(early.json().getString("status")).isEqualTo("unmatched");
+    assertThat(Http.get(adminA + "/admin/postbacks/" + id, ADMIN).json().getString("lastError"))
+        .contains("caller_id:" + callerId);
+    // As if it had waited long already: its next scheduled look-up is an hour away.
+    io.callbridge.testing.TestDb.exec(env.db(), "UPDATE outbox SET next_attempt_at = now() + interval '1 hour' "
+        + "WHERE id = " + id);
+    lead(a, ringbaId, callerId);
+    JsonObject row = stored(early, "delivered");
+    assertThat(row.getJsonObject("request").getString("uri")).contains(ringbaId);
+  }
+
+  @Test
   void aCallerWithALeadOnEachInstanceIsAmbiguousNeverTheWrongCall() {
     String callerId = caller();
     String r1 = "RGB-L1-" + CALLER.get();

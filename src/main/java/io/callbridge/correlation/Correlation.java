@@ -251,6 +251,25 @@ public final class Correlation implements CallLinks {
     details.putIfAbsent(name, detail);
   }
 
+  /**
+   * Tells {@code keys} the ids ({@link IdKind#key} form) of each batch of links once PostgreSQL has
+   * them, while {@code wanted} says someone waits for links (the outbox's unmatched postbacks).
+   */
+  public void onWritten(java.util.function.BooleanSupplier wanted, java.util.function.Consumer<List<String>> keys) {
+    writeBehind.onWritten(records -> {
+      if (!wanted.getAsBoolean()) {
+        return;
+      }
+      List<String> out = new java.util.ArrayList<>(records.size() * 3);
+      for (CallRecord r : records) {
+        for (IdKind k : IdKind.ALL) {
+          r.id(k).map(v -> k.wireName() + ":" + v).ifPresent(out::add);
+        }
+      }
+      keys.accept(out);
+    });
+  }
+
   /** Writes everything queued so far; completes once it is in PostgreSQL. */
   public Future<Void> flush() {
     return writeBehind.drain();

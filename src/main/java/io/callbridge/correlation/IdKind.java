@@ -34,6 +34,15 @@ public enum IdKind {
     return wireName;
   }
 
+  /**
+   * The key an unmatched postback waits under for an id of this kind ({@code inboundCallId:RGB1},
+   * {@code caller_id:+15557779999}); null when {@code value} is no id of this kind.
+   */
+  public String key(String value) {
+    String v = normalize(value);
+    return v == null ? null : wireName + ":" + v;
+  }
+
   public boolean isPlatformId() {
     return this != CALLER_ID;
   }

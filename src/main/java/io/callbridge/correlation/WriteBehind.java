@@ -161,6 +161,13 @@ final class WriteBehind {
     return records;
   }
 
+  /** Told about each batch PostgreSQL took (its records), e.g. to wake postbacks waiting for these calls. */
+  private volatile java.util.function.Consumer<List<CallRecord>> written = r -> { };
+
+  void onWritten(java.util.function.Consumer<List<CallRecord>> listener) {
+    this.written = listener;
+  }
+
   private void write(List<CallRecord> drained) {
     inFlight++;
     long start = System.nanoTime();
@@ -171,6 +178,11 @@ final class WriteBehind {
         metrics.flushLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         metrics.batchLinks.record(drained.size());
         metrics.batchRows.record(ar.result());
+        try {
+          written.accept(drained);
+        } catch (RuntimeException e) {
+          LOG.warning("correlation: a written-batch listener failed: " + e);
+        }
         pump(false);
       } else {
         metrics.flushFailures.increment();

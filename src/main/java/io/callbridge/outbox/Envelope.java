@@ -35,7 +35,12 @@ public record Envelope(
     Optional<java.time.Instant> staleAt) {
 
   /** A row stored as {@code status} (not pending) for {@code reason}. */
-  public record Hold(String status, String reason) {}
+  /** Why a row is not sent: its status and reason; {@code matchKeys}: the ids an unmatched row waits for. */
+  public record Hold(String status, String reason, java.util.List<String> matchKeys) {
+    public Hold(String status, String reason) {
+      this(status, reason, java.util.List.of());
+    }
+  }
 
   /** The inbound request exactly as received, kept with the row for audit and replay. */
   public record Raw(String method, String query, byte[] body, Map<String, Object> fields, String requestId) {

@@ -119,6 +119,7 @@ final class IngestBatcher {
     Buffer[] body = new Buffer[n], rawBody = new Buffer[n];
     Float[] jitter = new Float[n];
     Long[] due = new Long[n], created = new Long[n], relatedIds = new Long[n], stale = new Long[n];
+    String[] matchKeys = new String[n];
     for (int i = 0; i < n; i++) {
       Envelope e = items.get(i).envelope;
       flow[i] = e.flow();
@@ -130,6 +131,8 @@ final class IngestBatcher {
       status[i] = statusOverride != null ? statusOverride : e.hold().isPresent() ? e.hold().get().status()
           : e.request().isPresent() ? "pending" : "unmatched";
       problems[i] = e.hold().map(Envelope.Hold::reason).orElse(null);
+      matchKeys[i] = e.hold().filter(h -> !h.matchKeys().isEmpty()).map(h -> String.join("\n", h.matchKeys()))
+          .orElse(null);
       stale[i] = e.staleAt().map(java.time.Instant::toEpochMilli).orElse(null);
       fp[i] = items.get(i).fingerprint;
       dest[i] = e.destination();
@@ -149,13 +152,17 @@ final class IngestBatcher {
       // The first attempt waits for the settle window, then for the schedule's first delay (jittered).
       due[i] = now + e.settleWindow().toMillis()
           + e.schedule().delayBefore(0, java.util.concurrent.ThreadLocalRandom.current()).toMillis();
+      if (r == null && "unmatched".equals(status[i])) {
+        // Just looked up at ingest: its first look-up again is a second later (or when a link wakes it).
+        due[i] = Math.max(due[i], now + 1000);
+      }
       created[i] = now;
       relatedIds[i] = related;
     }
     return Tuple.of(flow, route, key, once, call, kind, status, fp, dest, method, uri, headers)
         .addValue(body).addValue(rawMethod).addValue(rawQuery).addValue(rawBody).addValue(fields).addValue(rid)
         .addValue(sched).addValue(jitter).addValue(due).addValue(created).addValue(relatedIds).addValue(problems)
-        .addValue(stale);
+        .addValue(stale).addValue(matchKeys);
   }
 
   /** Completes the created ones; reads back what the others collided with and decides their fate. */

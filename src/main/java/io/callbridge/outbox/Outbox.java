@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -105,7 +106,30 @@ public final class Outbox implements DurableQueue {
    */
   @Override
   public Future<Enqueued> enqueue(Envelope envelope) {
+    if (envelope.request().isEmpty()) {
+      lastUnmatchedMs = clock.millis();
+    }
     return batcher.submit(envelope, fingerprint(envelope));
+  }
+
+  private volatile long lastUnmatchedMs = Long.MIN_VALUE / 2;
+
+  /** Whether unmatched postbacks may be waiting (this deployment's gauge, or one stored here lately). */
+  public boolean hasUnmatched() {
+    return metrics.depthOf("unmatched") > 0 || clock.millis() - lastUnmatchedMs < 10_000;
+  }
+
+  /**
+   * Links with these ids ({@code kind:value}) are now in PostgreSQL: the unmatched postbacks waiting
+   * for any of them are due for a look-up at once (the next sweep, within a second), on any instance.
+   */
+  public void wakeUnmatched(List<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    db.pool().preparedQuery(OutboxSql.WAKE_UNMATCHED).execute(Tuple.of(keys.toArray(String[]::new), clock.millis()))
+        .onFailure(e -> LOG.fine("waking unmatched postbacks failed (the sweep's back-off still finds them): "
+            + e.getMessage()));
   }
 
   /** A row that reached its destination (2xx): which, its call id, and what the destination answered (truncated). */

@@ -49,6 +49,12 @@ public final class OutboxMetrics {
         .register(metrics.registry());
   }
 
+  /** The last depth read for {@code status} (refreshed every 5 s). */
+  long depthOf(String status) {
+    AtomicLong v = depth.get(status);
+    return v == null ? 0 : v.get();
+  }
+
   /** An unmatched row looked up again by itself or by replay: {@code found} its call, or was a {@code copy}. */
   void rematched(String result) {
     count("callbridge.outbox.rematched", "Unmatched postbacks that found their call later (found), or were a copy of "

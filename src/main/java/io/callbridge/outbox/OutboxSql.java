@@ -18,15 +18,15 @@ final class OutboxSql {
       INSERT INTO outbox (flow, route, idem_key, once_key, call_id, event_kind, status, fingerprint, destination,
                           method, uri, headers, body, raw_method, raw_query, raw_body, fields, request_id,
                           schedule_ms, jitter, next_attempt_at, created_at, updated_at, related_id, last_error,
-                          stale_at)
+                          stale_at, match_keys)
       SELECT f, r, k, o, c, e, st, fp, d, m, u, h::jsonb, b, rm, rq, rb, fl::jsonb, rid,
              s::bigint[], j, to_timestamp(n / 1000.0), to_timestamp(t / 1000.0), to_timestamp(t / 1000.0), rel, pr,
-             to_timestamp(sa / 1000.0)
+             to_timestamp(sa / 1000.0), mk
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                   $9::text[], $10::text[], $11::text[], $12::text[], $13::bytea[], $14::text[], $15::text[],
                   $16::bytea[], $17::text[], $18::text[], $19::text[], $20::real[], $21::bigint[], $22::bigint[],
-                  $23::bigint[], $24::text[], $25::bigint[])
-           AS x(f, r, k, o, c, e, st, fp, d, m, u, h, b, rm, rq, rb, fl, rid, s, j, n, t, rel, pr, sa)
+                  $23::bigint[], $24::text[], $25::bigint[], $26::text[])
+           AS x(f, r, k, o, c, e, st, fp, d, m, u, h, b, rm, rq, rb, fl, rid, s, j, n, t, rel, pr, sa, mk)
       ON CONFLICT DO NOTHING
       RETURNING id, route, idem_key, status
       """;
@@ -175,6 +175,12 @@ final class OutboxSql {
                        AND next_attempt_at <= to_timestamp($1 / 1000.0) AND created_at >= to_timestamp($2 / 1000.0)
                      ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
       RETURNING o.id, o.route, o.fields::text AS fields, o.last_error
+      """.replace("{mine}", MINE);
+
+  /** Unmatched rows waiting for any of the ids $1 ("kind:value") are due for a look-up now ($2, epoch ms). */
+  static final String WAKE_UNMATCHED = """
+      UPDATE outbox SET next_attempt_at = to_timestamp($2 / 1000.0)
+      WHERE status = 'unmatched' AND string_to_array(match_keys, E'\n') && $1::text[] AND {mine}
       """.replace("{mine}", MINE);
 
   static final String CANCEL = """

@@ -50,6 +50,11 @@ public final class SimulatedGateway implements AutoCloseable {
     return new SimulatedGateway(vertx, sim, db, gateway, gatewayYaml, vars);
   }
 
+  /** The gateway's PostgreSQL schema (for a test that must set up a row's state directly). */
+  public PostgresConfig db() {
+    return db;
+  }
+
   /** Another instance of the same deployment: the same configuration and PostgreSQL, its own ports and caches. */
   public Gateway another() {
     return another(Map.of());

@@ -5,6 +5,7 @@ import io.callbridge.config.PostbackSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.TargetConfig;
 import io.callbridge.correlation.CallLinks;
+import io.callbridge.correlation.IdKind;
 import io.callbridge.ingress.Flow;
 import io.callbridge.ingress.Inbound;
 import io.callbridge.ingress.Reply;
@@ -200,12 +201,24 @@ public final class PostbackFlow implements Flow {
             Map<String, Object> f = new HashMap<>(inboundFields);
             f.put("converted", settings.conversion().converts(inboundFields) ? "true" : "false");
             return new Rendered(Optional.empty(), Optional.empty(), f,
-                Optional.of(new Envelope.Hold("unmatched", m.ambiguous().get())));
+                Optional.of(new Envelope.Hold("unmatched", m.ambiguous().get(), waitsFor(inboundFields))));
           }
           Map<String, Object> merged = new HashMap<>(inboundFields);
           m.fields().forEach(merged::putIfAbsent);
           return render(merged);
         });
+  }
+
+  /** The ids (correlation's {@code kind:value} keys) an unmatched postback waits for: its matchBy fields. */
+  private List<String> waitsFor(Map<String, Object> fields) {
+    List<String> keys = new java.util.ArrayList<>();
+    for (String entry : settings.matchBy()) {
+      int eq = entry.indexOf('=');
+      String field = eq < 0 ? entry : entry.substring(0, eq);
+      IdKind kind = CorrelationMatcher.kind(eq < 0 ? entry : entry.substring(eq + 1));
+      Inbound.text(fields, field).map(kind::key).ifPresent(keys::add);
+    }
+    return List.copyOf(keys);
   }
 
   /** The other side's id known (or not): the request to store, why it is held, or a refusal. */
@@ -215,7 +228,12 @@ public final class PostbackFlow implements Flow {
     f.put("converted", settings.conversion().converts(given) ? "true" : "false");
     Optional<String> callId = Inbound.text(f, settings.callIdField());
     if (callId.isEmpty()) {
-      return new Rendered(Optional.empty(), Optional.empty(), f, Optional.empty());
+      List<String> keys = waitsFor(given);
+      return new Rendered(Optional.empty(), Optional.empty(), f, Optional.of(new Envelope.Hold("unmatched",
+          keys.isEmpty() ? "no " + settings.callIdField() + " and nothing to find the call by (matchBy " + settings.matchBy()
+              + "): give the sender's " + settings.callIdField() + ", or replay it once the call is known"
+              : "the call is not known yet (" + String.join(", ", keys) + "): this postback looks it up again when "
+              + "a link for it is written and on a back-off for outbox.rematchWindow", keys)));
     }
     Optional<String> host = Optional.empty();
     if (destination != null && destination.callHost().isPresent()) {
