@@ -157,6 +157,25 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void theDeploymentRunsTheImageJibBuildsAsJibStartsIt() throws IOException {
+    String pom = Files.readString(Path.of("pom.xml"));
+    Matcher image = Pattern.compile("<callbridge.image>([^<]+)</callbridge.image>").matcher(pom);
+    assertThat(image.find()).as("pom.xml names the image").isTrue();
+    assertThat(container.get("image")).isEqualTo(image.group(1));
+    Matcher jibArgs = Pattern.compile("<args>(.*?)</args>", Pattern.DOTALL).matcher(pom);
+    assertThat(jibArgs.find()).isTrue();
+    List<String> args = new ArrayList<>();
+    Matcher arg = Pattern.compile("<arg>([^<]+)</arg>").matcher(jibArgs.group(1));
+    while (arg.find()) {
+      args.add(arg.group(1));
+    }
+    assertThat((List<String>) container.get("args")).as("the Deployment's args are the image's own command")
+        .isEqualTo(args);
+    assertThat(pom).contains("<port>" + port("public") + "</port>", "<port>" + port("admin") + "</port>",
+        "<into>/app/conf</into>");
+  }
+
+  @Test
   void servicesBudgetAndAutoscalerPointAtTheDeployment() {
     Set<String> named = ((List<Map<String, Object>>) container.get("ports")).stream()
         .map(p -> (String) p.get("name")).collect(Collectors.toSet());
