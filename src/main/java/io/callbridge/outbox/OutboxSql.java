@@ -102,7 +102,8 @@ final class OutboxSql {
         SELECT v.id, v.attempts, $15::text, to_timestamp(v.started / 1000.0), v.latency, v.outcome, v.kind,
                v.http_status, v.error, v.response
         FROM v
-        WHERE NOT EXISTS (SELECT 1 FROM outbox_attempt x WHERE x.outbox_id = v.id AND x.worker = $15::text
+        WHERE v.outcome <> 'deferred' -- nothing was sent (breaker open, no pooled connection): no attempt row
+          AND NOT EXISTS (SELECT 1 FROM outbox_attempt x WHERE x.outbox_id = v.id AND x.worker = $15::text
                             AND x.started_at = to_timestamp(v.started / 1000.0))
         RETURNING id)
       SELECT id FROM u

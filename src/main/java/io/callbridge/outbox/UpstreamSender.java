@@ -42,6 +42,10 @@ final class UpstreamSender implements Sender {
       return t.sent() ? Result.failure(Kind.TIMEOUT, "no answer within " + t.latency().toMillis() + "ms")
           : Result.failure(Kind.REFUSED, "not connected in time");
     }
+    if (outcome instanceof Outcome.NoConnection n) {
+      // Our own back-pressure: deferred, never an attempt, never the destination's failure.
+      return Result.failure(Kind.NOT_SENT, n.detail());
+    }
     if (outcome instanceof Outcome.Refused r) {
       return Result.failure(Kind.REFUSED, r.detail());
     }

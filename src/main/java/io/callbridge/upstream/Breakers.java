@@ -21,7 +21,8 @@ import java.util.Map;
  *
  * <p>Which outcomes count is the breaker's failure policy ({@link #trips}): timeout, refused,
  * invalid_response, and http_error with 5xx or 429. A 4xx or 3xx answer means the destination is
- * alive. A cancelled request counts as a success (the breaker has no neutral result); fan-outs
+ * alive. CallBridge's own pool being full ({@code no_connection}) is never the destination's
+ * failure: nothing was sent. It and a cancelled request count as a success (the breaker has no neutral result); fan-outs
  * cancel only what they no longer need. The breaker turns a failure it counted into a failed
  * future; the outcome itself is kept beside it and is what the caller gets.
  */

@@ -43,6 +43,9 @@ final class HttpDestination {
   final MultiMap defaultHeaders;
   /** Requests holding a connection (in use) and requests waiting for one, for the pool gauges. */
   final AtomicInteger inUse = new AtomicInteger();
+  /** Connections in use per sending event loop (each has its own share of the pool), and off a loop. */
+  private final ConcurrentHashMap<Thread, AtomicInteger> inUseByLoop = new ConcurrentHashMap<>();
+  private final AtomicInteger inUseOffLoop = new AtomicInteger();
   final AtomicInteger waiting = new AtomicInteger();
 
   HttpDestination(Vertx vertx, DestinationConfig config, Clock clock) {
@@ -96,6 +99,17 @@ final class HttpDestination {
       c = perLoop.computeIfAbsent(loop, t -> vertx.createHttpClient(options, pool));
     }
     return c;
+  }
+
+  /** The calling event loop's count of connections in use (its client's), or the off-loop client's. */
+  AtomicInteger loopInUse() {
+    return Context.isOnEventLoopThread()
+        ? inUseByLoop.computeIfAbsent(Thread.currentThread(), t -> new AtomicInteger()) : inUseOffLoop;
+  }
+
+  /** How many connections one client (one event loop's share) may hold. */
+  int share() {
+    return pool.getHttp1MaxSize();
   }
 
   private static int ceilDiv(int a, int b) {

@@ -37,6 +37,8 @@ final class OutboundCall {
   private final Promise<Outcome> result = Promise.promise();
   private final AtomicBoolean settled = new AtomicBoolean();
   private final AtomicBoolean holding = new AtomicBoolean();
+  /** This request's event loop's count of connections in use (its share of the pool). */
+  private final java.util.concurrent.atomic.AtomicInteger loopInUse;
   private final long startNanos = System.nanoTime();
   private volatile HttpClientRequest request;
   private volatile boolean sent;
@@ -48,6 +50,7 @@ final class OutboundCall {
     this.req = req;
     this.deadline = deadline;
     this.cancel = cancel;
+    this.loopInUse = d.loopInUse(); // the loop that sends is the one creating the call
   }
 
   Future<Outcome> start() {
@@ -115,6 +118,7 @@ final class OutboundCall {
       return;
     }
     d.inUse.incrementAndGet();
+    loopInUse.incrementAndGet();
     holding.set(true);
     request = r;
     if (settled.get()) {
@@ -137,6 +141,16 @@ final class OutboundCall {
 
   private void notConnected(Throwable cause) {
     if (settled.get()) {
+      return;
+    }
+    // Our own pool, not the destination: its wait queue is full, or no connection of this loop's share
+    // came free in time. Back-pressure: nothing was sent, and the destination is not to blame.
+    if (cause instanceof ConnectionPoolTooBusyException
+        || (cause instanceof TimeoutException && loopInUse.get() >= d.share())) {
+      settle(new Outcome.NoConnection(cause instanceof ConnectionPoolTooBusyException
+          ? "no pooled connection: the wait queue (waitQueue) is full"
+          : "no pooled connection within " + d.config.connectTimeout().toMillis() + "ms: all " + d.share()
+              + " of this event loop's connections are in use (poolSize)", latency()), false);
       return;
     }
     boolean retryable = cause instanceof ConnectException || cause instanceof UnknownHostException
@@ -231,6 +245,7 @@ final class OutboundCall {
   private void release() {
     if (holding.getAndSet(false)) {
       d.inUse.decrementAndGet();
+      loopInUse.decrementAndGet();
     }
   }
 

@@ -15,7 +15,7 @@ public sealed interface Outcome {
   /** The outcome's word, as used in the {@code outcome} metric label and in flow answers. */
   enum Kind {
     OK("ok"), TIMEOUT("timeout"), REFUSED("refused"), HTTP_ERROR("http_error"), BREAKER_OPEN("breaker_open"),
-    NO_BUDGET("no_budget"), INVALID_RESPONSE("invalid_response"), CANCELLED("cancelled");
+    NO_BUDGET("no_budget"), INVALID_RESPONSE("invalid_response"), CANCELLED("cancelled"), NO_CONNECTION("no_connection");
 
     private final String label;
 
@@ -41,6 +41,18 @@ public sealed interface Outcome {
   record Ok(int status, MultiMap headers, Buffer body, Duration latency) implements Outcome {
     public Kind kind() {
       return Kind.OK;
+    }
+  }
+
+  /**
+   * CallBridge's own back-pressure, not the destination's failure: every connection of this
+   * destination's pool (this event loop's share) was in use and none came free in time, or its
+   * wait queue was full. Nothing was sent. Never counted against the destination's breaker, and
+   * never an attempt of a durable delivery.
+   */
+  record NoConnection(String detail, Duration latency) implements Outcome {
+    public Kind kind() {
+      return Kind.NO_CONNECTION;
     }
   }
 

@@ -257,4 +257,27 @@ class OutboxWorkersTest {
     assertThat(dest.forCall(call)).hasSize(1);
     assertThat(row(id).get("attempts")).isEqualTo(1);
   }
+
+  @Test
+  void aDeferralUsesNoAttemptAndWritesNoAttemptRow() {
+    // The sender finds no pooled connection (our own back-pressure) for every row of this call.
+    String call = "deferred-" + UUID.randomUUID();
+    Database database = Database.open(vertx, db);
+    pools.add(database);
+    Sender ownPoolFull = (request, timeout) -> io.vertx.core.Future.succeededFuture(
+        Sender.Result.failure(Sender.Kind.NOT_SENT, "no pooled connection within 500ms: all 1 in use"));
+    Outbox o = Outbox.create(vertx, config, database, new Metrics(), Clock.systemUTC(), ownPoolFull,
+        new Outbox.Options(FAST.pollInterval(), FAST.leaseMargin(), FAST.maxInFlight(), FAST.maxBatch(), true,
+            FAST.rematchWindow()));
+    o.start().await();
+    started.add(o);
+    long id = o.enqueue(envelope(call)).await().id();
+    eventually(() -> TestDb.count(db, "SELECT count(*) FROM outbox WHERE id = " + id
+        + " AND lease_owner IS NULL AND last_error LIKE 'no pooled connection%'") == 1, Duration.ofSeconds(5),
+        "deferred once");
+    Map<String, Object> r = row(id);
+    assertThat(r.get("status")).isEqualTo("pending");
+    assertThat(r.get("attempts")).as("a deferral is not an attempt").isEqualTo(0);
+    assertThat(((Number) r.get("logged")).intValue()).as("nor an attempt row").isZero();
+  }
 }

@@ -121,6 +121,14 @@ class UpstreamTest {
             simulator: true
             poolSize: 1
             waitQueue: 0
+            breaker: { failures: 2, window: 10s, resetTimeout: 60s }
+          tiny-waiting:
+            baseUrl: http://127.0.0.1:%d
+            simulator: true
+            poolSize: 1
+            waitQueue: 10
+            connectTimeout: 150ms
+            breaker: { failures: 2, window: 10s, resetTimeout: 60s }
           nowhere:
             baseUrl: http://no-such-host.invalid
             simulator: true
@@ -131,7 +139,7 @@ class UpstreamTest {
             baseUrl: https://localhost:%d
             connectTimeout: 3s
             simulator: true
-        """.formatted(port, port, closedPort, port, tlsPort, tlsPort);
+        """.formatted(port, port, closedPort, port, port, tlsPort, tlsPort);
     try {
       return TestConfigs.parse(yaml);
     } catch (io.callbridge.config.ConfigException e) {
@@ -217,17 +225,35 @@ class UpstreamTest {
   }
 
   @Test
-  void fullPoolWithoutWaitQueueIsRefusedAndGaugesShowTheConnectionInUse() throws Exception {
+  void aFullPoolIsOurOwnBackPressureNeverTheDestinationsFailure() throws Exception {
     var slow = upstream.send("tiny", OutboundRequest.get("/slow"), ms(1500));
     Eventually.until("the slow request holds tiny's one connection",
         () -> metrics.scrape().contains("callbridge_upstream_pool_in_use{destination=\"tiny\"} 1.0"));
     assertThat(metrics.scrape()).contains("callbridge_upstream_pool_in_use{destination=\"tiny\"} 1.0");
-    Outcome o = send("tiny", "/ok", 1000);
-    assertThat(o).isInstanceOf(Outcome.Refused.class);
-    assertThat(((Outcome.Refused) o).detail()).contains("wait queue");
-    assertThat(((Outcome.Refused) o).attempts()).isEqualTo(1);
+    for (int i = 0; i < 5; i++) {
+      Outcome o = send("tiny", "/ok", 1000);
+      assertThat(o).isInstanceOfSatisfying(Outcome.NoConnection.class,
+          n -> assertThat(n.detail()).contains("wait queue"));
+    }
+    assertThat(upstream.breakerState("tiny")).as("5 > failures: 2, yet closed: nothing reached the destination")
+        .isZero();
+    assertThat(metrics.scrape()).contains("callbridge_upstream_requests_total{destination=\"tiny\",outcome=\"no_connection\"} 5.0");
     assertThat(slow.await()).isInstanceOf(Outcome.Timeout.class);
     assertThat(metrics.scrape()).contains("callbridge_upstream_pool_in_use{destination=\"tiny\"} 0.0");
+  }
+
+  @Test
+  void waitingTooLongForOurOwnPoolIsNoConnectionNotARefusal() {
+    var slow = upstream.send("tiny-waiting", OutboundRequest.get("/slow"), ms(1500));
+    Eventually.until("the slow request holds the one connection",
+        () -> metrics.scrape().contains("callbridge_upstream_pool_in_use{destination=\"tiny-waiting\"} 1.0"));
+    for (int i = 0; i < 3; i++) {
+      Outcome o = send("tiny-waiting", "/ok", 1000);
+      assertThat(o).isInstanceOfSatisfying(Outcome.NoConnection.class,
+          n -> assertThat(n.detail()).contains("within 150ms", "in use"));
+    }
+    assertThat(upstream.breakerState("tiny-waiting")).isZero();
+    slow.await();
   }
 
   @Test

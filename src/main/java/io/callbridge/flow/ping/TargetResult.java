@@ -21,7 +21,7 @@ record TargetResult(int index, String target, Result result, Bid bid, String det
     ACCEPTED, REJECTED, NO_BID, EXPIRED, BELOW_FLOOR, NOT_CONFIGURED,
     TIMEOUT(Outcome.Kind.TIMEOUT), REFUSED(Outcome.Kind.REFUSED), HTTP_ERROR(Outcome.Kind.HTTP_ERROR),
     BREAKER_OPEN(Outcome.Kind.BREAKER_OPEN), NO_BUDGET(Outcome.Kind.NO_BUDGET),
-    INVALID_RESPONSE(Outcome.Kind.INVALID_RESPONSE);
+    INVALID_RESPONSE(Outcome.Kind.INVALID_RESPONSE), NO_CONNECTION(Outcome.Kind.NO_CONNECTION);
 
     final String word;
 
@@ -41,6 +41,7 @@ record TargetResult(int index, String target, Result result, Bid bid, String det
         case HTTP_ERROR -> HTTP_ERROR;
         case BREAKER_OPEN -> BREAKER_OPEN;
         case NO_BUDGET -> NO_BUDGET;
+        case NO_CONNECTION -> NO_CONNECTION;
         case OK, INVALID_RESPONSE -> INVALID_RESPONSE;
       };
     }
