@@ -25,6 +25,14 @@ public enum RouteKind {
     return segment;
   }
 
+  /**
+   * A durable route answers from its commit's outcome (stored: 2xx; not stored: 503), never from a
+   * caller's shorter deadline: a 503 for a row that did commit would make the sender send it again.
+   */
+  public boolean durable() {
+    return this == LEAD || this == POSTBACK;
+  }
+
   static RouteKind fromYaml(String s) {
     return Arrays.stream(values()).filter(k -> k.yamlName.equals(s)).findFirst().orElse(null);
   }

@@ -202,7 +202,9 @@ final class IngressRouter implements Handler<HttpServerRequest> {
         if (ms <= 0) {
           throw new NumberFormatException();
         }
-        deadline = deadline.atMost(Duration.ofMillis(ms));
+        if (!route.kind().durable()) {
+          deadline = deadline.atMost(Duration.ofMillis(ms));
+        }
       } catch (NumberFormatException e) {
         ex.send(Reply.error(400, "must be a positive number of milliseconds, got '" + shorter + "'", DEADLINE_HEADER));
         return;

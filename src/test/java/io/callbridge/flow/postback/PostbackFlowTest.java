@@ -559,6 +559,22 @@ class PostbackFlowTest {
   }
 
   @Test
+  void aCallersShortDeadlineNeverTurnsACommittedPostbackInto503() {
+    String uuid = id();
+    Map<String, String> hurried = new java.util.HashMap<>(RINGBA);
+    hurried.put("X-Deadline-Ms", "1");
+    Http.Response r = Http.post(base + "/v1/postbacks/ringba-payout", "application/json",
+        new JsonObject().put("trackdrive_call_uuid", uuid).put("payout", "4").encode(), hurried);
+    assertThat(r.status()).as("answered from the commit, not from the 1 ms the caller asked for: " + r.body())
+        .isEqualTo(202);
+    awaitStatus(r.json().getLong("id"), "delivered");
+    Map<String, String> bad = new java.util.HashMap<>(RINGBA);
+    bad.put("X-Deadline-Ms", "soon");
+    assertThat(Http.post(base + "/v1/postbacks/ringba-payout", "application/json", "{}", bad).status())
+        .as("still a 400 for a header that is no number").isEqualTo(400);
+  }
+
+  @Test
   void correlationFillsTheMissingIdAtIngest() {
     String inbound = "RGB" + id();
     String uuid = id();
