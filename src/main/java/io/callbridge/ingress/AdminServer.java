@@ -79,7 +79,8 @@ public final class AdminServer extends VerticleBase {
       return;
     }
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    String token = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
+    // The auth scheme's name is case-insensitive (RFC 7235 section 2.1): "bearer" and "BEARER" are "Bearer".
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     if (!server.adminToken().matches(token)) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       json(ctx, 401, new JsonObject().put("error", token == null

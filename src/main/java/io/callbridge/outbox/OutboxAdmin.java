@@ -191,7 +191,12 @@ final class OutboxAdmin {
       }
       long since = parseTime("since", sinceText.get());
       long until = str(ctx, body, "until").isPresent() ? parseTime("until", str(ctx, body, "until").get()) : clock.millis();
-      int limit = Integer.parseInt(str(ctx, body, "limit").orElse("1000"));
+      int limit;
+      try {
+        limit = Integer.parseInt(str(ctx, body, "limit").orElse("1000").trim());
+      } catch (NumberFormatException e) {
+        throw new BadParam("limit", "must be a whole number, got '" + str(ctx, body, "limit").orElse("") + "'");
+      }
       if (limit < 1 || limit > MAX_REPLAY) {
         throw new BadParam("limit", "must be within 1.." + MAX_REPLAY + ", got " + limit);
       }
@@ -352,25 +357,36 @@ final class OutboxAdmin {
   }
 
   /** An ISO instant (2026-01-01T00:00:00Z), epoch milliseconds, or an age back from now (90m, 24h, 7d). */
+  /** 9999-12-31T23:59:59.999Z. */
+  private static final long MAX_EPOCH_MS = 253_402_300_799_999L;
+
   private long parseTime(String name, String v) throws BadParam {
     try {
       return Instant.parse(v).toEpochMilli();
     } catch (DateTimeParseException e) {
       // try the other forms
     }
-    if (v.matches("\\d{10,}")) {
-      return Long.parseLong(v);
-    }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(s|m|h|d)").matcher(v);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      Duration d = switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-      return clock.millis() - d.toMillis();
+    try {
+      if (v.matches("\\d{10,}")) {
+        long ms = Long.parseLong(v);
+        if (ms > MAX_EPOCH_MS) {
+          throw new BadParam(name, "epoch milliseconds past the year 9999: '" + v + "'");
+        }
+        return ms;
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(s|m|h|d)").matcher(v);
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+        return Math.subtractExact(clock.millis(), d.toMillis());
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new BadParam(name, "out of range: give an ISO instant, epoch ms or an age such as 24h, got '" + v + "'");
     }
     throw new BadParam(name, "not a time: give an ISO instant (2026-01-01T00:00:00Z), epoch ms, or an age (24h), got '"
         + v + "'");

@@ -640,6 +640,23 @@ class PostbackFlowTest {
   }
 
   @Test
+  void adminAnswersEveryBadParameterWith400NamingItAndTakesTheBearerSchemeInAnyCase() {
+    Http.Response huge = Http.get(admin + "/admin/postbacks?since=99999999999999999999", ADMIN);
+    assertThat(huge.status()).as(huge.body()).isEqualTo(400);
+    assertThat(huge.json().getString("field")).isEqualTo("since");
+    Http.Response farAge = Http.get(admin + "/admin/postbacks?since=99999999999999d", ADMIN);
+    assertThat(farAge.status()).as(farAge.body()).isEqualTo(400);
+    Http.Response bulk = Http.post(admin + "/admin/postbacks/replay", "application/json",
+        new JsonObject().put("since", "1h").put("limit", "lots").encode(), ADMIN);
+    assertThat(bulk.status()).as(bulk.body()).isEqualTo(400);
+    assertThat(bulk.json().getString("field")).isEqualTo("limit");
+    assertThat(Http.get(admin + "/admin/postbacks?limit=1", Map.of("Authorization", "bearer admin-secret")).status())
+        .as("RFC 7235: the scheme name is case-insensitive").isEqualTo(200);
+    assertThat(Http.get(admin + "/admin/postbacks?limit=1", Map.of("Authorization", "BEARER admin-secret")).status())
+        .isEqualTo(200);
+  }
+
+  @Test
   void adminListCancelBulkReplayAndItsAuth() {
     assertThat(Http.get(admin + "/admin/postbacks", Map.of()).status()).isEqualTo(401);
     String a = id();
