@@ -28,8 +28,15 @@ public final class Metrics {
 
   private final PrometheusMeterRegistry registry;
 
+  /** The request methods that keep their own name in Vert.x's {@code method} tag; any other is {@code OTHER}. */
+  static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
+      "OPTIONS", "TRACE", "CONNECT");
+
   public Metrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // A caller can send any token as the method: the tag must stay bounded whatever arrives.
+    registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.replaceTagValues("method",
+        m -> METHODS.contains(m) ? m : "OTHER"));
   }
 
   public MeterRegistry registry() {

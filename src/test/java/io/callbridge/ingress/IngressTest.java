@@ -228,4 +228,19 @@ class IngressTest {
     assertThat(Http.get(admin + "/admin/anything", Map.of("Authorization", "Bearer wrong")).status()).isEqualTo(401);
     assertThat(Http.get(admin + "/admin/anything", Map.of("Authorization", "Bearer admin-secret")).status()).isEqualTo(404);
   }
+
+  @Test
+  void inventedMethodNamesNeverGrowTheMetrics() throws Exception {
+    int port = gateway.publicPort();
+    for (int i = 0; i < 40; i++) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        socket.getOutputStream().write(("INVENTED" + i + " /v1/ping/echo HTTP/1.1\r\nHost: x\r\nConnection: close"
+            + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getInputStream().readAllBytes();
+      }
+    }
+    String scrape = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics", Map.of()).body();
+    assertThat(scrape).doesNotContain("INVENTED");
+    assertThat(scrape).contains("method=\"OTHER\"");
+  }
 }
