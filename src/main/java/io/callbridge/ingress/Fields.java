@@ -103,6 +103,64 @@ final class Fields {
   }
 
   static Map<String, Object> parse(String rawQuery, String contentType, Buffer body) throws Malformed {
+    if (body != null && body.length() > 0) {
+      requireUtf8(body);
+    }
+    Map<String, Object> fields = parseFields(rawQuery, contentType, body);
+    for (Map.Entry<String, Object> e : fields.entrySet()) {
+      requireStorable(e.getKey(), e.getKey());
+      requireStorable(e.getKey(), e.getValue());
+    }
+    return fields;
+  }
+
+  /**
+   * Bad bytes stop here: a body that is not UTF-8 (a lone surrogate's {@code ED A0 80} included) is
+   * a 400, before anything is stored or sent (PostgreSQL would refuse it later, failing the batch).
+   */
+  private static void requireUtf8(Buffer body) throws Malformed {
+    java.nio.charset.CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(body.getBytes());
+    try {
+      strict.decode(bytes);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new Malformed("body", "not valid UTF-8 (at byte " + bytes.position() + "): send UTF-8 text");
+    }
+  }
+
+  /**
+   * A NUL character or a lone surrogate (from {@code %00}, {@code \u0000}, {@code \ud800}) in any
+   * field, nested values included, is a 400 naming the field: PostgreSQL's text and jsonb refuse them.
+   */
+  private static void requireStorable(String field, Object v) throws Malformed {
+    if (v instanceof String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c == 0) {
+          throw new Malformed(field, "contains a NUL character (byte 0), which cannot be stored");
+        }
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          throw new Malformed(field, "contains a lone UTF-16 surrogate (\\u" + Integer.toHexString(c)
+              + "), which is no character");
+        }
+      }
+    } else if (v instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        requireStorable(field, String.valueOf(e.getKey()));
+        requireStorable(field, e.getValue());
+      }
+    } else if (v instanceof List<?> l) {
+      for (Object o : l) {
+        requireStorable(field, o);
+      }
+    }
+  }
+
+  private static Map<String, Object> parseFields(String rawQuery, String contentType, Buffer body) throws Malformed {
     Map<String, Object> fields = new LinkedHashMap<>();
     if (rawQuery != null && !rawQuery.isEmpty()) {
       putForm(fields, rawQuery, "query");
@@ -135,7 +193,40 @@ final class Fields {
     return false;
   }
 
+  /**
+   * Percent-escapes must decode to UTF-8 ({@code %ED%A0%80} is a lone surrogate's bytes): checked
+   * segment by segment, so the 400 names the field whose value is bad (a decoder would otherwise
+   * replace such bytes with U+FFFD without a word).
+   */
+  private static void requireUtf8Form(String encoded, String where) throws Malformed {
+    java.io.ByteArrayOutputStream segment = new java.io.ByteArrayOutputStream();
+    String key = null;
+    for (int i = 0; i <= encoded.length(); i++) {
+      char c = i < encoded.length() ? encoded.charAt(i) : '&';
+      if (c == '&' || (c == '=' && key == null)) {
+        byte[] b = segment.toByteArray();
+        segment.reset();
+        try {
+          StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(b));
+        } catch (java.nio.charset.CharacterCodingException e) {
+          throw new Malformed(key != null && !key.isEmpty() ? key : where, "not valid UTF-8 once its percent-escapes "
+              + "are decoded: send UTF-8");
+        }
+        key = c == '=' ? new String(b, StandardCharsets.UTF_8) : null;
+      } else if (c == '%' && i + 2 < encoded.length() && Character.digit(encoded.charAt(i + 1), 16) >= 0
+          && Character.digit(encoded.charAt(i + 2), 16) >= 0) {
+        segment.write(Integer.parseInt(encoded.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        segment.write(b, 0, b.length);
+      }
+    }
+  }
+
   private static void putForm(Map<String, Object> fields, String encoded, String where) throws Malformed {
+    requireUtf8Form(encoded, where);
     try {
       Map<String, List<String>> params = new QueryStringDecoder(encoded, StandardCharsets.UTF_8, false, 1024)
           .parameters();

@@ -559,6 +559,32 @@ class PostbackFlowTest {
   }
 
   @Test
+  void poisonBytesAre400sNamingTheFieldAndNeverStored() throws Exception {
+    String uuid = id();
+    byte[] lone = ("{\"trackdrive_call_uuid\":\"" + uuid + "\",\"payout\":\"1\",\"note\":\"x")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] body = java.util.Arrays.copyOf(lone, lone.length + 5);
+    body[lone.length] = (byte) 0xed;
+    body[lone.length + 1] = (byte) 0xa0;
+    body[lone.length + 2] = (byte) 0x80;
+    body[lone.length + 3] = '"';
+    body[lone.length + 4] = '}';
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/postbacks/ringba-payout"))
+            .header("Content-Type", "application/json").header("X-CallBridge-Token", "ringba-secret")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(new JsonObject(r.body()).getString("field")).isEqualTo("body");
+    Http.Response nul = Http.get(base + "/v1/postbacks/ringba-payout?token=ringba-secret&trackdrive_call_uuid="
+        + uuid + "&payout=1%00", Map.of());
+    assertThat(nul.status()).as(nul.body()).isEqualTo(400);
+    assertThat(nul.json().getString("field")).isEqualTo("payout");
+    assertThat(Http.get(admin + "/admin/postbacks?route=ringba-payout&limit=1000", ADMIN).body())
+        .as("nothing of it stored").doesNotContain(uuid);
+  }
+
+  @Test
   void aCallersShortDeadlineNeverTurnsACommittedPostbackInto503() {
     String uuid = id();
     Map<String, String> hurried = new java.util.HashMap<>(RINGBA);
