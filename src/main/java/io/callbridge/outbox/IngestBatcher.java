@@ -101,8 +101,22 @@ final class IngestBatcher {
           if (retries < 3 && err instanceof PgException pg && "40P01".equals(pg.getSqlState())) {
             return insert(batch, retries + 1);
           }
+          if (batch.size() > 1 && err instanceof PgException pg && isRowData(pg.getSqlState())) {
+            // One row PostgreSQL refuses (its data) must not fail the others: each is tried on its own,
+            // once; only the bad one fails (and is answered "not stored").
+            List<Future<Void>> each = new ArrayList<>();
+            for (Item item : batch) {
+              each.add(insert(List.of(item), retries).onFailure(e -> item.promise.tryFail(e)));
+            }
+            return Future.join(each).<Void>mapEmpty().recover(e -> Future.succeededFuture());
+          }
           return Future.failedFuture(err);
         });
+  }
+
+  /** A refusal of a row's data (class 22: bad encoding, NUL, value out of range), not of the database. */
+  static boolean isRowData(String sqlState) {
+    return sqlState != null && sqlState.startsWith("22");
   }
 
   private Tuple columns(List<Item> items, long now) {

@@ -280,4 +280,27 @@ class OutboxWorkersTest {
     assertThat(r.get("attempts")).as("a deferral is not an attempt").isEqualTo(0);
     assertThat(((Number) r.get("logged")).intValue()).as("nor an attempt row").isZero();
   }
+
+  @Test
+  void oneRowPostgresRefusesNeverFailsTheOthersInItsBatch() {
+    Outbox ingest = outbox(false);
+    List<io.vertx.core.Future<Enqueued>> all = new ArrayList<>();
+    String bad = "poison-" + UUID.randomUUID();
+    for (int i = 0; i < 40; i++) {
+      String call = i == 17 ? bad : "batch-" + i + "-" + UUID.randomUUID();
+      Envelope e = envelope(call);
+      if (i == 17) {
+        // What the edge refuses, should it ever get this far: a NUL in a field (jsonb rejects it).
+        e = new Envelope(e.flow(), e.route(), e.idempotencyKey(), e.eventKind(), e.callId(), e.oncePerCall(),
+            e.destination(), e.request(), e.schedule(), e.settleWindow(), new Envelope.Raw("POST", "",
+                e.raw().body(), Map.of("note", "a\u0000b"), "rid"), e.hold(), e.staleAt());
+      }
+      all.add(ingest.enqueue(e));
+    }
+    io.vertx.core.Future.join(all).otherwiseEmpty().await();
+    assertThat(all.get(17).failed()).as("the bad row alone is not stored").isTrue();
+    assertThat(all.stream().filter(io.vertx.core.Future::succeeded).count()).isEqualTo(39);
+    assertThat(TestDb.count(db, "SELECT count(*) FROM outbox WHERE call_id LIKE 'batch-%'")).isGreaterThanOrEqualTo(39);
+    assertThat(TestDb.count(db, "SELECT count(*) FROM outbox WHERE call_id = '" + bad + "'")).isZero();
+  }
 }
