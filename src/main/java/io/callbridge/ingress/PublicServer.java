@@ -52,7 +52,8 @@ public final class PublicServer extends VerticleBase {
     lag = new LoopLag(vertx, metrics.loopLag(Thread.currentThread().getName()));
     lag.start();
     http = vertx.createHttpServer(options)
-        .requestHandler(new IngressRouter(server, routes, flows, metrics, clock));
+        .requestHandler(new IngressRouter(server, routes, flows, metrics, clock))
+        .invalidRequestHandler(PublicServer::invalid);
     return http.listen();
   }
 
@@ -66,5 +67,33 @@ public final class PublicServer extends VerticleBase {
       lag.stop();
     }
     return http == null ? Future.succeededFuture() : http.shutdown(server.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A request line or headers the HTTP decoder could not read: 414 / 431 for a line or headers too
+   * long, 505 for a version the decoder refuses, else 400, each as a JSON error, and the connection
+   * is closed. (A well-formed line with HTTP/2.0 never gets here: Vert.x itself answers it 501.)
+   */
+  static void invalid(io.vertx.core.http.HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    String text = cause == null ? "" : String.valueOf(cause.getMessage());
+    int status;
+    String error;
+    if (cause instanceof io.netty.handler.codec.TooLongFrameException && text.contains("header")) {
+      status = 431;
+      error = "request headers too large";
+    } else if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
+      status = 414;
+      error = "request line too long";
+    } else if (cause instanceof IllegalArgumentException && text.toLowerCase(java.util.Locale.ROOT).contains("version")) {
+      status = 505;
+      error = "HTTP version not supported: use HTTP/1.1";
+    } else {
+      status = 400;
+      error = "malformed HTTP request" + (text.isEmpty() ? "" : ": " + text);
+    }
+    io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject().put("error", error);
+    request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close").end(body.encode());
   }
 }

@@ -243,4 +243,20 @@ class IngressTest {
     assertThat(scrape).doesNotContain("INVENTED");
     assertThat(scrape).contains("method=\"OTHER\"");
   }
+
+  /** What the public port answers to these raw bytes: the status line, then the rest. */
+  static String raw(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.publicPort())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void aRequestLineTheDecoderCannotReadIsA400WithAJsonError() throws Exception {
+    String garbage = raw("\u0001\u0002 nonsense\r\n\r\n");
+    assertThat(garbage).containsPattern("^HTTP/1\\.[01] 400").contains("\"error\"");
+  }
 }
