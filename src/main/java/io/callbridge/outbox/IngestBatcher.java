@@ -31,7 +31,15 @@ import java.util.stream.Collectors;
  * (never check-then-insert). Callable from any event loop; lock-free.
  */
 final class IngestBatcher {
-  private record Item(Envelope envelope, String fingerprint, Promise<Enqueued> promise) {}
+  private record Item(Envelope envelope, String fingerprint, Promise<Enqueued> promise,
+      java.util.concurrent.atomic.AtomicInteger retries) {
+    Item(Envelope envelope, String fingerprint, Promise<Enqueued> promise) {
+      this(envelope, fingerprint, promise, new java.util.concurrent.atomic.AtomicInteger());
+    }
+  }
+
+  /** How often a row whose key collided with a row that is then not found is tried again as new. */
+  static final int MAX_REQUEUES = 3;
 
   private final Pool pool;
   private final Clock clock;
@@ -225,7 +233,12 @@ final class IngestBatcher {
 
   private Future<Void> resolve(Item item, Row existing) {
     if (existing == null) {
-      // The row we collided with is gone (deleted): try again as new.
+      // The row we collided with is gone (deleted): try again as new, a few times, never forever.
+      if (item.retries().incrementAndGet() > MAX_REQUEUES) {
+        item.promise.tryFail(new IllegalStateException("postback " + item.envelope.idempotencyKey()
+            + " collides with a row that cannot be read back (" + MAX_REQUEUES + " tries): not acknowledged"));
+        return Future.succeededFuture();
+      }
       queue.add(item);
       return Future.succeededFuture();
     }
