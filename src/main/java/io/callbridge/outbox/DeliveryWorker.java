@@ -56,6 +56,14 @@ final class DeliveryWorker extends VerticleBase {
   private final java.util.ArrayDeque<Completion> completions = new java.util.ArrayDeque<>();
   private int completing;
   private final Map<Long, String> inFlight = new HashMap<>();
+  /**
+   * How many requests each destination may have in flight from this worker: its connections on the
+   * worker's event loop. A worker claims only what it can send now, so no row waits for a pooled
+   * connection (our own back-pressure never becomes a deferral, let alone an attempt).
+   */
+  private final Map<String, Integer> caps;
+  private final Map<String, Integer> busy = new HashMap<>();
+  private int nextDestination;
   private long claims;
   private final Map<Long, Promise<Void>> running = new HashMap<>();
   private PgSubscriber subscriber;
@@ -67,8 +75,9 @@ final class DeliveryWorker extends VerticleBase {
 
   DeliveryWorker(Pool pool, PgConnectOptions listen, String channel, Sender sender, Clock clock, String workerId,
       Function<String, Duration> requestTimeout, Duration lease, Duration pollInterval, int maxInFlight,
-      OutboxMetrics metrics, java.util.function.Consumer<Outbox.Delivered> onDelivered) {
+      OutboxMetrics metrics, java.util.function.Consumer<Outbox.Delivered> onDelivered, Map<String, Integer> caps) {
     this.onDelivered = onDelivered;
+    this.caps = Map.copyOf(caps);
     this.pool = pool;
     this.listen = listen;
     this.channel = channel;
@@ -103,18 +112,41 @@ final class DeliveryWorker extends VerticleBase {
       again = true;
       return;
     }
-    int room = maxInFlight - inFlight.size();
-    if (room <= 0) {
+    if (maxInFlight - inFlight.size() <= 0) {
       return;
     }
     claiming = true;
     again = false;
+    // Each destination in turn (a different one first each time), for what it can take now.
+    List<String> order = new java.util.ArrayList<>(caps.keySet());
+    java.util.Collections.sort(order);
+    java.util.Collections.rotate(order, -(nextDestination++ % Math.max(1, order.size())));
+    claimFrom(order, 0, false, true);
+  }
+
+  /** Claims for {@code order[i]} and the rest; {@code full}: some claim got all it asked for (more may be due). */
+  private void claimFrom(List<String> order, int i, boolean full, boolean ok) {
+    if (i >= order.size() || stopping) {
+      claiming = false;
+      if (!stopping && (again || (full && ok))) {
+        pump();
+      } else {
+        schedulePoll();
+      }
+      return;
+    }
+    String destination = order.get(i);
+    int room = Math.min(maxInFlight - inFlight.size(), caps.get(destination) - busy.getOrDefault(destination, 0));
+    if (room <= 0) {
+      claimFrom(order, i + 1, full, ok);
+      return;
+    }
     long now = clock.millis();
     String token = workerId + "#" + (++claims);
     pool.preparedQuery(OutboxSql.CLAIM)
-        .execute(Tuple.of(now, room, token, now + lease.toMillis(), inFlight.keySet().toArray(Long[]::new)))
+        .execute(Tuple.of(now, room, token, now + lease.toMillis(), inFlight.keySet().toArray(Long[]::new),
+            destination))
         .onComplete(ar -> {
-          claiming = false;
           int got = 0;
           if (ar.failed()) {
             LOG.log(Level.FINE, "claim failed: " + ar.cause().getMessage());
@@ -132,11 +164,7 @@ final class DeliveryWorker extends VerticleBase {
               deliver(c);
             }
           }
-          if (!stopping && (again || (got == room && ar.succeeded()))) {
-            pump();
-          } else {
-            schedulePoll();
-          }
+          claimFrom(order, i + 1, full || got == room, ok && ar.succeeded());
         });
   }
 
@@ -172,6 +200,7 @@ final class DeliveryWorker extends VerticleBase {
 
   private void deliver(Claimed c) {
     inFlight.put(c.id, c.token);
+    busy.merge(c.request.destination(), 1, Integer::sum);
     Promise<Void> done = Promise.promise();
     running.put(c.id, done);
     long started = clock.millis();
@@ -207,6 +236,7 @@ final class DeliveryWorker extends VerticleBase {
                 + "); it is retried after its lease");
           }
           inFlight.remove(c.id);
+          busy.merge(c.request.destination(), -1, Integer::sum);
           running.remove(c.id);
           done.complete();
           // Claim again once half the room is free: one claim for many rows, not one per row.

@@ -68,6 +68,8 @@ public final class Outbox implements DurableQueue {
   private long depthTimer = -1;
   private long purgeTimer = -1;
   private long rematchTimer = -1;
+  /** Requests in flight per destination from this instance's worker: its share of the destination's pool. */
+  private final Map<String, Integer> caps;
   private final Rematching rematching;
 
   private Outbox(Vertx vertx, CallBridgeConfig config, Database db, Metrics metrics, Clock clock, Sender sender,
@@ -85,6 +87,11 @@ public final class Outbox implements DurableQueue {
     Duration longest = destinations.values().stream().map(DestinationConfig::requestTimeout)
         .max(Duration::compareTo).orElse(Duration.ofSeconds(10));
     this.lease = longest.plus(options.leaseMargin());
+    // The worker's event loop has its own share of each destination's pool (as every sending loop does).
+    int loops = Math.max(1, config.server().instances());
+    Map<String, Integer> shares = new HashMap<>();
+    destinations.values().forEach(d -> shares.put(d.name(), Math.max(1, (d.poolSize() + loops - 1) / loops)));
+    this.caps = Map.copyOf(shares);
     this.rematching = new Rematching(db.pool(), clock, rematchers,
         () -> db.pool().query(OutboxSql.NOTIFY).execute().mapEmpty(), this.metrics);
   }
@@ -194,7 +201,7 @@ public final class Outbox implements DurableQueue {
         .onFailure(e -> LOG.fine("unmatched sweep failed (tried again in 1 s): " + e.getMessage())));
     DeliveryWorker worker = new DeliveryWorker(db.pool(), Database.connectOptions(db.config(), "callbridge-listen"), channel(db.config().schema()),
         sender, clock, workerId, this::requestTimeout, lease, options.pollInterval(), options.maxInFlight(), metrics,
-        this::delivered);
+        this::delivered, caps);
     return vertx.deployVerticle(worker).map(id -> {
       deployment = id;
       return null;

@@ -57,6 +57,7 @@ final class OutboxSql {
       WITH due AS (
         SELECT id FROM outbox c
         WHERE status = 'pending' AND next_attempt_at <= to_timestamp($1 / 1000.0) AND id <> ALL($5::bigint[])
+          AND c.destination = $6
           AND c.{mine}
           AND (c.related_id IS NULL OR NOT EXISTS (
                 SELECT 1 FROM outbox p WHERE p.route = c.route AND p.call_id = c.call_id AND p.id < c.id

@@ -45,10 +45,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class OutboxWorkersTest {
   static final String YAML = """
-      server: { accessLog: false }
+      server: { accessLog: false, instances: 1 }
       correlation: { purgeBatch: 2 }
       destinations:
-        dest: { baseUrl: "http://127.0.0.1:%d", requestTimeout: 3s }
+        dest: { baseUrl: "http://127.0.0.1:%1$d", requestTimeout: 3s }
+        narrow: { baseUrl: "http://127.0.0.1:%1$d", requestTimeout: 3s, poolSize: 2, connectTimeout: 200ms }
       routes:
         - name: r
           kind: postback
@@ -302,5 +303,38 @@ class OutboxWorkersTest {
     assertThat(all.stream().filter(io.vertx.core.Future::succeeded).count()).isEqualTo(39);
     assertThat(TestDb.count(db, "SELECT count(*) FROM outbox WHERE call_id LIKE 'batch-%'")).isGreaterThanOrEqualTo(39);
     assertThat(TestDb.count(db, "SELECT count(*) FROM outbox WHERE call_id = '" + bad + "'")).isZero();
+  }
+
+  @Test
+  void aSlowDestinationGetsOnlyWhatItsPoolCanTakeSoNothingWaitsForAConnection() {
+    Database database = Database.open(vertx, db);
+    pools.add(database);
+    Metrics metrics = new Metrics();
+    Upstream upstream = Upstream.create(vertx, config.destinations(), metrics, Clock.systemUTC());
+    Outbox o = Outbox.create(vertx, config, database, metrics, Clock.systemUTC(),
+        new UpstreamSender(upstream, Clock.systemUTC()), FAST);
+    o.start().await();
+    started.add(o);
+    List<Long> ids = new ArrayList<>();
+    List<String> calls = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String call = "narrow-" + i + "-" + UUID.randomUUID();
+      calls.add(call);
+      dest.script(call, Action.slow(400)); // slower than the 200 ms a pooled connection may be waited for
+      Envelope e = envelope(call);
+      StoredRequest r = e.request().orElseThrow();
+      e = new Envelope(e.flow(), e.route(), e.idempotencyKey(), e.eventKind(), e.callId(), e.oncePerCall(), "narrow",
+          Optional.of(new StoredRequest("narrow", r.method(), r.uri(), r.headers(), r.body())), e.schedule(),
+          e.settleWindow(), e.raw(), e.hold(), e.staleAt());
+      ids.add(o.enqueue(e).await().id());
+    }
+    eventually(() -> ids.stream().allMatch(id -> "delivered".equals(row(id).get("status"))), Duration.ofSeconds(15),
+        "all delivered");
+    for (long id : ids) {
+      assertThat(row(id).get("attempts")).as("row " + id + ": one attempt, no other").isEqualTo(1);
+    }
+    assertThat(metrics.scrape()).as("no row waited for our own pool").doesNotContain("outcome=\"deferred\"")
+        .contains("callbridge_upstream_requests_total{destination=\"narrow\",outcome=\"no_connection\"} 0.0");
+    assertThat(calls).allSatisfy(c -> assertThat(dest.forCall(c)).hasSize(1));
   }
 }
