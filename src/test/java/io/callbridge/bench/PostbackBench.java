@@ -140,6 +140,47 @@ public final class PostbackBench {
     Result delivery = new Result("accept→delivery", deliveryConcurrency, delays.length, 1, delays, notDelivered);
     live.stop().await();
 
+    // 3. A slow, healthy destination: every answer after 1.5-4 s, inside its 5 s requestTimeout. Only its
+    //    concurrency (its pool) bounds delivery; nothing ends dead, nothing waits for our own connections.
+    int slowRows = Integer.parseInt(System.getProperty("bench.slow.rows", "600"));
+    Map<String, Long> slowArrivals = new ConcurrentHashMap<>();
+    java.util.Random jitter = new java.util.Random(7);
+    HttpServer slow = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+      String uri = req.uri();
+      long wait = 1500 + jitter.nextInt(2501);
+      vertx.setTimer(wait, t -> {
+        slowArrivals.put(uri.substring(uri.lastIndexOf('/') + 1), System.nanoTime());
+        req.response().end("{\"status\":\"ok\"}");
+      });
+    }));
+    slow.listen(0, "127.0.0.1").await();
+    PostgresConfig db3 = TestDb.freshSchema(PostbackBench.class);
+    Gateway slowGateway = Gateway.start(TestConfigs.forTest(YAML.formatted(instances, pool, slow.actualPort()), db3),
+        Clock.systemUTC(), Flows::postback).await();
+    String slowUrl = "http://127.0.0.1:" + slowGateway.publicPort() + "/v1/postbacks/ringba-payout";
+    Map<String, Long> slowAccepted = new ConcurrentHashMap<>();
+    long slowStart = System.nanoTime();
+    loadCount(vertx, slowUrl, 16, slowRows, slowAccepted);
+    long slowEnd = System.nanoTime() + 240_000_000_000L;
+    while (System.nanoTime() < slowEnd && !slowArrivals.keySet().containsAll(slowAccepted.keySet())) {
+      Thread.sleep(100);
+    }
+    double slowSeconds = (System.nanoTime() - slowStart) / 1e9;
+    String slowAdmin = "http://127.0.0.1:" + slowGateway.adminPort() + "/metrics";
+    String slowMetrics = io.callbridge.testing.Http.get(slowAdmin, Map.of()).body();
+    long slowDead = TestDb.count(db3, "SELECT count(*) FROM outbox WHERE status = 'dead'");
+    long slowPending = TestDb.count(db3, "SELECT count(*) FROM outbox WHERE status = 'pending'");
+    long slowAttemptRows = TestDb.count(db3, "SELECT count(*) FROM outbox_attempt");
+    slowGateway.stop().await();
+    int share = Math.max(1, (64 + instances - 1) / instances);
+    report.append(String.format(Locale.ROOT, "%n## A slow, healthy destination (answers after 1.5-4 s, requestTimeout 5 s)%n%n"
+            + "- %d postbacks accepted; delivered %d in %.1f s (%.1f/s; the destination's concurrency from one worker is "
+            + "its pool share, %d connections, so about %d / 2.75 s = %.1f/s is the bound)%n"
+            + "- dead %d, still pending %d, attempt rows %d (one per delivery: no deferral is an attempt), "
+            + "`no_connection` outcomes: %s%n%n",
+        slowAccepted.size(), slowArrivals.size(), slowSeconds, slowArrivals.size() / slowSeconds, share, share,
+        share / 2.75, slowDead, slowPending, slowAttemptRows, noConnections(slowMetrics)));
+
     report.append("## Durable ingest (202 after commit) vs pgbench single-row INSERT, same row shape\n\n");
     report.append("| concurrency | CallBridge accepted/s | CallBridge p50 / p99 of the 202 | pgbench inserts/s | "
         + "pgbench p50 / p99 | ratio | goal (≥ 0.5×, p99 ≤ 25 ms) |\n|---|---|---|---|---|---|---|\n");
@@ -169,6 +210,7 @@ public final class PostbackBench {
     if (!Boolean.getBoolean("bench.keep")) {
       TestDb.drop(db);
       TestDb.drop(db2);
+      TestDb.drop(db3);
     }
     System.exit(0);
   }
@@ -295,5 +337,34 @@ public final class PostbackBench {
     } catch (IOException e) {
       return "?";
     }
+  }
+
+  /** The count of {@code no_connection} outcomes in a scrape (0 when none). */
+  static String noConnections(String scrape) {
+    return scrape.lines().filter(l -> l.startsWith("callbridge_upstream_requests_total") && l.contains("no_connection"))
+        .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse("0");
+  }
+
+  /** Sends {@code total} postbacks with {@code concurrency} in flight; records each accepted call id's 202 time. */
+  static void loadCount(Vertx vertx, String url, int concurrency, int total, Map<String, Long> accepted)
+      throws Exception {
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(concurrency);
+    for (int c = 0; c < concurrency; c++) {
+      pool.submit(() -> {
+        int n;
+        while ((n = next.getAndIncrement()) < total) {
+          String call = "slow-" + n + "-" + java.util.UUID.randomUUID();
+          io.callbridge.testing.Http.Response r = io.callbridge.testing.Http.post(url, "application/json",
+              "{\"trackdrive_call_uuid\":\"" + call + "\",\"payout\":2}", Map.of("X-CallBridge-Token", "bench"));
+          if (r.status() == 202) {
+            accepted.put(call, System.nanoTime());
+          }
+        }
+        return null;
+      });
+    }
+    pool.shutdown();
+    pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
   }
 }
