@@ -142,8 +142,12 @@ public final class Gateway {
     admin.add(services.outbox().admin()::accept);
     AtomicBoolean draining = new AtomicBoolean(false);
     IngressMetrics ingressMetrics = new IngressMetrics(services.metrics());
-    AdminServer adminServer = new AdminServer(config.server(), services.metrics(), services.database()::readiness,
-        admin, draining);
+    // Ready: PostgreSQL answers, and durable ingest is not stuck behind it (a lock, a hung connection).
+    java.util.function.Supplier<Future<io.vertx.core.json.JsonObject>> readiness = () -> services.database().readiness()
+        .map(details -> services.outbox().ingestStuck()
+            .map(why -> details.copy().put("ingest", "stuck").put("reason", why))
+            .orElseGet(() -> details.copy().put("ingest", "ok")));
+    AdminServer adminServer = new AdminServer(config.server(), services.metrics(), readiness, admin, draining);
     // All instances listen on the configured port; Vert.x shares it (port 0 too: one random port for all).
     List<PublicServer> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
     return services.outbox().start().compose(x -> vertx.deployVerticle(adminServer)).compose(adminId -> vertx.deployVerticle(() -> {

@@ -68,7 +68,11 @@ public final class AdminServer extends VerticleBase {
     }
     readiness.get()
         .timeout(2, TimeUnit.SECONDS)
-        .onSuccess(details -> json(ctx, 200, details.copy().put("status", "up")))
+        .onSuccess(details -> {
+          // A part that reports itself "stuck" or "down" (e.g. ingest behind a lock) makes the instance unready.
+          boolean down = details.stream().anyMatch(e -> "stuck".equals(e.getValue()) || "down".equals(e.getValue()));
+          json(ctx, down ? 503 : 200, details.copy().put("status", down ? "down" : "up"));
+        })
         .onFailure(err -> json(ctx, 503, new JsonObject().put("status", "down").put("postgres", "down")
             .put("reason", String.valueOf(err.getMessage()))));
   }

@@ -55,8 +55,31 @@ final class IngestBatcher {
     this.maxBatch = maxBatch;
   }
 
+  /** Submitted and not yet answered; when PostgreSQL last answered a batch while some were waiting. */
+  private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile long progressMs;
+
+  /**
+   * Why ingest is stuck, if it is: postbacks have waited longer than {@code after} and PostgreSQL
+   * has answered no batch meanwhile (a lock, a hung connection), while it may still answer a query.
+   */
+  java.util.Optional<String> stuck(java.time.Duration after) {
+    int waiting = outstanding.get();
+    long quiet = clock.millis() - progressMs;
+    return waiting > 0 && quiet > after.toMillis()
+        ? java.util.Optional.of(waiting + " postback(s) waiting " + quiet / 1000 + " s for PostgreSQL to commit them")
+        : java.util.Optional.empty();
+  }
+
   Future<Enqueued> submit(Envelope envelope, String fingerprint) {
     Promise<Enqueued> promise = Promise.promise();
+    if (outstanding.getAndIncrement() == 0) {
+      progressMs = clock.millis();
+    }
+    promise.future().onComplete(ar -> {
+      outstanding.decrementAndGet();
+      progressMs = clock.millis();
+    });
     queue.add(new Item(envelope, fingerprint, promise));
     flush();
     // The batch completes on whichever event loop ran its statement: answer on the caller's own.

@@ -70,6 +70,7 @@ public final class Outbox implements DurableQueue {
   private long rematchTimer = -1;
   /** Requests in flight per destination from this instance's worker: its share of the destination's pool. */
   private final Map<String, Integer> caps;
+  private final Duration ingestStuckAfter;
   private final Rematching rematching;
 
   private Outbox(Vertx vertx, CallBridgeConfig config, Database db, Metrics metrics, Clock clock, Sender sender,
@@ -92,6 +93,7 @@ public final class Outbox implements DurableQueue {
     Map<String, Integer> shares = new HashMap<>();
     destinations.values().forEach(d -> shares.put(d.name(), Math.max(1, (d.poolSize() + loops - 1) / loops)));
     this.caps = Map.copyOf(shares);
+    this.ingestStuckAfter = config.outbox().ingestStuckAfter();
     this.rematching = new Rematching(db.pool(), clock, rematchers,
         () -> db.pool().query(OutboxSql.NOTIFY).execute().mapEmpty(), this.metrics);
   }
@@ -120,6 +122,11 @@ public final class Outbox implements DurableQueue {
   }
 
   private volatile long lastUnmatchedMs = Long.MIN_VALUE / 2;
+
+  /** Why ingest is stuck (postbacks waiting over outbox.ingestStuckAfter for a commit, no batch answered), if it is. */
+  public Optional<String> ingestStuck() {
+    return batcher.stuck(ingestStuckAfter);
+  }
 
   /** Whether unmatched postbacks may be waiting (this deployment's gauge, or one stored here lately). */
   public boolean hasUnmatched() {

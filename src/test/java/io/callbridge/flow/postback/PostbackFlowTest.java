@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class PostbackFlowTest {
   static final String YAML = """
       server: { bodyLimit: 4KiB, accessLog: false, adminToken: admin-secret }
-      outbox: { rematchWindow: 0s }   # unmatched rows wait for replay here; TwoInstancesTest has them match themselves
+      outbox: { rematchWindow: 0s, ingestStuckAfter: 1s }   # unmatched rows wait for replay here (TwoInstancesTest: they match themselves)
       destinations:
         td: { baseUrl: "http://127.0.0.1:%1$d", requestTimeout: 1s }
         ringba: { baseUrl: "http://127.0.0.1:%1$d", requestTimeout: 1s }
@@ -582,6 +582,28 @@ class PostbackFlowTest {
     assertThat(nul.json().getString("field")).isEqualTo("payout");
     assertThat(Http.get(admin + "/admin/postbacks?route=ringba-payout&limit=1000", ADMIN).body())
         .as("nothing of it stored").doesNotContain(uuid);
+  }
+
+  @Test
+  void ingestStuckBehindALockMakesTheInstanceUnreadyUntilItCommits() throws Exception {
+    String uuid = id();
+    try (java.sql.Connection lock = TestDb.connect(db)) {
+      lock.setAutoCommit(false);
+      lock.createStatement().execute("LOCK TABLE outbox IN EXCLUSIVE MODE"); // reads still work, inserts wait
+      java.util.concurrent.CompletableFuture<Http.Response> waiting = java.util.concurrent.CompletableFuture
+          .supplyAsync(() -> payout("ringba-payout", uuid, "3"));
+      JsonObject unready = Eventually.value("readiness says ingest is stuck", () -> {
+        Http.Response r = Http.get(admin + "/health/ready");
+        return r.status() == 503 ? Optional.of(r.json()) : Optional.empty();
+      });
+      assertThat(unready.getString("ingest")).isEqualTo("stuck");
+      assertThat(unready.getString("postgres")).as("PostgreSQL itself answers").isEqualTo("up");
+      assertThat(unready.getString("reason")).contains("waiting");
+      lock.rollback(); // the lock goes; the postback commits
+      assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(202);
+    }
+    Eventually.until("ready again", () -> Http.get(admin + "/health/ready").status() == 200);
+    assertThat(Http.get(admin + "/health/ready").json().getString("ingest")).isEqualTo("ok");
   }
 
   @Test
