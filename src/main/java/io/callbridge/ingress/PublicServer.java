@@ -53,7 +53,8 @@ public final class PublicServer extends VerticleBase {
     lag.start();
     http = vertx.createHttpServer(options)
         .requestHandler(new IngressRouter(server, routes, flows, metrics, clock))
-        .invalidRequestHandler(PublicServer::invalid);
+        .invalidRequestHandler(PublicServer::invalid)
+        .connectionHandler(PublicServer::guard);
     return http.listen();
   }
 
@@ -95,5 +96,15 @@ public final class PublicServer extends VerticleBase {
     io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject().put("error", error);
     request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .putHeader("Connection", "close").end(body.encode());
+  }
+
+  /** Puts {@link HttpGuard} after the HTTP decoder of a new connection (Vert.x's own connection type). */
+  static void guard(io.vertx.core.http.HttpConnection connection) {
+    if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      io.netty.channel.ChannelPipeline pipeline = base.channel().pipeline();
+      if (pipeline.get("httpDecoder") != null && pipeline.get(HttpGuard.NAME) == null) {
+        pipeline.addAfter("httpDecoder", HttpGuard.NAME, new HttpGuard());
+      }
+    }
   }
 }

@@ -255,7 +255,13 @@ class IngressTest {
   }
 
   @Test
-  void aRequestLineTheDecoderCannotReadIsA400WithAJsonError() throws Exception {
+  void brokenHttpIsAnsweredWithTheRightStatusAndAJsonError() throws Exception {
+    String version = raw("GET /v1/ping/echo HTTP/2.0\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(version).startsWith("HTTP/1.1 505").contains("\"error\"");
+    String chunked = raw("POST /v1/ping/echo HTTP/1.1\r\nHost: x\r\nX-CallBridge-Token: route-secret\r\n"
+        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n");
+    assertThat(chunked).as("a malformed chunked body is answered, not just dropped").startsWith("HTTP/1.1 400")
+        .contains("\"error\"");
     String garbage = raw("\u0001\u0002 nonsense\r\n\r\n");
     assertThat(garbage).containsPattern("^HTTP/1\\.[01] 400").contains("\"error\"");
   }

@@ -337,4 +337,25 @@ class OutboxWorkersTest {
         .contains("callbridge_upstream_requests_total{destination=\"narrow\",outcome=\"no_connection\"} 0.0");
     assertThat(calls).allSatisfy(c -> assertThat(dest.forCall(c)).hasSize(1));
   }
+
+  @Test
+  void aRowThatCollidesWithARowItCannotReadBackFailsAfterAFewTriesNeverLoops() throws Exception {
+    // A trigger swallows this call's insert: ON CONFLICT DO NOTHING returns nothing (as for a collision),
+    // and the row it "collided with" cannot be found. That must end, not re-insert forever.
+    TestDb.exec(db, "CREATE OR REPLACE FUNCTION swallow_row() RETURNS trigger AS $$ BEGIN "
+        + "IF NEW.call_id LIKE 'swallowed-%' THEN RETURN NULL; END IF; RETURN NEW; END $$ LANGUAGE plpgsql");
+    TestDb.exec(db, "CREATE TRIGGER swallow_row BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION swallow_row()");
+    try {
+      Outbox ingest = outbox(false);
+      io.vertx.core.Future<Enqueued> f = ingest.enqueue(envelope("swallowed-" + UUID.randomUUID()));
+      io.vertx.core.Future<Throwable> outcome = f.transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause()));
+      Throwable why = outcome.await(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(why).as("answered (not stored), not looping").isNotNull();
+      assertThat(why.getMessage()).contains("cannot be read back");
+      assertThat(ingest.enqueue(envelope("fine-" + UUID.randomUUID())).await().result())
+          .as("and ingest goes on").isEqualTo(Enqueued.Result.CREATED);
+    } finally {
+      TestDb.exec(db, "DROP TRIGGER IF EXISTS swallow_row ON outbox");
+    }
+  }
 }
