@@ -3,66 +3,106 @@ package io.callbridge;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.ConfigException;
 import io.callbridge.config.ConfigLoader;
+import io.callbridge.config.GoLive;
 import io.callbridge.template.Templates;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /** The command line behind {@code bin/callbridge}. Runs on the main thread, never on an event loop. */
 public final class Main {
-  private static final String USAGE = """
-      usage: callbridge <command> [options]
-        run [--config FILE]        start the gateway in the foreground (default conf/callbridge.yaml,
-                                   or CALLBRIDGE_CONFIG)
-        check-config [FILE]        validate a configuration: every error with its path, or a summary
-        sim [--port P] [--seed N] [--config FILE]
-                                   run the Ringba and TrackDrive simulators (default port 8090, or
-                                   CALLBRIDGE_SIM_PORT; default conf/sim.yaml)
-        demo [--keep-running]      start the simulators and the gateway (conf/demo.yaml), drive scripted
-                                   calls through every flow, print each call's timeline
-        --help                     this text
-      """;
+  /** Each command's usage: its synopsis, then what it does. */
+  private static final Map<String, String> USAGE = new java.util.LinkedHashMap<>();
+
+  static {
+    USAGE.put("run", """
+          run [--config FILE]        start the gateway in the foreground (default conf/callbridge.yaml,
+                                     or CALLBRIDGE_CONFIG)
+        """);
+    USAGE.put("check-config", """
+          check-config [FILE] [--strict | --lenient]
+                                     validate a configuration (default as for run): every error with
+                                     its path (exit 1), or a summary per route (exit 0). --strict adds
+                                     the go-live checks (unset secrets, placeholders, malformed keys);
+                                     it is the default for a file named callbridge.yaml
+        """);
+    USAGE.put("sim", """
+          sim [--port P] [--seed N] [--config FILE]
+                                     run the Ringba and TrackDrive simulators (default port 8090, or
+                                     CALLBRIDGE_SIM_PORT; default conf/sim.yaml)
+        """);
+    USAGE.put("demo", """
+          demo [--keep-running]      start the simulators and the gateway (conf/demo.yaml), drive scripted
+                                     calls through every flow, print each call's timeline
+        """);
+  }
 
   private Main() {}
 
   public static void main(String[] args) {
     Logging.setup();
+    System.exit(execute(args, System.out, System.err, System.getenv()));
+  }
+
+  static String usage() {
+    return "usage: callbridge <command> [options]   (callbridge <command> --help for one command)\n"
+        + String.join("", USAGE.values()) + "  --help                     this text\n";
+  }
+
+  static String usage(String command) {
+    return "usage: callbridge " + USAGE.get(command).stripLeading();
+  }
+
+  /**
+   * Runs one command and returns its exit code: 0 done, 1 it failed, 2 the command line is wrong
+   * (the message and the usage on {@code err}). Main exits with it; tests call this directly.
+   */
+  static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-      System.out.print(USAGE);
-      System.exit(args.length == 0 ? 2 : 0);
+      (args.length == 0 ? err : out).print(usage());
+      return args.length == 0 ? 2 : 0;
     }
-    System.exit(execute(args, System.out));
-  }
-
-  /** Runs one command and returns its exit code (main exits with it; tests call this directly). */
-  static int execute(String[] args, PrintStream out) {
     String command = args[0];
+    if (!USAGE.containsKey(command)) {
+      err.print("callbridge: unknown command '" + command + "'\n" + usage());
+      return 2;
+    }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
-    return switch (command) {
-      case "run" -> run(rest);
-      case "check-config" -> checkConfig(rest, out);
-      case "sim" -> io.callbridge.sim.SimCommand.run(rest, System.getenv());
-      case "demo" -> io.callbridge.demo.Demo.run(rest, System.getenv());
-      default -> {
-        System.err.println("unknown command '" + command + "'\n" + USAGE);
-        yield 2;
+    try {
+      CommandLine line = switch (command) {
+        case "run" -> CommandLine.parse(rest, Set.of("--config"), Set.of(), 0);
+        case "check-config" -> CommandLine.parse(rest, Set.of("--config"), Set.of("--strict", "--lenient"), 1);
+        case "sim" -> CommandLine.parse(rest, Set.of("--port", "--seed", "--config"), Set.of(), 0);
+        default -> CommandLine.parse(rest, Set.of(), Set.of("--keep-running"), 0);
+      };
+      if (line.help()) {
+        out.print(usage(command));
+        return 0;
       }
-    };
+      return switch (command) {
+        case "run" -> run(configPath(line, env), env, err);
+        case "check-config" -> checkConfig(line, env, out);
+        case "sim" -> io.callbridge.sim.SimCommand.run(line.number("--port", 0, 65535).map(Long::intValue),
+            line.number("--seed", Long.MIN_VALUE, Long.MAX_VALUE), line.option("--config").map(Path::of), env);
+        default -> io.callbridge.demo.Demo.run(line.flag("--keep-running"), env);
+      };
+    } catch (CommandLine.Usage e) {
+      err.print("callbridge " + command + ": " + e.getMessage() + "\n" + usage(command));
+      return 2;
+    }
   }
 
-  static Path configPath(List<String> args, Map<String, String> env) {
-    for (int i = 0; i < args.size(); i++) {
-      if (args.get(i).equals("--config") && i + 1 < args.size()) {
-        return Path.of(args.get(i + 1));
-      }
-      if (args.get(i).startsWith("--config=")) {
-        return Path.of(args.get(i).substring("--config=".length()));
-      }
+  static Path configPath(CommandLine line, Map<String, String> env) {
+    Optional<String> given = line.option("--config").or(() -> line.positional().stream().findFirst());
+    if (given.isPresent()) {
+      return Path.of(given.get());
     }
     String fromEnv = env.get("CALLBRIDGE_CONFIG");
     return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : "conf/callbridge.yaml");
@@ -78,33 +118,57 @@ public final class Main {
     return config;
   }
 
-  private static int checkConfig(List<String> args, PrintStream out) {
-    Map<String, String> env = System.getenv();
-    Path file = args.isEmpty() || args.get(0).startsWith("--") ? configPath(args, env) : Path.of(args.get(0));
+  private static int checkConfig(CommandLine line, Map<String, String> env, PrintStream out) throws CommandLine.Usage {
+    if (line.flag("--strict") && line.flag("--lenient")) {
+      throw new CommandLine.Usage("--strict and --lenient exclude each other");
+    }
+    if (line.option("--config").isPresent() && !line.positional().isEmpty()) {
+      throw new CommandLine.Usage("give the file once: as FILE or with --config");
+    }
+    Path file = configPath(line, env);
+    boolean strict = line.flag("--strict") || (!line.flag("--lenient") && isProduction(file));
     try {
       CallBridgeConfig config = load(file, env);
-      out.println(file + ": OK, " + config.routes().size() + " route(s), " + config.destinations().size()
-          + " destination(s)");
-      config.summary().forEach(line -> out.println("  " + line));
+      List<String> goLive = strict ? goLiveProblems(file, env) : List.of();
+      if (!goLive.isEmpty()) {
+        out.println(file + ": valid, but not ready to go live: " + goLive.size() + " problem(s)"
+            + " (--lenient checks only that it is valid)");
+        goLive.forEach(problem -> out.println("  " + problem));
+        return 1;
+      }
+      out.println(file + ": OK" + (strict ? ", ready to go live" : " (valid; --strict also checks it is ready to go live)")
+          + ", " + config.routes().size() + " route(s), " + config.destinations().size() + " destination(s)");
+      config.summary().forEach(summary -> out.println("  " + summary));
       return 0;
     } catch (ConfigException e) {
       out.println(file + ": " + e.errors().size() + " error(s)");
-      e.errors().forEach(err -> out.println("  " + err));
+      e.errors().forEach(error -> out.println("  " + error));
       return 1;
     }
   }
 
-  private static int run(List<String> args) {
+  /** The production file is checked for going live unless --lenient says otherwise. */
+  static boolean isProduction(Path file) {
+    return file.getFileName() != null && file.getFileName().toString().equals("callbridge.yaml");
+  }
+
+  static List<String> goLiveProblems(Path file, Map<String, String> env) throws ConfigException {
+    try {
+      return GoLive.problems(java.nio.file.Files.readString(file), file.toString(), env);
+    } catch (java.io.IOException e) {
+      throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
+    }
+  }
+
+  private static int run(Path file, Map<String, String> env, PrintStream err) {
     long t0 = System.nanoTime();
     Logger log = Logger.getLogger("callbridge");
-    Map<String, String> env = System.getenv();
-    Path file = configPath(args, env);
     CallBridgeConfig config;
     try {
       config = load(file, env);
     } catch (ConfigException e) {
-      System.err.println(file + ": " + e.errors().size() + " error(s); nothing started");
-      e.errors().forEach(err -> System.err.println("  " + err));
+      err.println(file + ": " + e.errors().size() + " error(s); nothing started");
+      e.errors().forEach(line -> err.println("  " + line));
       return 1;
     }
     Gateway gateway;
@@ -112,12 +176,19 @@ public final class Main {
       gateway = Gateway.start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      System.err.println("callbridge did not start: " + cause.getMessage());
+      err.println("callbridge did not start: " + cause.getMessage());
       return 1;
     }
     config.summary().forEach(line -> log.info("route " + line));
     config.routes().stream().filter(r -> !r.token().isPresent()).forEach(r -> log.warning("route " + r.name()
         + " has no token configured (its auth.token variable is unset): it answers 401 to every caller"));
+    if (isProduction(file)) {
+      try {
+        goLiveProblems(file, env).forEach(problem -> log.warning("not ready to go live: " + problem));
+      } catch (ConfigException e) {
+        e.errors().forEach(log::warning);
+      }
+    }
     log.info(String.format("callbridge ready in %d ms: public port %d, admin port %d (metrics, health%s)",
         (System.nanoTime() - t0) / 1_000_000, gateway.publicPort(), gateway.adminPort(),
         config.server().adminToken().isPresent() ? ", admin API" : "; admin API off: CALLBRIDGE_ADMIN_TOKEN unset"));

@@ -55,11 +55,8 @@ public final class ConfigLoader {
     if (!region.matches("[A-Z]{2}")) {
       root.get("phoneRegion").error("must be a two-letter region code such as US, got '" + region + "'");
     }
-    Node templatesNode = root.get("templates");
+    // A missing folder is fine: the templates shipped in the jar serve every name it does not hold.
     Path templates = baseDir.resolve(root.string("templates", "templates")).normalize();
-    if (!Files.isDirectory(templates)) {
-      templatesNode.error("templates directory " + templates + " does not exist");
-    }
 
     Map<String, DestinationConfig> destinations = new LinkedHashMap<>();
     for (Map.Entry<String, Node> e : root.get("destinations").entries().entrySet()) {
@@ -67,7 +64,15 @@ public final class ConfigLoader {
         e.getValue().error("expected a mapping with at least baseUrl");
         continue;
       }
-      destinations.put(e.getKey(), DestinationConfig.parse(e.getKey(), e.getValue()));
+      DestinationConfig d = DestinationConfig.parse(e.getKey(), e.getValue());
+      d.headers().forEach((header, value) -> {
+        String problem = header.equalsIgnoreCase("Authorization") ? GoLive.basicAuthProblem(value.value()) : null;
+        if (problem != null) {
+          e.getValue().get("headers").get(header).error("the Basic credentials " + problem + ": give the base64 of"
+              + " public_key:private_key (printf %s 'PUBLIC:PRIVATE' | base64 -w0)");
+        }
+      });
+      destinations.put(e.getKey(), d);
     }
 
     Node routesNode = root.get("routes");
@@ -88,16 +93,13 @@ public final class ConfigLoader {
               + (destinations.isEmpty() ? " (no destinations are configured)" : " (configured: "
               + String.join(", ", destinations.keySet()) + ")"));
         }
-        if (!t.template().isEmpty() && Files.isDirectory(templates)
-            && !Files.isRegularFile(templates.resolve(t.template() + ".yaml"))) {
-          tn.get("template").error("unknown template '" + t.template() + "' (no file " + t.template()
-              + ".yaml in " + templates + ")");
+        if (!t.template().isEmpty() && !TemplateFiles.exists(templates, t.template())) {
+          tn.get("template").error(unknownTemplate(t.template(), templates));
         }
       }
-      if (r.settings() instanceof PingSettings ping && !ping.answerTemplate().isEmpty() && Files.isDirectory(templates)
-          && !Files.isRegularFile(templates.resolve(ping.answerTemplate() + ".yaml"))) {
-        rn.get("answerTemplate").error("unknown template '" + ping.answerTemplate() + "' (no file "
-            + ping.answerTemplate() + ".yaml in " + templates + ")");
+      if (r.settings() instanceof PingSettings ping && !ping.answerTemplate().isEmpty()
+          && !TemplateFiles.exists(templates, ping.answerTemplate())) {
+        rn.get("answerTemplate").error(unknownTemplate(ping.answerTemplate(), templates));
       }
       if (r.kind() != null && r.targets().isEmpty()) {
         rn.get("targets").error("a " + r.kind().yamlName() + " route needs at least one target");
@@ -114,6 +116,11 @@ public final class ConfigLoader {
     }
     return new CallBridgeConfig(server, postgres, correlation, outbox, region, templates, Map.copyOf(destinations),
         List.copyOf(routes));
+  }
+
+  private static String unknownTemplate(String name, Path dir) {
+    return "unknown template '" + name + "' (no file " + name + ".yaml in " + dir
+        + ", and no template of that name ships with CallBridge)";
   }
 
   /**
@@ -135,6 +142,13 @@ public final class ConfigLoader {
     int port = ep.getPort() > 0 ? ep.getPort() : ("https".equals(ep.getScheme()) ? 443 : 80);
     boolean host = ep.getHost() != null && (destination.baseUrl().getHost().equalsIgnoreCase(ep.getHost())
         || destination.allowsHost(ep.getHost()));
+    String query = ep.getRawQuery() == null ? "" : "&" + ep.getRawQuery();
+    if (query.contains("&lead_token=") || query.contains("&traffic_source_id=")) {
+      where.error("'" + lead.endpointUrl() + "' carries the posting instructions in its query: put only the URL before"
+          + " '?' here, the lead_token value in postingInstructions.leadToken and the traffic_source_id value in"
+          + " postingInstructions.trafficSourceId (CallBridge sends both with every lead)");
+      return;
+    }
     if (!destination.baseUrl().getScheme().equals(ep.getScheme()) || !host || port != destination.port()) {
       where.error("'" + lead.endpointUrl() + "' is not on the target's destination '" + destination.name() + "' ("
           + destination.baseUrl() + "): point the destination's baseUrl at the endpoint's host");
@@ -143,7 +157,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static Object parseYaml(String yaml, String sourceName) throws ConfigException {
+  static Object parseYaml(String yaml, String sourceName) throws ConfigException {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(10);

@@ -40,15 +40,7 @@ public final class Demo {
   public record Options(Path config, Path simConfig, Map<String, String> env, int simPort,
       UnaryOperator<CallBridgeConfig> adjust, Optional<Gateway.FlowFactory> flows, boolean keepRunning, PrintStream out) {
 
-    public static Options fromCommandLine(List<String> args, Map<String, String> env) {
-      boolean keep = false;
-      for (String a : args) {
-        if (a.equals("--keep-running")) {
-          keep = true;
-        } else {
-          throw new IllegalArgumentException("unknown option '" + a + "'");
-        }
-      }
+    public static Options fromCommandLine(boolean keep, Map<String, String> env) {
       return new Options(Path.of("conf/demo.yaml"), Path.of("conf/sim.yaml"), env, SimCommand.defaultPort(env),
           UnaryOperator.identity(), Optional.empty(), keep, System.out);
     }
@@ -66,16 +58,9 @@ public final class Demo {
   }
 
   /** The command line: quiets the INFO log so the timeline reads well. */
-  public static int run(List<String> args, Map<String, String> env) {
-    Options options;
-    try {
-      options = Options.fromCommandLine(args, env);
-    } catch (IllegalArgumentException e) {
-      System.err.println("demo: " + e.getMessage() + "\nusage: callbridge demo [--keep-running]");
-      return 2;
-    }
+  public static int run(boolean keepRunning, Map<String, String> env) {
     Logger.getLogger("").setLevel(Level.WARNING);
-    return run(options);
+    return run(Options.fromCommandLine(keepRunning, env));
   }
 
   public static int run(Options o) {

@@ -3,8 +3,8 @@ package io.callbridge.sim;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -23,38 +23,25 @@ public final class SimCommand {
     return Integer.parseInt(v.trim());
   }
 
-  public static int run(List<String> args, Map<String, String> env) {
-    Integer port = null;
-    Long seed = null;
-    Path file = Path.of("conf/sim.yaml");
+  /** Runs the simulators until the process is stopped; the command line was checked by the caller. */
+  public static int run(Optional<Integer> portOption, Optional<Long> seed, Optional<Path> fileOption,
+      Map<String, String> env) {
+    int port;
     try {
-      for (int i = 0; i < args.size(); i++) {
-        String a = args.get(i);
-        String value = i + 1 < args.size() ? args.get(i + 1) : null;
-        switch (a) {
-          case "--port" -> port = Integer.parseInt(need(a, value));
-          case "--seed" -> seed = Long.parseLong(need(a, value));
-          case "--config" -> file = Path.of(need(a, value));
-          default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-        }
-        i++;
-      }
-      if (port == null) {
-        port = defaultPort(env);
-      }
-    } catch (IllegalArgumentException e) {
-      System.err.println("sim: " + (e instanceof NumberFormatException ? "not a number: " : "") + e.getMessage()
-          + "\nusage: callbridge sim [--port P] [--seed N] [--config FILE]");
+      port = portOption.orElseGet(() -> defaultPort(env));
+    } catch (NumberFormatException e) {
+      System.err.println("sim: CALLBRIDGE_SIM_PORT must be a port number, got '" + env.get("CALLBRIDGE_SIM_PORT") + "'");
       return 2;
     }
+    Path file = fileOption.orElse(Path.of("conf/sim.yaml"));
     SimConfig config;
     try {
-      config = Files.exists(file) || !file.equals(Path.of("conf/sim.yaml")) ? SimConfig.load(file) : SimConfig.defaults();
+      config = Files.exists(file) || fileOption.isPresent() ? SimConfig.load(file) : SimConfig.defaults();
     } catch (SimConfig.Invalid e) {
       System.err.println(e.getMessage());
       return 1;
     }
-    long s = seed != null ? seed : config.seed();
+    long s = seed.orElse(config.seed());
     Vertx vertx = Vertx.vertx();
     Simulator sim;
     try {
@@ -97,12 +84,5 @@ public final class SimCommand {
         "  recorder         GET " + b + "/_sim/requests?path=...&since=...  ·  DELETE " + b + "/_sim/requests"
             + "  ·  GET " + b + "/_sim/state",
         "Ctrl-C stops.");
-  }
-
-  private static String need(String option, String value) {
-    if (value == null || value.startsWith("--")) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return value;
   }
 }

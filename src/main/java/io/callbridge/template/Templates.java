@@ -5,9 +5,9 @@ import io.callbridge.config.ConfigException;
 import io.callbridge.config.PingSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.RouteKind;
+
 import io.callbridge.config.TargetConfig;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.callbridge.config.TemplateFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,18 +48,15 @@ public final class Templates {
    */
   public static Templates of(CallBridgeConfig config) throws ConfigException {
     Path dir = config.templatesDir();
-    if (!Files.isDirectory(dir)) {
-      return empty(config.phoneRegion());
-    }
     Set<String> names = new LinkedHashSet<>();
     for (RouteConfig r : config.routes()) {
       for (TargetConfig t : r.targets()) {
-        if (!t.template().isEmpty() && Files.isRegularFile(dir.resolve(t.template() + ".yaml"))) {
+        if (!t.template().isEmpty() && TemplateFiles.exists(dir, t.template())) {
           names.add(t.template());
         }
       }
       if (r.settings() instanceof PingSettings ping && !ping.answerTemplate().isEmpty()
-          && Files.isRegularFile(dir.resolve(ping.answerTemplate() + ".yaml"))) {
+          && TemplateFiles.exists(dir, ping.answerTemplate())) {
         names.add(ping.answerTemplate());
       }
     }
@@ -113,15 +110,18 @@ public final class Templates {
       if (out.containsKey(name)) {
         continue;
       }
-      Path file = dir.resolve(name + ".yaml");
-      String text;
+      TemplateFiles.Source source;
       try {
-        text = Files.readString(file);
-      } catch (IOException e) {
-        errors.add(file + ": cannot read: " + e.getMessage());
+        source = TemplateFiles.read(dir, name).orElse(null);
+      } catch (java.io.UncheckedIOException e) {
+        errors.add(e.getMessage());
         continue;
       }
-      RequestTemplate t = TemplateCompiler.compile(name, file.toString(), text, phones, errors);
+      if (source == null) {
+        errors.add(dir.resolve(name + ".yaml") + ": no such template");
+        continue;
+      }
+      RequestTemplate t = TemplateCompiler.compile(name, source.location(), source.text(), phones, errors);
       if (t != null) {
         out.put(name, t);
       }

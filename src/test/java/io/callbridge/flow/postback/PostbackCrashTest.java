@@ -99,10 +99,24 @@ class PostbackCrashTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
         "io.callbridge.Main", "run", "--config", dir.resolve("callbridge.yaml").toString());
+    // The child reads only what this test sets: a shell's CALLBRIDGE_PORT or CALLBRIDGE_OUTBOX_DELIVERY
+    // would otherwise override the file above.
+    pb.environment().keySet().removeIf(k -> k.startsWith("CALLBRIDGE_"));
     pb.environment().put("CALLBRIDGE_OUTBOX_LEASE_MARGIN_MS", "1000");
     pb.redirectErrorStream(true).redirectOutput(new File(dir.toFile(), name + ".log"));
     Process p = pb.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly)); // even if this JVM is stopped early
     Path log = dir.resolve(name + ".log");
+    try {
+      awaitReady(p, name, log);
+    } catch (RuntimeException | AssertionError e) {
+      p.destroyForcibly().waitFor(); // never leave a JVM behind
+      throw e;
+    }
+    return p;
+  }
+
+  static void awaitReady(Process p, String name, Path log) {
     Eventually.value("gateway " + name + " ready (its log: " + log + ")", Duration.ofSeconds(60), () -> {
       if (!p.isAlive()) {
         throw new AssertionError("gateway exited: " + read(log));
@@ -114,7 +128,6 @@ class PostbackCrashTest {
         return Optional.empty(); // not listening yet
       }
     });
-    return p;
   }
 
   static String read(Path file) {
