@@ -166,6 +166,7 @@ public final class Main {
     CallBridgeConfig config;
     try {
       config = load(file, env);
+      Logging.use(config.logging().format());
     } catch (ConfigException e) {
       err.println(file + ": " + e.errors().size() + " error(s); nothing started");
       e.errors().forEach(line -> err.println("  " + line));

@@ -109,11 +109,11 @@ class MainTest {
     env.put("CALLBRIDGE_TD_BASIC_AUTH", "pub123:priv456"); // pasted without encoding
     Run raw = main(env, "check-config", "conf/callbridge.yaml");
     assertThat(raw.code()).isEqualTo(1);
-    assertThat(raw.out()).contains("destinations.trackdrive.headers.Authorization: the Basic credentials is not base64")
+    assertThat(raw.out()).contains("destinations.trackdrive.headers.Authorization: the Basic credentials are not base64")
         .contains("base64 -w0");
     env.put("CALLBRIDGE_TD_BASIC_AUTH", java.util.Base64.getEncoder().encodeToString("justonekey".getBytes()));
     assertThat(main(env, "check-config", "conf/callbridge.yaml").out())
-        .contains("is base64, but not of public_key:private_key");
+        .contains("are base64, but not of public_key:private_key");
   }
 
   @Test

@@ -17,26 +17,34 @@ public record CallBridgeConfig(
     String phoneRegion,
     Path templatesDir,
     Map<String, DestinationConfig> destinations,
-    List<RouteConfig> routes) {
+    List<RouteConfig> routes,
+    LoggingConfig logging) {
+
+  /** With text logging (tests and tools that build a configuration in code). */
+  public CallBridgeConfig(ServerConfig server, PostgresConfig postgres, CorrelationConfig correlation,
+      OutboxConfig outbox, String phoneRegion, Path templatesDir, Map<String, DestinationConfig> destinations,
+      List<RouteConfig> routes) {
+    this(server, postgres, correlation, outbox, phoneRegion, templatesDir, destinations, routes, LoggingConfig.TEXT);
+  }
 
   public Optional<RouteConfig> route(String name) {
     return routes.stream().filter(r -> r.name().equals(name)).findFirst();
   }
 
   public CallBridgeConfig withServer(ServerConfig s) {
-    return new CallBridgeConfig(s, postgres, correlation, outbox, phoneRegion, templatesDir, destinations, routes);
+    return new CallBridgeConfig(s, postgres, correlation, outbox, phoneRegion, templatesDir, destinations, routes, logging);
   }
 
   public CallBridgeConfig withPostgres(PostgresConfig p) {
-    return new CallBridgeConfig(server, p, correlation, outbox, phoneRegion, templatesDir, destinations, routes);
+    return new CallBridgeConfig(server, p, correlation, outbox, phoneRegion, templatesDir, destinations, routes, logging);
   }
 
   public CallBridgeConfig withCorrelation(CorrelationConfig c) {
-    return new CallBridgeConfig(server, postgres, c, outbox, phoneRegion, templatesDir, destinations, routes);
+    return new CallBridgeConfig(server, postgres, c, outbox, phoneRegion, templatesDir, destinations, routes, logging);
   }
 
   public CallBridgeConfig withOutbox(OutboxConfig o) {
-    return new CallBridgeConfig(server, postgres, correlation, o, phoneRegion, templatesDir, destinations, routes);
+    return new CallBridgeConfig(server, postgres, correlation, o, phoneRegion, templatesDir, destinations, routes, logging);
   }
 
   /** One line per route, for {@code check-config} and the start-up log (no secrets). */

@@ -51,6 +51,7 @@ public final class ConfigLoader {
     PostgresConfig postgres = PostgresConfig.parse(root.get("postgres"), root.get("deployment"), env);
     CorrelationConfig correlation = CorrelationConfig.parse(root.get("correlation"));
     OutboxConfig outbox = OutboxConfig.parse(root.get("outbox"), env);
+    LoggingConfig logging = LoggingConfig.parse(root.get("logging"), env);
     String region = root.string("phoneRegion", "US");
     if (!region.matches("[A-Z]{2}")) {
       root.get("phoneRegion").error("must be a two-letter region code such as US, got '" + region + "'");
@@ -115,7 +116,7 @@ public final class ConfigLoader {
       throw new ConfigException(errors.list());
     }
     return new CallBridgeConfig(server, postgres, correlation, outbox, region, templates, Map.copyOf(destinations),
-        List.copyOf(routes));
+        List.copyOf(routes), logging);
   }
 
   private static String unknownTemplate(String name, Path dir) {

@@ -55,11 +55,11 @@ public final class GoLive {
     try {
       decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      return "is not base64";
+      return "are not base64";
     }
     int colon = decoded.indexOf(':');
     if (colon <= 0 || colon == decoded.length() - 1) {
-      return "is base64, but not of public_key:private_key";
+      return "are base64, but not of public_key:private_key";
     }
     return null;
   }

@@ -48,6 +48,9 @@ public final class Demo {
 
   private record Result(FlowDemo script, DemoCall.Outcome outcome, String detail) {}
 
+  /** The gateway's access log: quiet while the scripts run, on for one's own requests afterwards. */
+  private static final Logger ACCESS = Logger.getLogger("callbridge.access");
+
   private Demo() {}
 
   /** The scripts, in the order a call's life goes. A new flow's script goes here. */
@@ -86,7 +89,8 @@ public final class Demo {
     env.put("CALLBRIDGE_SIM_PORT", String.valueOf(sim.port()));
     CallBridgeConfig config;
     try {
-      config = o.adjust().apply(quiet(ConfigLoader.load(o.config(), env)));
+      CallBridgeConfig loaded = ConfigLoader.load(o.config(), env);
+      config = o.adjust().apply(o.keepRunning() ? loaded : quiet(loaded));
     } catch (ConfigException e) {
       out.println("demo: " + o.config() + " is invalid:\n  " + String.join("\n  ", e.errors()));
       await(simVertx.close());
@@ -153,7 +157,9 @@ public final class Demo {
         failed == 0 ? " — every step behaved as expected" : " — see ✘ above"));
 
     if (o.keepRunning()) {
-      out.println("demo: everything stays up (--keep-running); Ctrl-C stops");
+      out.println("demo: everything stays up (--keep-running); Ctrl-C stops. Each request to the gateway from now on"
+          + " is an access line on stderr");
+      ACCESS.setLevel(Level.INFO); // held back while the scripts printed their timelines
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         shutdown(gateway, simVertx);

@@ -1,5 +1,6 @@
 package io.callbridge.ingress;
 
+import io.callbridge.config.PostbackSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.ServerConfig;
 import io.callbridge.deadline.Deadline;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -72,6 +74,9 @@ final class IngressRouter implements Handler<HttpServerRequest> {
     Buffer body;
     boolean bodyOwned;
     boolean answered;
+    /** For the access line: the call's id once the fields are read, the name of the token it showed. */
+    String callId;
+    String tokenName = "none";
 
     InboundCall(HttpServerRequest request, Entry entry) {
       this.request = request;
@@ -106,9 +111,34 @@ final class IngressRouter implements Handler<HttpServerRequest> {
       String kind = entry == null ? "none" : entry.route.kind().yamlName();
       metrics.record(name, kind, reply.status(), nanos);
       if (server.accessLog() && ACCESS.isLoggable(Level.INFO)) {
-        ACCESS.info(String.format("%s %s route=%s status=%d ms=%.1f rid=%s", request.method(),
-            safePath(request), name, reply.status(), nanos / 1e6, requestId));
+        access(name, reply.status(), nanos);
       }
+    }
+
+    /**
+     * One line per answer: the text a person reads, and the same facts as fields for the JSON log.
+     * The token is named, never shown; ids from the caller are cut to 64 printable characters.
+     */
+    private void access(String route, int status, long nanos) {
+      String method = request.method().name();
+      String path = safePath(request);
+      double ms = Math.round(nanos / 1e5) / 10.0;
+      Map<String, Object> fields = new java.util.LinkedHashMap<>();
+      fields.put("method", method);
+      fields.put("path", path);
+      fields.put("route", route);
+      fields.put("status", status);
+      fields.put("ms", ms);
+      fields.put("request_id", requestId);
+      if (callId != null) {
+        fields.put("call_id", callId);
+      }
+      fields.put("token", tokenName);
+      LogRecord record = new LogRecord(Level.INFO, method + " " + path + " route=" + route + " status=" + status
+          + " ms=" + ms + " rid=" + requestId + (callId == null ? "" : " call=" + callId) + " token=" + tokenName);
+      record.setLoggerName(ACCESS.getName());
+      record.setParameters(new Object[] {fields});
+      ACCESS.log(record);
     }
 
     void fail(Throwable cause) {
@@ -191,9 +221,11 @@ final class IngressRouter implements Handler<HttpServerRequest> {
       return;
     }
     if (!route.token().matches(token)) {
+      ex.tokenName = "invalid";
       ex.send(Reply.error(401, "invalid token", "token"));
       return;
     }
+    ex.tokenName = TOKEN_NAME;
     Deadline deadline = Deadline.in(route.deadline(), clock);
     String shorter = request.getHeader(DEADLINE_HEADER);
     if (shorter != null) {
@@ -217,6 +249,7 @@ final class IngressRouter implements Handler<HttpServerRequest> {
     try {
       fields = Fields.parse(rawQuery, request.getHeader(HttpHeaders.CONTENT_TYPE), raw);
       unresolved = Fields.dropUnfilled(fields);
+      ex.callId = callId(route, fields);
     } catch (Fields.Malformed e) {
       ex.send(Reply.error(400, e.getMessage(), e.field));
       return;
@@ -236,6 +269,30 @@ final class IngressRouter implements Handler<HttpServerRequest> {
         ex.fail(ar.cause());
       }
     });
+  }
+
+  /** The ids a call is known by, in the order the access line prefers them. */
+  private static final List<String> CALL_ID_FIELDS = List.of("call_uuid", "trackdrive_call_uuid", "ringba_call_uuid",
+      "inbound_call_id", "inboundCallId", "call_id", "ping_id");
+
+  /** The name a route's one token goes by in the access line and the logs (named tokens: issue 19). */
+  static final String TOKEN_NAME = "route";
+
+  /** The call this request is about, as far as its fields say: the route's call id field first. */
+  private static String callId(RouteConfig route, Map<String, Object> fields) {
+    Object v = route.settings() instanceof PostbackSettings p ? fields.get(p.callIdField()) : null;
+    for (int i = 0; v == null && i < CALL_ID_FIELDS.size(); i++) {
+      v = fields.get(CALL_ID_FIELDS.get(i));
+    }
+    if (!(v instanceof String s) || s.isEmpty()) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder(Math.min(s.length(), 64));
+    for (int i = 0; i < s.length() && sb.length() < 64; i++) {
+      char c = s.charAt(i);
+      sb.append(c > ' ' && c < 0x7f ? c : '?');
+    }
+    return sb.toString();
   }
 
   /** A well-formed {@code X-Request-Id} is echoed; otherwise a new random one is made. */

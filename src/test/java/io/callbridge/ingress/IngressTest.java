@@ -32,7 +32,12 @@ class IngressTest {
   static void start() {
     db = TestDb.freshSchema(IngressTest.class);
     CallBridgeConfig config = TestConfigs.forTest(YAML, db);
-    gateway = Gateway.start(config, Clock.systemUTC(), (route, services) -> inbound -> {
+    gateway = Gateway.start(config, Clock.systemUTC(), ECHO).await();
+    base = "http://127.0.0.1:" + gateway.publicPort();
+  }
+
+  /** Answers with the fields it was given (and, when asked, from another thread). */
+  static final Gateway.FlowFactory ECHO = (route, services) -> inbound -> {
       last.set(inbound);
       Reply reply = Reply.json(200, new JsonObject().put("fields", new JsonObject(inbound.fields()))
           .put("remaining_ms", inbound.deadline().remaining().toMillis()));
@@ -42,9 +47,7 @@ class IngressTest {
         return later.future();
       }
       return Future.succeededFuture(reply);
-    }).await();
-    base = "http://127.0.0.1:" + gateway.publicPort();
-  }
+    };
 
   @AfterAll
   static void stop() {
@@ -81,6 +84,48 @@ class IngressTest {
     Http.Response r = Http.get(base + "/v1/ping/echo?token=route-secret&call_uuid=abc", Map.of());
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().getJsonObject("fields").getString("call_uuid")).isEqualTo("abc");
+  }
+
+  @Test
+  void oneAccessLinePerRequestWithRouteStatusLatencyIdsAndTheTokensNameNeverItsValue() {
+    java.util.List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger access = java.util.logging.Logger.getLogger("callbridge.access");
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    access.addHandler(capture);
+    Gateway logged = Gateway.start(TestConfigs.forTest(YAML.replace("accessLog: false", "accessLog: true"), db),
+        Clock.systemUTC(), ECHO).await();
+    String at = "http://127.0.0.1:" + logged.publicPort();
+    try {
+      Http.get(at + "/v1/ping/echo?token=route-secret&call_uuid=CA-77", Map.of("X-Request-Id", "td-777"));
+      Http.get(at + "/v1/ping/echo?token=wrong&call_uuid=CA-78", Map.of("X-Request-Id", "td-778"));
+      io.callbridge.testing.Eventually.value("two access lines", java.time.Duration.ofSeconds(10),
+          () -> records.size() >= 2 ? java.util.Optional.of(records) : java.util.Optional.empty());
+    } finally {
+      access.removeHandler(capture);
+      logged.stop().await();
+    }
+    java.util.logging.LogRecord ok = records.stream().filter(r -> r.getMessage().contains("rid=td-777")).findFirst()
+        .orElseThrow();
+    assertThat(ok.getMessage()).startsWith("GET /v1/ping/echo route=echo status=200 ms=")
+        .contains("call=CA-77").endsWith("token=route").doesNotContain("route-secret");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> fields = (Map<String, Object>) ok.getParameters()[0];
+    assertThat(fields).containsEntry("route", "echo").containsEntry("status", 200).containsEntry("request_id", "td-777")
+        .containsEntry("call_id", "CA-77").containsEntry("token", "route").containsKey("ms");
+    java.util.logging.LogRecord refused = records.stream().filter(r -> r.getMessage().contains("rid=td-778"))
+        .findFirst().orElseThrow();
+    assertThat(refused.getMessage()).contains("status=401").endsWith("token=invalid").doesNotContain("wrong");
   }
 
   @Test

@@ -107,7 +107,7 @@ class UpstreamTest {
             baseUrl: http://127.0.0.1:%d
             simulator: true
             maxResponseBytes: 64KiB
-            headers: { Authorization: "Basic abc", X-Template: default }
+            headers: { Authorization: "Basic cHViOnByaXY=", X-Template: default }
             breaker: { failures: 3, window: 10s, resetTimeout: 1s }
           other:
             baseUrl: http://127.0.0.1:%d
@@ -186,7 +186,7 @@ class UpstreamTest {
     OutboundRequest withHeader = new OutboundRequest("POST", "/headers", Map.of("X-Template", "mine"),
         "{}".getBytes(), "application/json");
     Outcome.Ok h = (Outcome.Ok) upstream.send("sim", withHeader, ms(2000)).await();
-    assertThat(h.body().toString()).isEqualTo("Basic abc|mine|application/json");
+    assertThat(h.body().toString()).isEqualTo("Basic cHViOnByaXY=|mine|application/json");
   }
 
   @Test
