@@ -461,4 +461,124 @@ class DashboardAndAlertsTest {
       Files.deleteIfExists(file);
     }
   }
+
+  @Test
+  void promtoolEvaluatesTheAlertRulesOnTheirUnitTests() throws Exception {
+    Path promtool = promtool();
+    String out = run(RULES.getParent(), promtool.toString(), "test", "rules", "callbridge-alerts.test.yml");
+    assertThat(out).contains("SUCCESS");
+  }
+
+  /** Prometheus itself, from the same Debian package as promtool. */
+  static Path prometheus() {
+    Path p = promtool().resolveSibling("prometheus");
+    if (Files.isExecutable(p)) {
+      return p;
+    }
+    if ("true".equals(System.getenv("CI"))) {
+      throw new AssertionError("prometheus is not installed beside promtool and this is CI: apt-get install -y prometheus");
+    }
+    Assumptions.abort("prometheus is not installed (apt-get install -y prometheus): the live-scrape check did not run");
+    return null;
+  }
+
+  /**
+   * A real Prometheus scrapes the running gateway every second with the shipped alert rules loaded:
+   * every dashboard query answers without error and never with NaN (an idle route's quantile is
+   * dropped, not drawn), the "Server errors" stat is a number (0 here), and every alert rule
+   * evaluates healthy against the live series.
+   */
+  @Test
+  void aRealPrometheusScrapingTheGatewayShowsNumbersNotNoDataOrNaN() throws Exception {
+    Path prometheus = prometheus();
+    Path dir = Files.createTempDirectory("callbridge-prometheus");
+    Files.copy(RULES, dir.resolve("callbridge-alerts.yml"));
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Files.writeString(dir.resolve("prometheus.yml"), """
+        global: { scrape_interval: 1s, evaluation_interval: 1s }
+        rule_files: [ callbridge-alerts.yml ]
+        scrape_configs:
+          - job_name: callbridge
+            static_configs: [ { targets: [ "127.0.0.1:%d" ] } ]
+        """.formatted(gateway.adminPort()));
+    Process p = new ProcessBuilder(prometheus.toString(), "--config.file=prometheus.yml", "--storage.tsdb.path=data",
+        "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+    String api = "http://127.0.0.1:" + port + "/api/v1/";
+    try {
+      // Five scrapes: enough samples for a 4 s rate window.
+      Eventually.value("Prometheus scraped the gateway 5 times (its log: " + dir.resolve("prometheus.log") + ")",
+          java.time.Duration.ofSeconds(60), () -> {
+            if (!p.isAlive()) {
+              throw new AssertionError("prometheus exited: " + read(dir.resolve("prometheus.log")));
+            }
+            try {
+              JsonArray r = query(api, "count_over_time(up{job=\"callbridge\"}[1m])");
+              return r.size() == 1 && Double.parseDouble(r.getJsonObject(0).getJsonArray("value").getString(1)) >= 5
+                  ? java.util.Optional.of(r) : java.util.Optional.empty();
+            } catch (IllegalStateException notYet) {
+              return java.util.Optional.empty();
+            }
+          });
+      for (var panel : dashboardQueries().entrySet()) {
+        for (String expr : panel.getValue()) {
+          String promql = expr.replace("$__rate_interval", "4s").replace("$instance", ".*").replace("$route", ".*")
+              .replace("$destination", ".*");
+          for (Object sample : query(api, promql)) {
+            String value = ((JsonObject) sample).getJsonArray("value").getString(1);
+            assertThat(value).as("panel '%s': %s", panel.getKey(), promql).isNotIn("NaN", "+Inf", "-Inf");
+          }
+        }
+      }
+      JsonArray serverErrors = query(api, dashboardQueries().get("Server errors").get(0)
+          .replace("$__rate_interval", "4s").replace("$instance", ".*"));
+      assertThat(serverErrors).as("the Server errors stat has a value, not No data").hasSize(1);
+      assertThat(Double.parseDouble(serverErrors.getJsonObject(0).getJsonArray("value").getString(1))).isZero();
+      JsonObject rules = Eventually.value("every rule evaluated", java.time.Duration.ofSeconds(30), () -> {
+        JsonObject body = Http.get(api + "rules", Map.of()).json();
+        boolean evaluated = body.getJsonObject("data").getJsonArray("groups").stream()
+            .flatMap(g -> ((JsonObject) g).getJsonArray("rules").stream())
+            .allMatch(r -> ((JsonObject) r).getString("lastEvaluation", "").compareTo("2000") > 0);
+        return evaluated ? java.util.Optional.of(body) : java.util.Optional.empty();
+      });
+      List<String> unhealthy = new ArrayList<>();
+      for (Object g : rules.getJsonObject("data").getJsonArray("groups")) {
+        for (Object r : ((JsonObject) g).getJsonArray("rules")) {
+          JsonObject rule = (JsonObject) r;
+          if (!"ok".equals(rule.getString("health"))) {
+            unhealthy.add(rule.getString("name") + ": " + rule.getString("lastError"));
+          }
+        }
+      }
+      assertThat(unhealthy).as("alert rules that failed to evaluate").isEmpty();
+    } finally {
+      p.destroy();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  static JsonArray query(String api, String promql) {
+    Http.Response r = Http.get(api + "query?query=" + java.net.URLEncoder.encode(promql, StandardCharsets.UTF_8),
+        Map.of());
+    if (r.status() == 503) {
+      throw new IllegalStateException("Prometheus is still starting");
+    }
+    if (r.status() != 200) {
+      throw new AssertionError("Prometheus refused " + promql + ": " + r.status() + " " + r.body());
+    }
+    return r.json().getJsonObject("data").getJsonArray("result");
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "(unreadable)";
+    }
+  }
 }

@@ -27,6 +27,13 @@ final class PingMetrics {
   private final Counter acceptedCached;
   private final Counter invalidInput;
   private final Counter shieldHits;
+  /**
+   * Bucket bounds for winning bids, fine where pay-per-call bids fall ($5-$60), so a quantile
+   * interpolated inside a bucket is off by at most its width: $1 to $10, $2-2.50 to $30, $5 to $50.
+   */
+  static final double[] BID_BUCKETS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 20, 22.5, 25, 27.5, 30, 35,
+      40, 45, 50, 60, 70, 80, 90, 100, 150, 200, 300};
+
   private final Timer latency;
   private final DistributionSummary winning;
   private final List<Map<Result, Counter>> bids;
@@ -51,7 +58,7 @@ final class PingMetrics {
     winning = DistributionSummary.builder("callbridge_ping_winning_bid_amount")
         .description("bidAmount of the winning bid (currency units)")
         .tags("route", route)
-        .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100)
+        .serviceLevelObjectives(BID_BUCKETS)
         .register(metrics.registry());
     bids = new java.util.ArrayList<>();
     rejects = new java.util.ArrayList<>();
