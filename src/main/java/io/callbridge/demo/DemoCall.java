@@ -41,6 +41,9 @@ final class DemoCall {
   private final Simulator sim;
   private final PrintStream out;
   private final long startNanos = System.nanoTime();
+  private final java.time.Instant startedAt = java.time.Instant.now();
+  /** Outbound requests already on the timeline (by the recorder's seq): each is printed once. */
+  private final java.util.Set<Long> shown = new java.util.HashSet<>();
   private final long sinceSeq;
   private final List<String> failures = new ArrayList<>();
   private int checks;
@@ -73,12 +76,17 @@ final class DemoCall {
     String path = "/v1/" + segment(script.flow()) + "/" + script.route();
     String body = new JsonObject(new LinkedHashMap<>(fields)).encode();
     line(who + " → CallBridge", "POST " + path + "  " + body);
+    long before = sim.lastSeq();
     HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayBase + path))
         .timeout(Duration.ofSeconds(15))
         .header("Content-Type", "application/json")
         .header("X-CallBridge-Token", token)
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    // What the answer waited for (a sync enrichment, the RTB pings) goes on the timeline before it.
+    java.time.Instant answered = java.time.Instant.now();
+    show(sim.requests("", before).stream().filter(e -> e.containsKey("status"))
+        .filter(e -> java.time.Instant.parse(e.getString("at")).isBefore(answered)).toList());
     line("CallBridge → " + who, "← " + r.statusCode() + " " + shorten(r.body()));
     if (r.statusCode() == 501) {
       throw new NotThereYet("the " + script.flow() + " flow is not in this build");
@@ -108,6 +116,9 @@ final class DemoCall {
   /** Prints each recorded outbound request as one timeline line: where it went and what came back. */
   void show(List<JsonObject> requests) {
     for (JsonObject e : requests) {
+      if (!shown.add(e.getLong("seq", -1L))) {
+        continue;
+      }
       String target = "CallBridge → " + platform(e.getString("endpoint"));
       String query = e.getString("query", "");
       String body = e.getString("body", "");
@@ -117,7 +128,8 @@ final class DemoCall {
           ? "  ⇒ " + e.getInteger("status") + " " + shorten(e.getString("response", "")) + "  (" + e.getString("outcome", "")
               + ", " + e.getLong("elapsedMs", 0L) + " ms at the simulator)"
           : "  ⇒ (" + e.getString("outcome", "no answer") + ")";
-      line(target, what + back);
+      long at = java.time.Duration.between(startedAt, java.time.Instant.parse(e.getString("at"))).toMillis();
+      line(target, what + back, Math.max(0, at));
     }
   }
 
@@ -181,7 +193,11 @@ final class DemoCall {
   }
 
   private void line(String who, String what) {
-    long ms = (System.nanoTime() - startNanos) / 1_000_000;
+    line(who, what, (System.nanoTime() - startNanos) / 1_000_000);
+  }
+
+  /** A timeline line at {@code ms} after the call began (an outbound request: when it reached the simulator). */
+  private void line(String who, String what, long ms) {
     out.println(String.format("  %-9s%-36s %s", "+" + ms + "ms", who, what));
   }
 

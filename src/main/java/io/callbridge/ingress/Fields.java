@@ -170,6 +170,12 @@ final class Fields {
       if (type.contains("json") || (type.isEmpty() && startsLikeJson(body))) {
         putJson(fields, body);
       } else if (type.contains("x-www-form-urlencoded") || type.isEmpty() || type.startsWith("text/plain")) {
+        if (startsLikeJson(body)) {
+          // Read as a form, a JSON object is one field named after its whole text: a 422 about a
+          // missing field would send the caller looking in the wrong place.
+          throw new Malformed("Content-Type", "the body is a JSON object but Content-Type is '" + contentType
+              + "': send Content-Type: application/json");
+        }
         putForm(fields, body.toString(StandardCharsets.UTF_8), "body");
       } else {
         throw new Malformed("Content-Type", "unsupported content type '" + contentType

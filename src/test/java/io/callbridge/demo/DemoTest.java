@@ -60,6 +60,18 @@ class DemoTest {
   }
 
   @Test
+  void theTimelineShowsWhatAnAnswerWaitedForBeforeTheAnswer() {
+    String out = demo(Optional.empty()).output();
+    String enrich = out.substring(out.indexOf("━━ enrich"), out.indexOf("━━ ping"));
+    assertThat(enrich.indexOf("CallBridge → Ringba IDE")).as(enrich).isPositive()
+        .isLessThan(enrich.indexOf("CallBridge → TrackDrive              ← 200"));
+    String ping = out.substring(out.indexOf("━━ ping"), out.indexOf("━━ lead"));
+    assertThat(ping.indexOf("CallBridge → Ringba RTB")).as(ping).isPositive()
+        .isLessThan(ping.indexOf("CallBridge → TrackDrive              ← 200"));
+    assertThat(ping.split("CallBridge → Ringba RTB", -1)).as("each RTB ping printed once").hasSize(3);
+  }
+
+  @Test
   void scriptsPassWhenFlowsDoTheirJob() {
     Run run = demo(Optional.of(StandIns.good()));
     assertThat(run.output()).contains("5 passed, 0 failed, 0 not there yet");

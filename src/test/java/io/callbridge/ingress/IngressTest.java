@@ -249,6 +249,18 @@ class IngressTest {
   }
 
   @Test
+  void aJsonBodySentAsTextOrFormIs400NamingContentTypeNotAMissingField() {
+    for (String type : new String[] {"text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded"}) {
+      Http.Response r = Http.post(base + "/v1/ping/echo", type, " {\"caller_id\":\"+15557779999\"}", AUTH);
+      assertThat(r.status()).as(type).isEqualTo(400);
+      assertThat(r.json().getString("field")).as(type).isEqualTo("Content-Type");
+      assertThat(r.json().getString("error")).as(type).contains("send Content-Type: application/json");
+    }
+    Http.Response form = Http.post(base + "/v1/ping/echo", "text/plain", "caller_id=%2B15557779999", AUTH);
+    assertThat(form.status()).as("a form body as text/plain is still read").isEqualTo(200);
+  }
+
+  @Test
   void healthAndMetricsOnTheAdminPort() {
     String admin = "http://127.0.0.1:" + gateway.adminPort();
     assertThat(Http.get(admin + "/health/live").status()).isEqualTo(200);
