@@ -38,11 +38,19 @@ public final class Demo {
    * build's flows (tests: stand-ins that show the scripts pass and fail as they should).
    */
   public record Options(Path config, Path simConfig, Map<String, String> env, int simPort,
-      UnaryOperator<CallBridgeConfig> adjust, Optional<Gateway.FlowFactory> flows, boolean keepRunning, PrintStream out) {
+      UnaryOperator<CallBridgeConfig> adjust, Optional<Gateway.FlowFactory> flows, boolean keepRunning,
+      CountDownLatch stop, PrintStream out) {
+
+    /** Without --keep-running. */
+    public Options(Path config, Path simConfig, Map<String, String> env, int simPort,
+        UnaryOperator<CallBridgeConfig> adjust, Optional<Gateway.FlowFactory> flows, PrintStream out) {
+      this(config, simConfig, env, simPort, adjust, flows, false, new CountDownLatch(0), out);
+    }
+
 
     public static Options fromCommandLine(boolean keep, Map<String, String> env) {
       return new Options(Path.of("conf/demo.yaml"), Path.of("conf/sim.yaml"), env, SimCommand.defaultPort(env),
-          UnaryOperator.identity(), Optional.empty(), keep, System.out);
+          UnaryOperator.identity(), Optional.empty(), keep, new CountDownLatch(1), System.out); // Ctrl-C stops
     }
   }
 
@@ -91,6 +99,7 @@ public final class Demo {
     try {
       CallBridgeConfig loaded = ConfigLoader.load(o.config(), env);
       config = o.adjust().apply(o.keepRunning() ? loaded : quiet(loaded));
+      freshSchema(config.postgres(), out);
     } catch (ConfigException e) {
       out.println("demo: " + o.config() + " is invalid:\n  " + String.join("\n  ", e.errors()));
       await(simVertx.close());
@@ -160,19 +169,16 @@ public final class Demo {
       out.println("demo: everything stays up (--keep-running); Ctrl-C stops. Each request to the gateway from now on"
           + " is an access line on stderr");
       ACCESS.setLevel(Level.INFO); // held back while the scripts printed their timelines
-      CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        shutdown(gateway, simVertx);
-        stop.countDown();
-      }));
+      Thread onExit = new Thread(() -> shutdown(gateway, simVertx));
+      Runtime.getRuntime().addShutdownHook(onExit);
       try {
-        stop.await();
+        o.stop().await(); // the command line's never opens: Ctrl-C (the hook) ends it
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    } else {
-      shutdown(gateway, simVertx);
+      Runtime.getRuntime().removeShutdownHook(onExit);
     }
+    shutdown(gateway, simVertx);
     return failed == 0 ? 0 : 1;
   }
 
@@ -198,6 +204,23 @@ public final class Demo {
     }
     out.println(String.format("  %-9s✘ %d of %d checks failed", "outcome", call.failures().size(), call.checks()));
     return new Result(script, DemoCall.Outcome.FAILED, String.join("; ", call.failures()));
+  }
+
+  /**
+   * The demo starts from an empty schema of its own (conf/demo.yaml: {@code callbridge_demo}), so its
+   * ids, and the examples in the docs that follow it, come out the same every run. It never touches
+   * {@code public}.
+   */
+  private static void freshSchema(io.callbridge.config.PostgresConfig db, PrintStream out) {
+    if (db.schema().equals("public")) {
+      return;
+    }
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password().value());
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS \"" + db.schema() + "\" CASCADE");
+    } catch (java.sql.SQLException e) {
+      out.println("demo: could not empty schema " + db.schema() + " (" + e.getMessage() + "); going on with it as it is");
+    }
   }
 
   /** The demo prints its own timeline; the access log would interleave with it. */

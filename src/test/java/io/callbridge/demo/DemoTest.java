@@ -46,7 +46,7 @@ class DemoTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     int exit = Demo.run(new Demo.Options(Path.of("conf/demo.yaml"), Path.of("conf/sim.yaml"), Map.of(), 0,
-        c -> c.withServer(c.server().withPorts(0, 0)).withPostgres(db), flows, false, out));
+        c -> c.withServer(c.server().withPorts(0, 0)).withPostgres(db), flows, out));
     String text = bytes.toString(StandardCharsets.UTF_8);
     return new Run(exit, text);
   }
