@@ -85,6 +85,11 @@ public final class Gateway {
     // Not bound to a Vert.x context: a start-up failure closes Vert.x, and the caller must still hear of it.
     Promise<Gateway> started = Promise.promise();
     vertx.executeBlocking(() -> {
+          List<String> egress = io.callbridge.upstream.EgressGuard.check(config.destinations(),
+              io.callbridge.upstream.EgressGuard.Resolver.DNS);
+          if (!egress.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", egress));
+          }
           Database.migrate(config.postgres());
           return null;
         }, false)
@@ -150,9 +155,10 @@ public final class Gateway {
     AdminServer adminServer = new AdminServer(config.server(), services.metrics(), readiness, admin, draining);
     // All instances listen on the configured port; Vert.x shares it (port 0 too: one random port for all).
     List<PublicServer> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.callbridge.ingress.Guards guards = new io.callbridge.ingress.Guards(config.routes());
     return services.outbox().start().compose(x -> vertx.deployVerticle(adminServer)).compose(adminId -> vertx.deployVerticle(() -> {
       PublicServer server = new PublicServer(config.server(), config.routes(), flows, ingressMetrics,
-          services.clock(), config.server().port());
+          services.clock(), config.server().port(), guards);
       instances.add(server);
       return server;
     }, new DeploymentOptions().setInstances(config.server().instances()))

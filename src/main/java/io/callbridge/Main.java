@@ -139,6 +139,7 @@ public final class Main {
       out.println(file + ": OK" + (strict ? ", ready to go live" : " (valid; --strict also checks it is ready to go live)")
           + ", " + config.routes().size() + " route(s), " + config.destinations().size() + " destination(s)");
       config.summary().forEach(summary -> out.println("  " + summary));
+      GoLive.warnings(config).forEach(warning -> out.println("  warning: " + warning));
       return 0;
     } catch (ConfigException e) {
       out.println(file + ": " + e.errors().size() + " error(s)");
@@ -181,8 +182,9 @@ public final class Main {
       return 1;
     }
     config.summary().forEach(line -> log.info("route " + line));
-    config.routes().stream().filter(r -> !r.token().isPresent()).forEach(r -> log.warning("route " + r.name()
+    config.routes().stream().filter(r -> !r.tokens().isPresent()).forEach(r -> log.warning("route " + r.name()
         + " has no token configured (its auth.token variable is unset): it answers 401 to every caller"));
+    GoLive.warnings(config).forEach(warning -> log.warning(warning));
     if (isProduction(file)) {
       try {
         goLiveProblems(file, env).forEach(problem -> log.warning("not ready to go live: " + problem));
@@ -192,7 +194,7 @@ public final class Main {
     }
     log.info(String.format("callbridge ready in %d ms: public port %d, admin port %d (metrics, health%s)",
         (System.nanoTime() - t0) / 1_000_000, gateway.publicPort(), gateway.adminPort(),
-        config.server().adminToken().isPresent() ? ", admin API" : "; admin API off: CALLBRIDGE_ADMIN_TOKEN unset"));
+        config.server().adminTokens().isPresent() ? ", admin API" : "; admin API off: CALLBRIDGE_ADMIN_TOKEN unset"));
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable stop = () -> {
       gateway.stop().onComplete(ar -> stopped.countDown());

@@ -76,7 +76,7 @@ class KubernetesManifestsTest {
   static CallBridgeConfig configAsThePodLoadsIt() throws Exception {
     Map<String, String> env = new HashMap<>();
     env().forEach((name, e) -> env.put(name, e.containsKey("value") ? String.valueOf(e.get("value"))
-        : name.equals("CALLBRIDGE_TD_BASIC_AUTH") ? "cHViOnByaXY=" : "secret")); // base64 of pub:priv
+        : name.equals("CALLBRIDGE_TD_BASIC_AUTH") ? "cHViOnByaXY=" : "secret-of-" + name)); // base64 of pub:priv
     CallBridgeConfig config = ConfigLoader.load(CONF.resolve("callbridge.yaml"), env);
     Templates.of(config);
     return config;

@@ -111,12 +111,42 @@ public final class ConfigLoader {
       }
       routes.add(r);
     }
+    tokensKeepToOneRole(server, routes, root);
     root.finish();
     if (!errors.list().isEmpty()) {
       throw new ConfigException(errors.list());
     }
     return new CallBridgeConfig(server, postgres, correlation, outbox, region, templates, Map.copyOf(destinations),
         List.copyOf(routes), logging);
+  }
+
+  /**
+   * A token belongs to one role: a route caller's token that also opens the admin API (or a viewer's
+   * that is also an operator's) would let whoever holds one do what the other may.
+   */
+  private static void tokensKeepToOneRole(ServerConfig server, List<RouteConfig> routes, Node root) {
+    Map<String, String> roleOf = new java.util.HashMap<>();
+    Map<String, String> whereOf = new java.util.HashMap<>();
+    List<String[]> all = new java.util.ArrayList<>();
+    for (Tokens.Named t : server.adminTokens().all()) {
+      all.add(new String[] {t.secret().value(), t.role().yamlName(), "server.adminTokens '" + t.name() + "'"});
+    }
+    for (int i = 0; i < routes.size(); i++) {
+      for (Tokens.Named t : routes.get(i).tokens().all()) {
+        all.add(new String[] {t.secret().value(), "caller", "routes[" + i + "].auth '" + t.name() + "'"});
+      }
+    }
+    for (String[] t : all) {
+      if (t[0].isEmpty()) {
+        continue;
+      }
+      String role = roleOf.putIfAbsent(t[0], t[1]);
+      whereOf.putIfAbsent(t[0], t[2]);
+      if (role != null && !role.equals(t[1])) {
+        root.get("server").error("the token of " + t[2] + " (" + t[1] + ") is also the token of " + whereOf.get(t[0])
+            + " (" + role + "): give each role its own token");
+      }
+    }
   }
 
   private static String unknownTemplate(String name, Path dir) {

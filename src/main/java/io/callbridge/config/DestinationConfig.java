@@ -31,7 +31,8 @@ public record DestinationConfig(
     BreakerConfig breaker,
     String platform,
     java.util.Optional<String> callHost,
-    java.util.List<String> subdomains) {
+    java.util.List<String> subdomains,
+    boolean allowPrivate) {
 
   private static final java.util.regex.Pattern SUBDOMAIN = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   public static final java.util.List<String> PLATFORMS = java.util.List.of("trackdrive", "ringba", "other");
@@ -71,6 +72,9 @@ public record DestinationConfig(
     Map<String, Secret> headers = new LinkedHashMap<>();
     n.stringMap("headers").forEach((k, v) -> headers.put(k, new Secret(v)));
     boolean simulator = n.bool("simulator", false);
+    // A destination on a loopback, private or link-local address is refused unless it says so: a
+    // typo or a DNS answer must not turn a postback into a request to something inside the network.
+    boolean allowPrivate = n.bool("allowPrivate", false);
     Node b = n.get("breaker");
     BreakerConfig breaker = b.isMissing() ? BreakerConfig.defaults() : BreakerConfig.parse(b);
     String inferred = base != null && base.getHost() != null && base.getHost().endsWith("trackdrive.com") ? "trackdrive"
@@ -102,8 +106,65 @@ public record DestinationConfig(
     if (base != null && "http".equals(base.getScheme()) && !simulator && !isLoopback(base.getHost())) {
       n.get("baseUrl").error("plain http is only allowed for a local simulator (set simulator: true) or a loopback host");
     }
+    if (base != null && !simulator && !allowPrivate && privateLiteral(base.getHost())) {
+      n.get("baseUrl").error("'" + base.getHost() + "' is a loopback, private or link-local address: outbound requests"
+          + " go to the platforms' public hosts. For a local simulator set simulator: true; for a host inside your"
+          + " network on purpose set allowPrivate: true");
+    }
     return new DestinationConfig(name, base, connect, request, pool, waitQueue, keepAlive, maxResponse,
-        Collections.unmodifiableMap(headers), simulator, breaker, platform, callHost, java.util.List.copyOf(subdomains));
+        Collections.unmodifiableMap(headers), simulator, breaker, platform, callHost, java.util.List.copyOf(subdomains),
+        allowPrivate);
+  }
+
+  /** Whether outbound requests to this destination must only reach public addresses. */
+  public boolean publicOnly() {
+    return !simulator && !allowPrivate;
+  }
+
+  /** The host names this destination may connect to: its baseUrl's and each allowed company's. */
+  public java.util.List<String> hosts() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (baseUrl != null && baseUrl.getHost() != null) {
+      out.add(baseUrl.getHost());
+    }
+    for (String s : subdomains) {
+      hostFor(s).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * True for an address no platform lives at: loopback, private (RFC 1918, IPv6 unique local),
+   * link-local, carrier-grade NAT (100.64/10), the unspecified address.
+   */
+  public static boolean isPrivate(java.net.InetAddress a) {
+    if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()) {
+      return true;
+    }
+    byte[] b = a.getAddress();
+    if (b.length == 16) {
+      return (b[0] & 0xfe) == 0xfc; // fc00::/7
+    }
+    return (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64; // 100.64.0.0/10
+  }
+
+  /** A host written as an address literal (or localhost) that is private; names are checked at start-up. */
+  static boolean privateLiteral(String host) {
+    if (host == null) {
+      return false;
+    }
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (!h.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+      return false;
+    }
+    try {
+      return isPrivate(java.net.InetAddress.getByName(h)); // a literal: parsed, never looked up
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static boolean isLoopback(String host) {

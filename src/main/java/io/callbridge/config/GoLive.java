@@ -29,6 +29,9 @@ public final class GoLive {
   private static final Set<String> REQUIRED_KEYS = Set.of("token", "adminToken", "leadToken", "trafficSourceId",
       "endpointUrl", "Authorization");
 
+  /** Values that may stay empty in production. */
+  private static final List<String> OPTIONAL = List.of("tls.certPath", "tls.keyPath");
+
   private GoLive() {}
 
   /** Every go-live problem of a document that {@link ConfigLoader} accepted. */
@@ -36,6 +39,34 @@ public final class GoLive {
     List<String> out = new ArrayList<>();
     walk("", ConfigLoader.parseYaml(yaml, sourceName), env, out);
     return out;
+  }
+
+  /** The shortest token we call long enough to resist guessing. */
+  public static final int MIN_TOKEN_LENGTH = 24;
+
+  /**
+   * What does not stop a start but should be looked at: tokens shorter than {@value #MIN_TOKEN_LENGTH}
+   * characters (a route token sits in URLs and logs of the platforms that call it).
+   */
+  public static List<String> warnings(CallBridgeConfig config) {
+    List<String> out = new ArrayList<>();
+    for (Tokens.Named t : config.server().adminTokens().all()) {
+      shortToken("server.adminTokens '" + t.name() + "'", t, out);
+    }
+    for (int i = 0; i < config.routes().size(); i++) {
+      for (Tokens.Named t : config.routes().get(i).tokens().all()) {
+        shortToken("routes[" + i + "].auth '" + t.name() + "' (" + config.routes().get(i).name() + ")", t, out);
+      }
+    }
+    return out;
+  }
+
+  private static void shortToken(String where, Tokens.Named t, List<String> out) {
+    int n = t.secret().value().length();
+    if (n > 0 && n < MIN_TOKEN_LENGTH) {
+      out.add(where + ": the token is " + n + " characters; use at least " + MIN_TOKEN_LENGTH
+          + " random ones (e.g. openssl rand -hex 16)");
+    }
   }
 
   /**
@@ -88,7 +119,9 @@ public final class GoLive {
       String fallback = m.group(2);
       boolean set = fromEnv != null && !fromEnv.isEmpty();
       String value = set ? fromEnv : fallback == null ? "" : fallback;
-      if (value.isEmpty()) {
+      if (value.isEmpty() && OPTIONAL.stream().anyMatch(path::endsWith)) {
+        // Left empty on purpose: plain HTTP behind a TLS-terminating load balancer.
+      } else if (value.isEmpty()) {
         out.add(path + ": " + name + " is not set: set it to " + what(path));
       } else if (!set && PLACEHOLDERS.contains(value.toLowerCase(Locale.ROOT))) {
         out.add(path + ": '" + value + "' is a placeholder (" + name + " is not set): set " + name + " to "

@@ -7,17 +7,21 @@ import java.util.regex.Pattern;
 
 /**
  * A route: the unit of configuration. It listens on {@code /v1/<kind segment>/<name>}, accepts
- * callers holding {@code token}, runs its flow inside {@code deadline} and sends to its targets.
+ * callers holding one of its {@code tokens}, runs its flow inside {@code deadline} and sends to
+ * its targets. {@code allowFrom} (empty: anywhere) are the networks callers may come from;
+ * {@code rateLimit} (null: none) how often they may call.
  */
 public record RouteConfig(
     String name,
     RouteKind kind,
-    Secret token,
+    Tokens tokens,
     Duration deadline,
     Duration replyReserve,
     List<String> required,
     List<TargetConfig> targets,
-    RouteSettings settings) {
+    RouteSettings settings,
+    List<Cidr> allowFrom,
+    RateLimit rateLimit) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
@@ -39,18 +43,9 @@ public record RouteConfig(
     if (kind == null && !n.has("kind")) {
       n.get("kind").error("is required (one of: " + RouteKind.allowed() + ")");
     }
-    Node auth = n.get("auth");
-    Secret token = Secret.NONE;
-    if (auth.isMissing()) {
-      auth.error("is required: give the shared token callers send (auth: {token: ${ENV_VAR}})");
-    } else {
-      // An empty token (an unset ${VAR:-}) is allowed: the route is closed and answers 401 to everyone.
-      if (!auth.has("token")) {
-        auth.get("token").error("is required");
-      }
-      token = auth.secret("token", "");
-      auth.finish();
-    }
+    Tokens tokens = Tokens.parseRoute(n.get("auth"));
+    List<Cidr> allowFrom = Cidr.list(n, "allowFrom");
+    RateLimit rateLimit = RateLimit.parse(n.get("rateLimit"));
     Duration deadline = n.duration("deadline", defaultDeadline(kind));
     Duration reserve = n.duration("replyReserve", Duration.ofMillis(20));
     if (reserve.compareTo(deadline) >= 0) {
@@ -63,7 +58,8 @@ public record RouteConfig(
     }
     RouteSettings settings = kind == null ? null : RouteSettings.parse(kind, n);
     n.finish();
-    return new RouteConfig(name, kind, token, deadline, reserve, required, List.copyOf(targets), settings);
+    return new RouteConfig(name, kind, tokens, deadline, reserve, required, List.copyOf(targets), settings, allowFrom,
+        rateLimit);
   }
 
   private static Duration defaultDeadline(RouteKind kind) {

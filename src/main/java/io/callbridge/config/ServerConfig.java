@@ -1,8 +1,17 @@
 package io.callbridge.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
-/** The two listening ports and what every inbound request is held to. */
+/**
+ * The two listening ports and what every inbound request is held to.
+ *
+ * <p>{@code adminTokens} are the admin port's tokens with their roles. {@code trustedProxies} are
+ * the networks whose {@code X-Forwarded-For} is believed (a caller's address is otherwise the
+ * connection's); {@code adminAllowFrom} the networks the admin API may be called from (empty:
+ * anywhere). {@code tls} (null: plain HTTP) serves both ports over TLS from PEM files.
+ */
 public record ServerConfig(
     String host,
     int port,
@@ -12,16 +21,20 @@ public record ServerConfig(
     Duration shutdownGrace,
     int instances,
     boolean accessLog,
-    Secret adminToken,
-    boolean vertxHttpMetrics) {
+    Tokens adminTokens,
+    boolean vertxHttpMetrics,
+    List<Cidr> trustedProxies,
+    List<Cidr> adminAllowFrom,
+    Tls tls) {
 
-  /** Without {@code vertxHttpMetrics} (on). */
-  public ServerConfig(String host, int port, int adminPort, long bodyLimitBytes, Duration idleTimeout,
-      Duration shutdownGrace, int instances, boolean accessLog, Secret adminToken) {
-    this(host, port, adminPort, bodyLimitBytes, idleTimeout, shutdownGrace, instances, accessLog, adminToken, true);
-  }
+  /**
+   * {@code tls: {certPath, keyPath, reloadInterval}}: a PEM certificate chain and its PEM private key
+   * (paths, typically from the environment). The files are read again every {@code reloadInterval}
+   * (default 1m) and, when they changed, new connections get the new certificate: no restart.
+   */
+  public record Tls(String certPath, String keyPath, Duration reloadInterval) {}
 
-  static ServerConfig parse(Node n, java.util.Map<String, String> env) {
+  static ServerConfig parse(Node n, Map<String, String> env) {
     String host = n.string("host", "0.0.0.0");
     int port = n.integer("port", 8080, 0, 65535);
     int adminPort = n.integer("adminPort", 9090, 0, 65535);
@@ -33,18 +46,43 @@ public record ServerConfig(
     // Vert.x's own per-request HTTP meters (vertx_http_server_*, vertx_http_client_*) look a meter up
     // on every request; callbridge_route_* and callbridge_upstream_* cover the same ground.
     boolean vertxHttpMetrics = n.bool("vertxHttpMetrics", true);
-    Secret adminToken = n.secret("adminToken", env.getOrDefault("CALLBRIDGE_ADMIN_TOKEN", ""));
+    Tokens adminTokens = Tokens.parseAdmin(n, env.getOrDefault("CALLBRIDGE_ADMIN_TOKEN", ""));
+    List<Cidr> trusted = Cidr.list(n, "trustedProxies");
+    List<Cidr> adminAllowFrom = Cidr.list(n, "adminAllowFrom");
+    Tls tls = tls(n.get("tls"));
     n.finish();
     port = envPort(env, "CALLBRIDGE_PORT", port, n);
     adminPort = envPort(env, "CALLBRIDGE_ADMIN_PORT", adminPort, n);
     if (port != 0 && port == adminPort) {
       n.get("adminPort").error("must differ from server.port (" + port + ")");
     }
-    return new ServerConfig(host, port, adminPort, bodyLimit, idle, grace, instances, accessLog, adminToken,
-        vertxHttpMetrics);
+    return new ServerConfig(host, port, adminPort, bodyLimit, idle, grace, instances, accessLog, adminTokens,
+        vertxHttpMetrics, trusted, adminAllowFrom, tls);
   }
 
-  private static int envPort(java.util.Map<String, String> env, String name, int fallback, Node n) {
+  private static Tls tls(Node n) {
+    if (n.isMissing()) {
+      return null;
+    }
+    n.only("certPath", "keyPath", "reloadInterval");
+    String cert = n.string("certPath", "");
+    String key = n.string("keyPath", "");
+    Duration reload = n.duration("reloadInterval", Duration.ofMinutes(1));
+    if (cert.isBlank() && key.isBlank()) {
+      return null; // both unset (e.g. ${CALLBRIDGE_TLS_CERT:-}): plain HTTP, behind a TLS-terminating balancer
+    }
+    if (cert.isBlank() || key.isBlank()) {
+      n.get(cert.isBlank() ? "certPath" : "keyPath").error("is empty while " + (cert.isBlank() ? "keyPath" : "certPath")
+          + " is set: give both PEM files (the certificate chain and its private key), or neither for plain HTTP");
+      return null;
+    }
+    if (reload.isNegative() || reload.isZero()) {
+      n.get("reloadInterval").error("must be above 0");
+    }
+    return new Tls(cert, key, reload);
+  }
+
+  private static int envPort(Map<String, String> env, String name, int fallback, Node n) {
     String v = env.get(name);
     if (v == null || v.isBlank()) {
       return fallback;
@@ -63,6 +101,16 @@ public record ServerConfig(
 
   public ServerConfig withPorts(int port, int adminPort) {
     return new ServerConfig(host, port, adminPort, bodyLimitBytes, idleTimeout, shutdownGrace, instances, accessLog,
-        adminToken, vertxHttpMetrics);
+        adminTokens, vertxHttpMetrics, trustedProxies, adminAllowFrom, tls);
+  }
+
+  public ServerConfig withAccessLog(boolean on) {
+    return new ServerConfig(host, port, adminPort, bodyLimitBytes, idleTimeout, shutdownGrace, instances, on,
+        adminTokens, vertxHttpMetrics, trustedProxies, adminAllowFrom, tls);
+  }
+
+  public ServerConfig withTls(Tls t) {
+    return new ServerConfig(host, port, adminPort, bodyLimitBytes, idleTimeout, shutdownGrace, instances, accessLog,
+        adminTokens, vertxHttpMetrics, trustedProxies, adminAllowFrom, t);
   }
 }

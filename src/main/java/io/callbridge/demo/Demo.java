@@ -119,8 +119,10 @@ public final class Demo {
     }
     String gatewayBase = "http://127.0.0.1:" + gateway.publicPort();
     String adminBase = "http://127.0.0.1:" + gateway.adminPort();
-    String token = config.route("td-enrich").map(r -> r.token().value()).orElse("demo");
-    String adminToken = config.server().adminToken().isPresent() ? config.server().adminToken().value() : "(unset)";
+    String token = config.route("td-enrich").flatMap(r -> r.tokens().all().stream().findFirst())
+        .map(t -> t.secret().value()).orElse("demo");
+    String adminToken = config.server().adminTokens().all().stream().findFirst().map(t -> t.secret().value())
+        .orElse("(unset)");
     out.println("CallBridge demo");
     out.println("  simulators  " + sim.baseUrl() + "   (" + o.simConfig() + ", seed " + simConfig.seed() + ")");
     out.println("  gateway     " + gatewayBase + "   admin " + adminBase + "   (" + o.config() + ")");
@@ -225,9 +227,7 @@ public final class Demo {
 
   /** The demo prints its own timeline; the access log would interleave with it. */
   private static CallBridgeConfig quiet(CallBridgeConfig c) {
-    ServerConfig s = c.server();
-    return c.withServer(new ServerConfig(s.host(), s.port(), s.adminPort(), s.bodyLimitBytes(), s.idleTimeout(),
-        s.shutdownGrace(), s.instances(), false, s.adminToken()));
+    return c.withServer(c.server().withAccessLog(false));
   }
 
   private static void shutdown(Gateway gateway, Vertx simVertx) {

@@ -1,10 +1,13 @@
 package io.callbridge.ingress;
 
+import io.callbridge.config.Cidr;
 import io.callbridge.config.ServerConfig;
+import io.callbridge.config.Tokens;
 import io.callbridge.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +31,7 @@ public final class AdminServer extends VerticleBase {
   private final List<AdminEndpoints> endpoints;
   private final AtomicBoolean draining;
   private HttpServer http;
+  private long tlsWatch = -1;
 
   public AdminServer(ServerConfig server, Metrics metrics, Supplier<Future<JsonObject>> readiness,
       List<AdminEndpoints> endpoints, AtomicBoolean draining) {
@@ -56,9 +60,22 @@ public final class AdminServer extends VerticleBase {
     router.errorHandler(404, ctx -> json(ctx, 404, new JsonObject().put("error", "no admin endpoint at " + ctx.request().path())));
     router.errorHandler(405, ctx -> json(ctx, 405, new JsonObject().put("error", "method not allowed")));
     router.errorHandler(500, ctx -> json(ctx, 500, new JsonObject().put("error", "internal error; see the gateway log")));
-    http = vertx.createHttpServer(new HttpServerOptions().setHost(server.host()).setPort(server.adminPort()))
-        .requestHandler(router);
-    return http.listen();
+    HttpServerOptions options = new HttpServerOptions().setHost(server.host()).setPort(server.adminPort());
+    TlsFiles tls;
+    try {
+      tls = server.tls() == null ? null : TlsFiles.load(server.tls());
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
+    if (tls != null) {
+      tls.apply(options);
+    }
+    http = vertx.createHttpServer(options).requestHandler(router);
+    return http.listen().onSuccess(s -> {
+      if (tls != null) {
+        tlsWatch = tls.watch(vertx, http);
+      }
+    });
   }
 
   private void ready(RoutingContext ctx) {
@@ -77,20 +94,43 @@ public final class AdminServer extends VerticleBase {
             .put("reason", String.valueOf(err.getMessage()))));
   }
 
+  /**
+   * Who may use /admin/*: from {@code server.adminAllowFrom} (when set), with one of the admin
+   * tokens. A viewer token reads (GET); an operator token may also change things (replay, cancel,
+   * fixes). The caller's token name and role go into the request context for the audit log.
+   */
   private void authorize(RoutingContext ctx) {
-    if (!server.adminToken().isPresent()) {
-      json(ctx, 404, new JsonObject().put("error", "admin endpoints are disabled: set CALLBRIDGE_ADMIN_TOKEN to enable them"));
+    if (!server.adminAllowFrom().isEmpty()) {
+      java.net.InetAddress from = ClientAddress.of(ctx.request(), server.trustedProxies());
+      if (from == null || !Cidr.any(server.adminAllowFrom(), from)) {
+        json(ctx, 403, new JsonObject().put("error", "the admin API is not open to " + (from == null ? "an unknown address"
+            : from.getHostAddress()) + " (server.adminAllowFrom)").put("field", "source"));
+        return;
+      }
+    }
+    if (!server.adminTokens().isPresent()) {
+      json(ctx, 404, new JsonObject().put("error", "admin endpoints are disabled: set CALLBRIDGE_ADMIN_TOKEN (or"
+          + " server.adminTokens) to enable them"));
       return;
     }
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     // The auth scheme's name is case-insensitive (RFC 7235 section 2.1): "bearer" and "BEARER" are "Bearer".
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-    if (!server.adminToken().matches(token)) {
+    java.util.Optional<Tokens.Named> shown = server.adminTokens().match(token);
+    if (shown.isEmpty()) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       json(ctx, 401, new JsonObject().put("error", token == null
           ? "missing admin token: send Authorization: Bearer <CALLBRIDGE_ADMIN_TOKEN>" : "invalid admin token"));
       return;
     }
+    Tokens.Caller caller = new Tokens.Caller(shown.get().name(), shown.get().role());
+    HttpMethod method = ctx.request().method();
+    if (!caller.mayChange() && method != HttpMethod.GET && method != HttpMethod.HEAD) {
+      json(ctx, 403, new JsonObject().put("error", "token '" + caller.tokenName() + "' is a viewer: it reads; replay,"
+          + " cancel and fixes need an operator token (server.adminTokens role: operator)").put("field", "role"));
+      return;
+    }
+    ctx.put(Tokens.Caller.CONTEXT_KEY, caller);
     ctx.next();
   }
 
@@ -107,6 +147,7 @@ public final class AdminServer extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(tlsWatch);
     return http == null ? Future.succeededFuture() : http.close();
   }
 }

@@ -1,14 +1,17 @@
 package io.callbridge.ingress;
 
+import io.callbridge.config.Cidr;
 import io.callbridge.config.PostbackSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.ServerConfig;
+import io.callbridge.config.Tokens;
 import io.callbridge.deadline.Deadline;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
@@ -42,8 +46,8 @@ final class IngressRouter implements Handler<HttpServerRequest> {
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence REQUEST_ID_HEADER = HttpHeaders.createOptimized("X-Request-Id");
 
-  /** One route as ingress serves it. */
-  private record Entry(RouteConfig route, Flow flow) {}
+  /** One route as ingress serves it; {@code limiter} is null without a {@code rateLimit}. */
+  private record Entry(RouteConfig route, Flow flow, RateLimiter limiter) {}
 
   private final ServerConfig server;
   private final Map<String, Entry> byPath;
@@ -51,13 +55,13 @@ final class IngressRouter implements Handler<HttpServerRequest> {
   private final Clock clock;
 
   IngressRouter(ServerConfig server, List<RouteConfig> routes, Map<String, Flow> flows, IngressMetrics metrics,
-      Clock clock) {
+      Clock clock, Guards guards) {
     this.server = server;
     this.metrics = metrics;
     this.clock = clock;
     Map<String, Entry> paths = new HashMap<>();
     for (RouteConfig route : routes) {
-      paths.put(route.path(), new Entry(route, flows.get(route.name())));
+      paths.put(route.path(), new Entry(route, flows.get(route.name()), guards.limiter(route.name())));
     }
     this.byPath = Map.copyOf(paths);
   }
@@ -161,6 +165,16 @@ final class IngressRouter implements Handler<HttpServerRequest> {
       ex.send(Reply.error(405, "method " + method + " not allowed here; use GET or POST"));
       return;
     }
+    if (!entry.route.allowFrom().isEmpty()) {
+      java.net.InetAddress from = ClientAddress.of(request, server.trustedProxies());
+      if (from == null || !Cidr.any(entry.route.allowFrom(), from)) {
+        metrics.refused(entry.route.name(), "source");
+        ex.send(Reply.error(403, "calls to route '" + entry.route.name() + "' are not allowed from "
+            + (from == null ? "an unknown address" : from.getHostAddress()) + " (its allowFrom lists the networks that may"
+            + " call it)", "source"));
+        return;
+      }
+    }
     long limit = server.bodyLimitBytes();
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && declaredOver(length, limit)) {
@@ -206,7 +220,7 @@ final class IngressRouter implements Handler<HttpServerRequest> {
   private void route(InboundCall ex) {
     RouteConfig route = ex.entry.route;
     HttpServerRequest request = ex.request;
-    if (!route.token().isPresent()) {
+    if (!route.tokens().isPresent()) {
       ex.send(Reply.error(401, "route '" + route.name() + "' has no token configured: set the environment variable "
           + "its auth.token names, then restart", "token"));
       return;
@@ -220,12 +234,23 @@ final class IngressRouter implements Handler<HttpServerRequest> {
           "token"));
       return;
     }
-    if (!route.token().matches(token)) {
+    Optional<Tokens.Named> shown = route.tokens().match(token);
+    if (shown.isEmpty()) {
       ex.tokenName = "invalid";
+      metrics.auth(route.name(), "invalid");
       ex.send(Reply.error(401, "invalid token", "token"));
       return;
     }
-    ex.tokenName = TOKEN_NAME;
+    ex.tokenName = shown.get().name();
+    metrics.auth(route.name(), ex.tokenName);
+    RateLimiter limiter = ex.entry.limiter;
+    if (limiter != null) {
+      long wait = limiter.takeRoute();
+      if (wait > 0) {
+        ex.send(tooMany(route, "route", wait));
+        return;
+      }
+    }
     Deadline deadline = Deadline.in(route.deadline(), clock);
     String shorter = request.getHeader(DEADLINE_HEADER);
     if (shorter != null) {
@@ -250,6 +275,13 @@ final class IngressRouter implements Handler<HttpServerRequest> {
       fields = Fields.parse(rawQuery, request.getHeader(HttpHeaders.CONTENT_TYPE), raw);
       unresolved = Fields.dropUnfilled(fields);
       ex.callId = callId(route, fields);
+      if (limiter != null && limiter.perCaller() && fields.get("caller_id") instanceof String caller) {
+        long wait = limiter.takeCaller(caller);
+        if (wait > 0) {
+          ex.send(tooMany(route, "caller", wait));
+          return;
+        }
+      }
     } catch (Fields.Malformed e) {
       ex.send(Reply.error(400, e.getMessage(), e.field));
       return;
@@ -271,12 +303,19 @@ final class IngressRouter implements Handler<HttpServerRequest> {
     });
   }
 
+  /** 429 with when to come back: the route's whole budget, or one caller id's, is used up. */
+  private Reply tooMany(RouteConfig route, String scope, long waitNanos) {
+    metrics.refused(route.name(), scope.equals("route") ? "rate_route" : "rate_caller");
+    long seconds = RateLimiter.retryAfterSeconds(waitNanos);
+    return new Reply(429, new JsonObject().put("error", (scope.equals("route") ? "route '" + route.name()
+        + "' is over its rate limit" : "this caller id is over route '" + route.name() + "''s per-caller rate limit")
+        + ": retry after " + seconds + " s").put("field", scope.equals("route") ? "rateLimit" : "caller_id"),
+        Map.of("Retry-After", Long.toString(seconds)));
+  }
+
   /** The ids a call is known by, in the order the access line prefers them. */
   private static final List<String> CALL_ID_FIELDS = List.of("call_uuid", "trackdrive_call_uuid", "ringba_call_uuid",
       "inbound_call_id", "inboundCallId", "call_id", "ping_id");
-
-  /** The name a route's one token goes by in the access line and the logs (named tokens: issue 19). */
-  static final String TOKEN_NAME = "route";
 
   /** The call this request is about, as far as its fields say: the route's call id field first. */
   private static String callId(RouteConfig route, Map<String, Object> fields) {

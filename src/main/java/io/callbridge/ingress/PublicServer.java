@@ -22,12 +22,15 @@ public final class PublicServer extends VerticleBase {
   private final IngressMetrics metrics;
   private final Clock clock;
   private final int port;
+  private final Guards guards;
   private HttpServer http;
   private LoopLag lag;
+  private long tlsWatch = -1;
 
   public PublicServer(ServerConfig server, List<RouteConfig> routes, Map<String, Flow> flows, IngressMetrics metrics,
-      Clock clock, int port) {
+      Clock clock, int port, Guards guards) {
     this.server = server;
+    this.guards = guards;
     this.routes = routes;
     this.flows = flows;
     this.metrics = metrics;
@@ -49,13 +52,26 @@ public final class PublicServer extends VerticleBase {
         // Requests are read and answered on their event loop only (IngressRouter hands answers
         // finished elsewhere back to it), so Vert.x can skip its cross-thread queue and locks.
         .setStrictThreadMode(true);
+    TlsFiles tls;
+    try {
+      tls = server.tls() == null ? null : TlsFiles.load(server.tls());
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
+    if (tls != null) {
+      tls.apply(options);
+    }
     lag = new LoopLag(vertx, metrics.loopLag(Thread.currentThread().getName()));
     lag.start();
     http = vertx.createHttpServer(options)
-        .requestHandler(new IngressRouter(server, routes, flows, metrics, clock))
+        .requestHandler(new IngressRouter(server, routes, flows, metrics, clock, guards))
         .invalidRequestHandler(PublicServer::invalid)
         .connectionHandler(PublicServer::guard);
-    return http.listen();
+    return http.listen().onSuccess(s -> {
+      if (tls != null) {
+        tlsWatch = tls.watch(vertx, http);
+      }
+    });
   }
 
   public int actualPort() {
@@ -67,6 +83,7 @@ public final class PublicServer extends VerticleBase {
     if (lag != null) {
       lag.stop();
     }
+    vertx.cancelTimer(tlsWatch);
     return http == null ? Future.succeededFuture() : http.shutdown(server.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
   }
 

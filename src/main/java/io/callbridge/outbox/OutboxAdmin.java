@@ -1,5 +1,7 @@
 package io.callbridge.outbox;
 
+import io.callbridge.config.Tokens;
+import io.callbridge.store.Audit;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -33,6 +35,8 @@ final class OutboxAdmin {
   private static final List<String> REPLAYABLE = List.of("dead", "cancelled", "unmatched");
   private static final List<String> FORCED = List.of("dead", "cancelled", "unmatched", "delivered", "reconciled");
 
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(OutboxAdmin.class.getName());
+
   private final Pool pool;
   private final Clock clock;
   private final Rematching rematching;
@@ -45,6 +49,7 @@ final class OutboxAdmin {
 
   void mount(Router router) {
     router.get("/admin/postbacks").handler(this::list);
+    router.get("/admin/audit").handler(this::audit);
     router.post("/admin/postbacks/replay").handler(this::replayMany);
     router.get("/admin/postbacks/:id").handler(this::get);
     router.post("/admin/postbacks/:id/replay").handler(this::replayOne);
@@ -144,15 +149,51 @@ final class OutboxAdmin {
             + status + "; replayable: " + REPLAYABLE + (force ? "" : " (delivered or reconciled with force=true)")));
       }
       return replay(row, force).map(result -> result.put("_status", 200));
-    }).onComplete(ar -> {
-      if (ar.failed()) {
-        unavailable(ctx, ar.cause());
-        return;
+    }).onComplete(ar -> answerAudited(ctx, "replay", "postback " + id + (force ? " (force)" : ""), ar));
+  }
+
+  /**
+   * Answers an admin mutation once it is recorded in the audit log (who, what, on what, how many
+   * rows, the answer's status). A mutation that failed to run is recorded too, with 0 rows.
+   */
+  private void answerAudited(RoutingContext ctx, String action, String target, io.vertx.core.AsyncResult<JsonObject> ar) {
+    Tokens.Caller caller = ctx.get(Tokens.Caller.CONTEXT_KEY);
+    String who = caller == null ? "unknown" : caller.tokenName();
+    String role = caller == null ? "unknown" : caller.role().yamlName();
+    if (ar.failed()) {
+      Audit.record(pool, who, role, action, target, 0, 503, new JsonObject().put("error", String.valueOf(
+          ar.cause().getMessage()))).onComplete(x -> unavailable(ctx, ar.cause()));
+      return;
+    }
+    JsonObject body = ar.result();
+    int status = body.containsKey("_status") ? (Integer) body.remove("_status") : 200;
+    Object replayed = body.getValue("replayed");
+    int rows = replayed instanceof Number n ? n.intValue()
+        : Boolean.TRUE.equals(replayed) || (action.equals("cancel") && status == 200) ? 1 : 0;
+    JsonObject detail = body.containsKey("ids") ? new JsonObject().put("ids", body.getValue("ids")) : null;
+    Audit.record(pool, who, role, action, target, rows, status, detail).onComplete(recorded -> {
+      if (recorded.failed()) {
+        LOG.severe("admin " + action + " of " + target + " by token '" + who + "' was done but not recorded in the audit"
+            + " log: " + recorded.cause().getMessage());
       }
-      JsonObject body = ar.result();
-      int status = (Integer) body.remove("_status");
       json(ctx, status, body);
     });
+  }
+
+  private void audit(RoutingContext ctx) {
+    try {
+      long since = time(ctx, "since").orElse(clock.millis() - java.time.Duration.ofDays(7).toMillis());
+      int limit = limit(ctx, 100, MAX_LIST);
+      Audit.list(pool, since, limit).onComplete(ar -> {
+        if (ar.failed()) {
+          unavailable(ctx, ar.cause());
+        } else {
+          json(ctx, 200, new JsonObject().put("audit", ar.result()).put("count", ar.result().size()).put("limit", limit));
+        }
+      });
+    } catch (BadParam e) {
+      json(ctx, 400, new JsonObject().put("error", e.getMessage()).put("field", e.param));
+    }
   }
 
   /** Back to pending (an unmatched row is looked up again first). */
@@ -230,13 +271,9 @@ final class OutboxAdmin {
             return chain.map(done -> new JsonObject().put("replayed", done.size()).put("ids", done)
                 .put("stillUnmatched", ids.size() - done.size()).put("limit", limit));
           })
-          .onComplete(ar -> {
-            if (ar.failed()) {
-              unavailable(ctx, ar.cause());
-            } else {
-              json(ctx, 200, ar.result());
-            }
-          });
+          .onComplete(ar -> answerAudited(ctx, "bulk_replay", "status=" + status + (route == null ? "" : " route=" + route)
+              + " since=" + java.time.Instant.ofEpochMilli(since) + " until=" + java.time.Instant.ofEpochMilli(until)
+              + " limit=" + limit, ar));
     } catch (NumberFormatException e) {
       json(ctx, 400, new JsonObject().put("error", "must be a whole number").put("field", "limit"));
     } catch (BadParam e) {
@@ -257,14 +294,7 @@ final class OutboxAdmin {
           ? new JsonObject().put("_status", 409).put("id", id).put("status", rows.iterator().next().getString("status"))
               .put("error", "only pending, unmatched, dead or conflict postbacks can be cancelled")
           : new JsonObject().put("_status", 404).put("error", "no postback " + id));
-    }).onComplete(ar -> {
-      if (ar.failed()) {
-        unavailable(ctx, ar.cause());
-        return;
-      }
-      int status = (Integer) ar.result().remove("_status");
-      json(ctx, status, ar.result());
-    });
+    }).onComplete(ar -> answerAudited(ctx, "cancel", "postback " + id, ar));
   }
 
   private Future<Void> notifyWorkers() {

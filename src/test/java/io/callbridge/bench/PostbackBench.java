@@ -44,7 +44,7 @@ public final class PostbackBench {
       server: { accessLog: false, bodyLimit: 16KiB, instances: %d }
       postgres: { poolSize: %d }
       destinations:
-        td: { baseUrl: "http://127.0.0.1:%d", requestTimeout: 5s, poolSize: 64 }
+        td: { baseUrl: "http://127.0.0.1:%d", allowPrivate: true, requestTimeout: 5s, poolSize: 64 }
       routes:
         - name: ringba-payout
           kind: postback

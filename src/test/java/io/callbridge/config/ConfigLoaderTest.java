@@ -43,7 +43,7 @@ class ConfigLoaderTest {
     RouteConfig r = c.routes().get(0);
     assertThat(r.path()).isEqualTo("/v1/ping/td-ping");
     assertThat(r.deadline()).isEqualTo(Duration.ofMillis(1000));
-    assertThat(r.token().matches("s3cret")).isTrue();
+    assertThat(r.tokens().match("s3cret")).map(t -> t.name()).contains("default");
     assertThat(r.required()).containsExactly("caller_id", "call_uuid");
     assertThat(r.settingsAs(PingSettings.class).shield()).isTrue();
     assertThat(c.server().bodyLimitBytes()).isEqualTo(64 * 1024);
@@ -71,8 +71,8 @@ class ConfigLoaderTest {
   @Test
   void emptyTokenIsAllowedAndClosesTheRoute() throws Exception {
     CallBridgeConfig c = TestConfigs.parse(GOOD.replace("${TD_TOKEN}", "${TD_TOKEN:-}"), Map.of());
-    assertThat(c.routes().get(0).token().isPresent()).isFalse();
-    assertThat(c.routes().get(0).token().matches("")).isFalse();
+    assertThat(c.routes().get(0).tokens().isPresent()).isFalse();
+    assertThat(c.routes().get(0).tokens().match("")).isEmpty();
   }
 
   static List<Arguments> broken() {

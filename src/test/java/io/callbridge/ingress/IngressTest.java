@@ -118,11 +118,11 @@ class IngressTest {
     java.util.logging.LogRecord ok = records.stream().filter(r -> r.getMessage().contains("rid=td-777")).findFirst()
         .orElseThrow();
     assertThat(ok.getMessage()).startsWith("GET /v1/ping/echo route=echo status=200 ms=")
-        .contains("call=CA-77").endsWith("token=route").doesNotContain("route-secret");
+        .contains("call=CA-77").endsWith("token=default").doesNotContain("route-secret");
     @SuppressWarnings("unchecked")
     Map<String, Object> fields = (Map<String, Object>) ok.getParameters()[0];
     assertThat(fields).containsEntry("route", "echo").containsEntry("status", 200).containsEntry("request_id", "td-777")
-        .containsEntry("call_id", "CA-77").containsEntry("token", "route").containsKey("ms");
+        .containsEntry("call_id", "CA-77").containsEntry("token", "default").containsKey("ms");
     java.util.logging.LogRecord refused = records.stream().filter(r -> r.getMessage().contains("rid=td-778"))
         .findFirst().orElseThrow();
     assertThat(refused.getMessage()).contains("status=401").endsWith("token=invalid").doesNotContain("wrong");

@@ -48,8 +48,8 @@ class OutboxWorkersTest {
       server: { accessLog: false, instances: 1 }
       correlation: { purgeBatch: 2 }
       destinations:
-        dest: { baseUrl: "http://127.0.0.1:%1$d", requestTimeout: 3s }
-        narrow: { baseUrl: "http://127.0.0.1:%1$d", requestTimeout: 3s, poolSize: 2, connectTimeout: 200ms }
+        dest: { baseUrl: "http://127.0.0.1:%1$d", allowPrivate: true, requestTimeout: 3s }
+        narrow: { baseUrl: "http://127.0.0.1:%1$d", allowPrivate: true, requestTimeout: 3s, poolSize: 2, connectTimeout: 200ms }
       routes:
         - name: r
           kind: postback

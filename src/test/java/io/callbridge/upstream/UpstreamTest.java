@@ -134,6 +134,7 @@ class UpstreamTest {
             simulator: true
           tls-verified:
             baseUrl: https://localhost:%d
+            allowPrivate: true
             connectTimeout: 3s
           tls-simulator:
             baseUrl: https://localhost:%d

@@ -58,7 +58,7 @@ class PostbackCrashTest {
         postgres: { host: "%s", port: %d, database: "%s", user: "%s", password: "%s", schema: "%s", poolSize: 8 }
         templates: "%s"
         destinations:
-          td: { baseUrl: "http://127.0.0.1:%d", requestTimeout: 4s }
+          td: { baseUrl: "http://127.0.0.1:%d", allowPrivate: true, requestTimeout: 4s }
         routes:
           - name: ringba-payout
             kind: postback

@@ -42,8 +42,8 @@ class PostbackFlowTest {
       server: { bodyLimit: 4KiB, accessLog: false, adminToken: admin-secret }
       outbox: { rematchWindow: 0s, ingestStuckAfter: 1s }   # unmatched rows wait for replay here (TwoInstancesTest: they match themselves)
       destinations:
-        td: { baseUrl: "http://127.0.0.1:%1$d", requestTimeout: 1s }
-        ringba: { baseUrl: "http://127.0.0.1:%1$d", requestTimeout: 1s }
+        td: { baseUrl: "http://127.0.0.1:%1$d", allowPrivate: true, requestTimeout: 1s }
+        ringba: { baseUrl: "http://127.0.0.1:%1$d", allowPrivate: true, requestTimeout: 1s }
       routes:
         - name: ringba-payout
           kind: postback

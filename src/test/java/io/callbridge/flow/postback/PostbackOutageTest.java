@@ -35,7 +35,7 @@ class PostbackOutageTest {
   static final String YAML = """
       server: { accessLog: false, adminToken: admin-secret }
       destinations:
-        td: { baseUrl: "http://127.0.0.1:%d", requestTimeout: 1s }
+        td: { baseUrl: "http://127.0.0.1:%d", allowPrivate: true, requestTimeout: 1s }
       routes:
         - name: ringba-payout
           kind: postback
