@@ -16,9 +16,9 @@ import java.time.ZoneOffset;
 public final class Audit {
   private static final String MINE = "deployment = COALESCE(current_setting('callbridge.deployment', true), 'default')";
   private static final String INSERT = "INSERT INTO admin_audit (token_name, role, action, target, rows, status, detail)"
-      + " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)";
+      + " VALUES ($1, $2, $3, $4, $5, $6, $7)";
   private static final String LIST = "SELECT id, at, token_name, role, action, target, rows, status, detail::text AS detail"
-      + " FROM admin_audit WHERE " + MINE + " AND at >= to_timestamp($1 / 1000.0) ORDER BY at DESC, id DESC LIMIT $2";
+      + " FROM admin_audit WHERE " + MINE + " AND at >= $1 ORDER BY at DESC, id DESC LIMIT $2";
 
   private Audit() {}
 
@@ -26,13 +26,15 @@ public final class Audit {
   public static Future<Void> record(SqlClient db, String tokenName, String role, String action, String target, int rows,
       int status, JsonObject detail) {
     return db.preparedQuery(INSERT)
-        .execute(Tuple.of(tokenName, role, action, target, rows, status, detail == null ? null : detail.encode()))
+        .execute(Tuple.tuple().addString(tokenName).addString(role).addString(action).addString(target)
+            .addInteger(rows).addInteger(status).addValue(detail)) // a JsonObject is a jsonb object, not a string
         .mapEmpty();
   }
 
   /** The newest {@code limit} rows since {@code sinceMillis}. */
   public static Future<JsonArray> list(SqlClient db, long sinceMillis, int limit) {
-    return db.preparedQuery(LIST).execute(Tuple.of(sinceMillis, limit)).map(rows -> {
+    java.time.OffsetDateTime since = java.time.Instant.ofEpochMilli(sinceMillis).atOffset(ZoneOffset.UTC);
+    return db.preparedQuery(LIST).execute(Tuple.of(since, limit)).map(rows -> {
       JsonArray out = new JsonArray();
       for (Row r : rows) {
         out.add(new JsonObject().put("id", r.getLong("id"))
