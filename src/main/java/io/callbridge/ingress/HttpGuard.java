@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What the HTTP decoder lets through but Vert.x would answer badly, answered here as JSON and the
- * connection closed: a request line with a version other than HTTP/1.x (505, where Vert.x says 501)
+ * connection closed: a request line with a version other than HTTP/1.0 or 1.1 (505, where Vert.x says 501)
  * and a body whose chunked encoding is broken (400, where Vert.x closes without a word). Sits right
  * after Netty's HTTP decoder on each public connection ({@link PublicServer}).
  */
@@ -30,7 +30,9 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (msg instanceof HttpRequest req && req.decoderResult().isSuccess() && req.protocolVersion().majorVersion() != 1) {
+    if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()
+        && (!"HTTP".equals(req.protocolVersion().protocolName()) || req.protocolVersion().majorVersion() != 1
+            || req.protocolVersion().minorVersion() > 1)) {
       refuse(ctx, msg, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
           "HTTP version " + req.protocolVersion().text() + " not supported: use HTTP/1.1");
       return;
