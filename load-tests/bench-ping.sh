@@ -181,6 +181,7 @@ check() {
 check "http://127.0.0.1:$PROXY_PORT/v1/ping/bench"
 check "http://127.0.0.1:$BENCH_CB_PORT/v1/ping/bench"
 check "http://127.0.0.1:$BENCH_CB_PORT/v1/ping/bench-unique"
+check "http://127.0.0.1:$BENCH_CB_PORT/v1/ping/bench-limited"
 check "http://127.0.0.1:$BENCH_UPSTREAM_PORT/v1/production/bench.json"
 check "http://127.0.0.1:$FLOOR_PORT/v1/ping/bench"
 
@@ -218,6 +219,7 @@ say "saturation: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (load average before:
 run upstream "http://127.0.0.1:$BENCH_UPSTREAM_PORT/v1/production/bench.json" 0; U_rps=$R_rps; U_p50=$R_p50; U_p99=$R_p99
 run nginx "http://127.0.0.1:$PROXY_PORT/v1/ping/bench" 0 $NGINX_PROXY_PIDS; A_rps=$R_rps; A_p50=$R_p50; A_p99=$R_p99; A_cpu=$R_cpu
 run callbridge "http://127.0.0.1:$BENCH_CB_PORT/v1/ping/bench" 0 $CB_PID; B_rps=$R_rps; B_p50=$R_p50; B_p99=$R_p99; B_cpu=$R_cpu
+run callbridge-limited "http://127.0.0.1:$BENCH_CB_PORT/v1/ping/bench-limited" 0 $CB_PID; L_rps=$R_rps; L_p50=$R_p50; L_p99=$R_p99; L_cpu=$R_cpu
 run floor "http://127.0.0.1:$FLOOR_PORT/v1/ping/bench" 0 $FLOOR_PID; F_rps=$R_rps; F_p50=$R_p50; F_p99=$R_p99; F_cpu=$R_cpu
 
 # Half of CallBridge's saturation throughput. wrk paces per connection in whole milliseconds, so
@@ -275,6 +277,10 @@ Load average before the measured runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /p
 | (A) wrk → nginx proxy_pass → upstream | $A_rps | $A_p50 | $A_p99 |
 | (B) wrk → CallBridge ping route → upstream | $B_rps | $B_p50 | $B_p99 |
 | (F) wrk → the floor (FloorProxy.java) → upstream | $F_rps | $F_p50 | $F_p99 |
+| (L) as (B), with a rate limit per route and per caller id (never refusing) | $L_rps | $L_p50 | $L_p99 |
+
+A rate limit's cost on the ping path: CallBridge $L_cpu µs CPU per request with it, $B_cpu µs without
+(runs of the same case differ by several µs on a shared machine; \`bin/bench-ratelimit\` times the decision itself).
 
 CPU per request of the middle hop (independent of what else runs on the machine): nginx proxy
 $A_cpu µs, CallBridge $B_cpu µs, the floor $F_cpu µs. CallBridge's throughput is $(ratio "$B_rps" "$F_rps")× the floor's.

@@ -189,5 +189,7 @@ class SecurityTest {
     assertThat(replay.getJsonObject("detail").getJsonArray("ids").getLong(0)).isEqualTo(id);
     assertThat(audit.encode()).doesNotContain("operator-token-0123456789abcd");
     assertThat(Http.get(admin + "/admin/audit", Map.of("Authorization", "Bearer nope")).status()).isEqualTo(401);
+    assertThat(metric("callbridge_admin_requests_total{role=\"operator\",token=\"ops-operator\"}")).isEqualTo(2);
+    assertThat(metric("callbridge_admin_requests_total{role=\"viewer\",token=\"ops-viewer\"}")).isEqualTo(2); // the list, the audit
   }
 }

@@ -31,6 +31,7 @@ public final class AdminServer extends VerticleBase {
   private final List<AdminEndpoints> endpoints;
   private final AtomicBoolean draining;
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AdminServer.class.getName());
+  private static final java.util.logging.Logger ACCESS = java.util.logging.Logger.getLogger("callbridge.access");
   private HttpServer http;
   private long tlsWatch = -1;
 
@@ -156,6 +157,15 @@ public final class AdminServer extends VerticleBase {
       return;
     }
     ctx.put(Tokens.Caller.CONTEXT_KEY, caller);
+    // Which admin token is in use (its name, never its value): a bounded tag, and one access line.
+    metrics.counter("callbridge.admin.requests", "Admin API requests by the name and role of the token they showed",
+        "token", caller.tokenName(), "role", caller.role().yamlName()).increment();
+    if (server.accessLog()) {
+      long start = System.nanoTime();
+      ctx.addEndHandler(v -> ACCESS.info(method + " " + ctx.request().path() + " route=admin status="
+          + ctx.response().getStatusCode() + " ms=" + Math.round((System.nanoTime() - start) / 1e5) / 10.0
+          + " token=" + caller.tokenName() + " role=" + caller.role().yamlName()));
+    }
     ctx.next();
   }
 
