@@ -145,6 +145,14 @@ public final class Gateway {
     List<AdminEndpoints> admin = new ArrayList<>();
     admin.add(services.correlation().admin()::accept);
     admin.add(services.outbox().admin()::accept);
+    // The console's charts: a reading of the gateway's own meters every 10 s, the last 15 minutes kept.
+    io.callbridge.metrics.Readings readings = new io.callbridge.metrics.Readings(services.metrics().registry(),
+        services.clock()::millis, 90);
+    readings.take();
+    vertx.setPeriodic(10_000, t -> readings.take());
+    admin.add(router -> router.get("/admin/readings").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .end(new io.vertx.core.json.JsonObject().put("readings", readings.history()).encode())));
     AtomicBoolean draining = new AtomicBoolean(false);
     IngressMetrics ingressMetrics = new IngressMetrics(services.metrics());
     // Ready: PostgreSQL answers, and durable ingest is not stuck behind it (a lock, a hung connection).

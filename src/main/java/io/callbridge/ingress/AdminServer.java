@@ -56,6 +56,23 @@ public final class AdminServer extends VerticleBase {
     }));
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/health/ready").handler(this::ready);
+    // The operator console: static pages from the jar, no secrets in them; every call they make is to
+    // /admin/* with the operator's token.
+    router.get("/console").handler(ctx -> {
+      if (ctx.request().path().equals("/console")) {
+        ctx.redirect("/console/");
+      } else {
+        ctx.next();
+      }
+    });
+    router.get("/console/*").handler(ctx -> {
+      // Only its own scripts and styles: an injected string can never run as code.
+      ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+          .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer");
+      ctx.next();
+    });
+    router.get("/console/*").handler(io.vertx.ext.web.handler.StaticHandler.create("io/callbridge/console")
+        .setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
     router.route("/admin/*").handler(this::authorize);
     // Bodies are read for the methods that carry one: vertx-web's BodyHandler refuses a form
     // Content-Type on a GET with an exception (a 500), found by MalformedRequestsTest.

@@ -50,6 +50,7 @@ final class OutboxAdmin {
   void mount(Router router) {
     router.get("/admin/postbacks").handler(this::list);
     router.get("/admin/audit").handler(this::audit);
+    router.get("/admin/queues").handler(this::queues);
     router.post("/admin/postbacks/replay").handler(this::replayMany);
     router.get("/admin/postbacks/:id").handler(this::get);
     router.post("/admin/postbacks/:id/replay").handler(this::replayOne);
@@ -75,7 +76,10 @@ final class OutboxAdmin {
       Long since = time(ctx, "since").orElse(null);
       Long until = time(ctx, "until").orElse(null);
       int limit = limit(ctx, 100, MAX_LIST);
-      pool.preparedQuery(OutboxSql.LIST).execute(Tuple.of(status, route, since, until, limit)).onComplete(ar -> {
+      String call = param(ctx, "call").orElse(null);
+      String destination = param(ctx, "destination").orElse(null);
+      pool.preparedQuery(OutboxSql.LIST).execute(Tuple.of(status, route, since, until, limit, call, destination))
+          .onComplete(ar -> {
         if (ar.failed()) {
           unavailable(ctx, ar.cause());
           return;
@@ -177,6 +181,26 @@ final class OutboxAdmin {
             + " log: " + recorded.cause().getMessage());
       }
       json(ctx, status, body);
+    });
+  }
+
+  /** The queues that need a person (dead, unmatched, conflict) and pending: counts and the oldest's age. */
+  private void queues(RoutingContext ctx) {
+    pool.query(OutboxSql.QUEUES).execute().onComplete(ar -> {
+      if (ar.failed()) {
+        unavailable(ctx, ar.cause());
+        return;
+      }
+      long now = clock.millis();
+      JsonObject out = new JsonObject();
+      for (String s : List.of("pending", "dead", "unmatched", "conflict")) {
+        out.put(s, new JsonObject().put("count", 0).put("oldestAgeSeconds", (Long) null));
+      }
+      for (Row r : ar.result()) {
+        out.put(r.getString("status"), new JsonObject().put("count", r.getLong("n"))
+            .put("oldestAgeSeconds", Math.max(0, (now - r.getLong("oldest")) / 1000)));
+      }
+      json(ctx, 200, new JsonObject().put("queues", out));
     });
   }
 
@@ -314,7 +338,7 @@ final class OutboxAdmin {
         .put("request", new JsonObject()
             .put("method", r.getString("method"))
             .put("uri", r.getString("uri"))
-            .put("headers", new JsonObject(r.getString("headers")))
+            .put("headers", masked(new JsonObject(r.getString("headers"))))
             .put("body", text(r.getBuffer("body"))))
         .put("inbound", new JsonObject()
             .put("method", r.getString("raw_method"))
@@ -348,6 +372,19 @@ final class OutboxAdmin {
           + "POST /admin/postbacks/" + id + "/replay (or cancel it)";
       default -> null;
     };
+  }
+
+  /** Header values that are credentials never leave the gateway: shown as *** (names stay). */
+  static JsonObject masked(JsonObject headers) {
+    JsonObject out = new JsonObject();
+    for (String name : headers.fieldNames()) {
+      String n = name.toLowerCase(java.util.Locale.ROOT);
+      boolean secret = n.equals("authorization") || n.equals("proxy-authorization") || n.equals("cookie")
+          || n.contains("token") || n.contains("secret") || n.contains("api-key") || n.contains("apikey")
+          || n.contains("password");
+      out.put(name, secret ? "***" : headers.getValue(name));
+    }
+    return out;
   }
 
   private static String text(Buffer b) {

@@ -129,8 +129,13 @@ final class OutboxSql {
   static final String LIST = "SELECT " + COLUMNS + " FROM outbox "
       + "WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR route = $2) "
       + "AND ($3::bigint IS NULL OR created_at >= to_timestamp($3 / 1000.0)) "
-      + "AND ($4::bigint IS NULL OR created_at < to_timestamp($4 / 1000.0)) AND " + MINE + " "
+      + "AND ($4::bigint IS NULL OR created_at < to_timestamp($4 / 1000.0)) "
+      + "AND ($6::text IS NULL OR call_id = $6) AND ($7::text IS NULL OR destination = $7) AND " + MINE + " "
       + "ORDER BY id DESC LIMIT $5";
+
+  /** The queues that need a person, and pending: how many, and since when (epoch ms of the oldest). */
+  static final String QUEUES = "SELECT status, count(*) AS n, (extract(epoch FROM min(created_at)) * 1000)::bigint AS oldest "
+      + "FROM outbox WHERE status IN ('pending', 'dead', 'unmatched', 'conflict') AND " + MINE + " GROUP BY status";
 
   /** Replay: back to pending, due now, with a fresh set of attempts. Never a delivered row unless forced. */
   static final String REPLAY = """
