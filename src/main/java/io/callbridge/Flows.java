@@ -40,8 +40,13 @@ public final class Flows {
   }
 
   public static Flow ping(RouteConfig route, Services s) {
+    // A ping's record shares the enrich outcomes' table (one row per call and route), marked mode "ping".
     return PingFlow.create(route, s.templates(), s.upstream().fanOut(), s.correlation(), s.metrics(),
-        s.clock());
+        s.clock(), (name, callUuid, subdomain, accepted, targets) -> {
+          if (callUuid != null && !callUuid.isBlank()) {
+            s.enrichRecords().write(name, callUuid, subdomain, "ping", accepted, targets);
+          }
+        });
   }
 
   /** A postback route whose missing call ids are found through correlation. */

@@ -100,6 +100,7 @@ public final class Gateway {
               config.server().instances());
           EnrichRecords enrichRecords = new EnrichRecords(db.pool(), clock);
           correlation.detail("enrichments", enrichRecords::forCall);
+          correlation.detail("pings", enrichRecords::pingsForCall);
           long purgeEvery = config.correlation().purgeInterval().toMillis();
           vertx.setPeriodic(purgeEvery, purgeEvery, t -> enrichRecords.purge(config.correlation().retention())
               .onFailure(err -> LOG.fine("enrich outcome purge failed: " + err.getMessage())));

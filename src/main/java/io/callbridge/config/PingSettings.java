@@ -26,7 +26,8 @@ public record PingSettings(
     List<String> shieldIgnore,
     int shieldMaxEntries,
     List<String> tags,
-    String bidDurationField) implements RouteSettings {
+    String bidDurationField,
+    boolean recordOutcomes) implements RouteSettings {
 
   public static final List<String> DEFAULT_SHIELD_IGNORE =
       List.of("call_uuid", "subdomain", "ping_id", "try_all_buyers_ping_id", "request_id");
@@ -46,7 +47,10 @@ public record PingSettings(
     int maxEntries = n.integer("shieldMaxEntries", 100_000, 1, 10_000_000);
     List<String> tags = n.strings("tags");
     String durationField = n.string("bidDurationField", "duration");
+    // Every ping's per-buyer outcomes written to PostgreSQL behind the answer, for the call's record
+    // (the console's timeline). Off by default: it is one more row per ping on the hot path.
+    boolean recordOutcomes = n.bool("recordOutcomes", false);
     return new PingSettings(floor, minTransfer, conversion, format, attributes, shield, answer, ignore, maxEntries,
-        tags, durationField);
+        tags, durationField, recordOutcomes);
   }
 }

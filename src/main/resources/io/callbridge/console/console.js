@@ -302,6 +302,12 @@ async function call() {
       events.push({ at: e.at, text: `enrich ${e.route} (${e.mode}): ${e.accept ? 'accepted' : 'not accepted'}`,
         detail: (e.targets || []).map(t => `${t.name}: ${t.outcome}${t.status ? ' ' + t.status : ''}, ${t.latency_ms} ms`).join('\n') });
     }
+    for (const p of body.pings || []) {
+      const winner = (p.targets || []).find(t => t.winner);
+      events.push({ at: p.at, text: `ping ${p.route}: ` + (p.accept ? `won by ${winner ? winner.target + ' at $' + winner.bid_amount : '?'}` : 'no bid'),
+        detail: (p.targets || []).map(t => `${t.winner ? '★ ' : ''}${t.target}: ${t.result}${t.bid_amount ? ' $' + t.bid_amount : ''}`
+          + `${t.reject_code ? ' (' + t.reject_code + ')' : ''}, ${t.latency_ms} ms`).join('\n') });
+    }
     const seen = new Map();
     for (const id of Object.values(body.ids || {})) {
       const { body: list } = await api('/admin/postbacks?since=30d&limit=100&call=' + encodeURIComponent(id.value));

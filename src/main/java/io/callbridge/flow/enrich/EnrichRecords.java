@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * The call's record of an enrich fan-out: each target's outcome, written behind the answer (sync and
+ * The call's record of an enrich fan-out (and, for ping routes with {@code recordOutcomes}, of the
+ * call's first ping: every buyer's bid or refusal, mode "ping", shown as "pings"): each target's outcome, written behind the answer (sync and
  * async alike) and shown with the call at {@code GET /admin/calls/{anyId}} under "enrichments".
  * Rows older than {@code correlation.retention} are removed in batches ({@link #purge}), like the
  * call links. One per gateway, shared by its enrich routes; the gateway registers {@link #forCall}
@@ -61,12 +62,24 @@ public final class EnrichRecords implements EnrichOutcomes {
 
   /** The call's enrich outcomes, for the admin view of a call ("enrichments"). */
   public Future<Optional<Object>> forCall(CallRecord record) {
+    return forCall(record, false);
+  }
+
+  /** The call's recorded pings (rows of mode "ping", written for routes with recordOutcomes), as "pings". */
+  public Future<Optional<Object>> pingsForCall(CallRecord record) {
+    return forCall(record, true);
+  }
+
+  private Future<Optional<Object>> forCall(CallRecord record, boolean pings) {
     if (record.callUuid().isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
     return pool.preparedQuery(BY_CALL).execute(Tuple.of(record.callUuid().get())).map(rows -> {
       JsonArray out = new JsonArray();
       for (Row row : rows) {
+        if ("ping".equals(row.getString("mode")) != pings) {
+          continue;
+        }
         out.add(new JsonObject()
             .put("route", row.getString("route"))
             .put("subdomain", row.getString("subdomain"))

@@ -100,7 +100,32 @@ final class PingAnswer {
     return answer;
   }
 
+  /** Every buyer's answer, as the call's record keeps it (the winner marked). */
+  static io.vertx.core.json.JsonArray targetsJson(Selection.Outcome outcome, TargetResult winner) {
+    io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+    for (Object t : targets(outcome)) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = (Map<String, Object>) t;
+      io.vertx.core.json.JsonObject j = new io.vertx.core.json.JsonObject(new LinkedHashMap<>(m));
+      if (winner != null && winner.target().equals(m.get("target"))) {
+        j.put("winner", true).put("bid_amount", winner.bid().amount()).put("bid_id", winner.bid().bidId());
+      }
+      out.add(j);
+    }
+    return out;
+  }
+
   Reply notAccepted(PingRequest request, Selection.Outcome outcome) {
+    List<Object> targets = targets(outcome);
+    Map<String, Object> answer = new LinkedHashMap<>(8);
+    answer.put("accepted", false);
+    answer.put("cached", false);
+    answer.put("reason", outcome.reason().word);
+    answer.put("targets", targets);
+    return reply(request, answer, settings.attributes());
+  }
+
+  private static List<Object> targets(Selection.Outcome outcome) {
     List<Object> targets = new ArrayList<>(outcome.results().length);
     for (TargetResult r : outcome.results()) {
       Map<String, Object> t = new LinkedHashMap<>(8);
@@ -118,12 +143,7 @@ final class PingAnswer {
       t.put("latency_ms", r.latencyNanos() / 1_000_000);
       targets.add(t);
     }
-    Map<String, Object> answer = new LinkedHashMap<>(8);
-    answer.put("accepted", false);
-    answer.put("cached", false);
-    answer.put("reason", outcome.reason().word);
-    answer.put("targets", targets);
-    return reply(request, answer, settings.attributes());
+    return targets;
   }
 
   private Reply reply(PingRequest request, Map<String, Object> answer, Map<String, ?> attributes) {

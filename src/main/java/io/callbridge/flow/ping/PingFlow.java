@@ -35,11 +35,18 @@ public final class PingFlow implements Flow {
   private final PingShield shield;
   private final PingMetrics metrics;
   private final BidLinks links;
+  private final PingOutcomes outcomes;
   private final Clock clock;
 
   PingFlow(RouteConfig route, PingInput input, FanOut fanOut, RequestTemplate[] templates, PingAnswer answer,
       PingShield shield, PingMetrics metrics, BidLinks links, Clock clock) {
+    this(route, input, fanOut, templates, answer, shield, metrics, links, clock, PingOutcomes.NONE);
+  }
+
+  PingFlow(RouteConfig route, PingInput input, FanOut fanOut, RequestTemplate[] templates, PingAnswer answer,
+      PingShield shield, PingMetrics metrics, BidLinks links, Clock clock, PingOutcomes outcomes) {
     PingSettings s = route.settingsAs(PingSettings.class);
+    this.outcomes = s.recordOutcomes() ? outcomes : PingOutcomes.NONE;
     this.route = route;
     this.input = input;
     this.fanOut = fanOut;
@@ -57,6 +64,12 @@ public final class PingFlow implements Flow {
   /** The flow of one ping route: its targets' templates, the fan-out, where bids are linked, its meters. */
   public static PingFlow create(RouteConfig route, Templates templates, FanOut fanOut, CallLinks links,
       Metrics metrics, Clock clock) {
+    return create(route, templates, fanOut, links, metrics, clock, PingOutcomes.NONE);
+  }
+
+  /** As above, writing each ping's record to {@code outcomes} when the route says recordOutcomes. */
+  public static PingFlow create(RouteConfig route, Templates templates, FanOut fanOut, CallLinks links,
+      Metrics metrics, Clock clock, PingOutcomes outcomes) {
     PingSettings s = route.settingsAs(PingSettings.class);
     List<String> names = route.targets().stream().map(TargetConfig::name).toList();
     PingInput input = new PingInput(route.name(), route.required(), s.shieldIgnore(), templates.phones(), s.shield(),
@@ -67,7 +80,7 @@ public final class PingFlow implements Flow {
     PingShield shield = s.shield() ? new PingShield(s.shieldMaxEntries(), s.minTransferSeconds(), clock) : null;
     return new PingFlow(route, input, fanOut, compiled, new PingAnswer(s, answerTemplate,
         route.targets().stream().mapToInt(t -> t.conversionSeconds().orElse(s.conversionSeconds())).toArray()),
-        shield, new PingMetrics(metrics, route.name(), names), new BidLinks(links, route.name()), clock);
+        shield, new PingMetrics(metrics, route.name(), names), new BidLinks(links, route.name()), clock, outcomes);
   }
 
   @Override
@@ -137,6 +150,10 @@ public final class PingFlow implements Flow {
     long now = clock.millis();
     Selection.Outcome outcome = selection.select(results, now);
     metrics.answered(outcome, System.nanoTime() - start);
+    if (this.outcomes != PingOutcomes.NONE) {
+      this.outcomes.write(route.name(), request.callUuid(), request.subdomain(), outcome.accepted(),
+          PingAnswer.targetsJson(outcome, outcome.accepted() ? outcome.winner() : null));
+    }
     if (!outcome.accepted()) {
       return answer.notAccepted(request, outcome);
     }

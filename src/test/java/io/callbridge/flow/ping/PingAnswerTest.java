@@ -20,7 +20,7 @@ class PingAnswerTest {
 
   static PingSettings settings(Map<String, String> attributes, String format) {
     return new PingSettings(0, 15, 90, format, attributes, true, "", PingSettings.DEFAULT_SHIELD_IGNORE, 1000,
-        java.util.List.of(), "duration");
+        java.util.List.of(), "duration", false);
   }
 
   static TargetResult winner(double amount, String sip, Map<String, Object> extras) {

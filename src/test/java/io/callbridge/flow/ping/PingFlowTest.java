@@ -11,6 +11,7 @@ import io.callbridge.testing.Eventually;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,7 +36,7 @@ class PingFlowTest {
 
   static String yaml(int port) {
     return """
-        server: { accessLog: false }
+        server: { accessLog: false, adminToken: ping-admin-token-0123456789 }
         destinations:
           rtb: { baseUrl: "http://127.0.0.1:%1$d", simulator: true, connectTimeout: 200ms }
           rtb-flaky:
@@ -47,6 +48,7 @@ class PingFlowTest {
             kind: ping
             auth: { token: ping-secret }
             shield: false
+            recordOutcomes: true
             attributes: { buyer_group: premium }
             targets:
               - { name: a, destination: rtb, template: ringba-rtb-ping, vars: { rtb_id: three-a } }
@@ -136,6 +138,33 @@ class PingFlowTest {
         .filter(b -> b.getString("CID").equals(callerId.substring(1))).findFirst().orElseThrow();
     assertThat(sent.getString("exposeCallerId")).isEqualTo("yes");
     assertThat(sent.getString("zipcode")).isEqualTo("90210");
+  }
+
+  @Test
+  void aRouteThatRecordsOutcomesKeepsEveryBuyersAnswerWithTheCall() {
+    rtb.bid("three-a", 3.0, 60);
+    rtb.noBid("three-b", 1003, "No capacity");
+    rtb.bid("three-c", 2.5, 60);
+    JsonObject call = call(caller());
+    assertThat(ping("three", call).json().getString("target")).isEqualTo("a");
+    String uuid = call.getString("call_uuid");
+    JsonArray pings = io.callbridge.testing.Eventually.value("the ping's record", () -> {
+      Http.Response r = Http.get(admin + "/admin/calls/" + uuid, Map.of("Authorization", "Bearer ping-admin-token-0123456789"));
+      JsonArray p = r.status() == 200 ? r.json().getJsonArray("pings") : null;
+      return java.util.Optional.ofNullable(p);
+    });
+    JsonObject ping = pings.getJsonObject(0);
+    assertThat(ping.getString("route")).isEqualTo("three");
+    assertThat(ping.getString("mode")).isEqualTo("ping");
+    assertThat(ping.getBoolean("accept")).isTrue();
+    JsonArray targets = ping.getJsonArray("targets");
+    assertThat(targets).hasSize(3);
+    assertThat(targets.getJsonObject(0).getString("target")).isEqualTo("a");
+    assertThat(targets.getJsonObject(0).getBoolean("winner")).isTrue();
+    assertThat(targets.getJsonObject(0).getDouble("bid_amount")).isEqualTo(3.0);
+    assertThat(targets.getJsonObject(1).getString("result")).isEqualTo("rejected");
+    assertThat(targets.getJsonObject(1).getInteger("reject_code")).isEqualTo(1003);
+    assertThat(targets.getJsonObject(2).getBoolean("winner", false)).isFalse();
   }
 
   @Test
