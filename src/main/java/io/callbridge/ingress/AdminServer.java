@@ -103,12 +103,9 @@ public final class AdminServer extends VerticleBase {
         .setHttp2ClearTextEnabled(false).setMaxInitialLineLength(8192);
     TlsFiles tls;
     try {
-      tls = server.tls() == null ? null : TlsFiles.load(server.tls());
+      tls = TlsFiles.onto(server.tls(), options);
     } catch (IllegalStateException e) {
       return Future.failedFuture(e);
-    }
-    if (tls != null) {
-      tls.apply(options);
     }
     // Bytes that are not a request get the public port's JSON answers (400, 414, 431, 505) here too.
     http = vertx.createHttpServer(options).requestHandler(router)

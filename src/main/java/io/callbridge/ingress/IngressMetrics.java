@@ -45,27 +45,30 @@ public final class IngressMetrics {
     }
   }
 
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> byRouteAndName = new ConcurrentHashMap<>();
+  /** route -> token name -> counter, and route -> reason -> counter: looked up, never a key built per request. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> auth = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> refused = new ConcurrentHashMap<>();
 
   /**
    * {@code callbridge_auth_requests_total{route,token}}: requests by the name of the token they showed
    * ({@code invalid} for none that matched). Names come from configuration: the tag stays bounded.
    */
   void auth(String route, String tokenName) {
-    named(route).computeIfAbsent("auth|" + tokenName, k -> metrics.counter("callbridge.auth.requests",
+    named(auth, route).computeIfAbsent(tokenName, k -> metrics.counter("callbridge.auth.requests",
         "Requests by route and the name of the token they showed", "route", route, "token", tokenName)).increment();
   }
 
   /** {@code callbridge_route_refused_total{route,reason}}: source (allowFrom), rate_route, rate_caller. */
   void refused(String route, String reason) {
-    named(route).computeIfAbsent("refused|" + reason, k -> metrics.counter("callbridge.route.refused",
+    named(refused, route).computeIfAbsent(reason, k -> metrics.counter("callbridge.route.refused",
         "Requests refused before their flow: a source outside allowFrom, or over a rate limit", "route", route,
         "reason", reason)).increment();
   }
 
-  private ConcurrentHashMap<String, Counter> named(String route) {
-    ConcurrentHashMap<String, Counter> m = byRouteAndName.get(route);
-    return m != null ? m : byRouteAndName.computeIfAbsent(route, r -> new ConcurrentHashMap<>());
+  private static ConcurrentHashMap<String, Counter> named(ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> all,
+      String route) {
+    ConcurrentHashMap<String, Counter> m = all.get(route);
+    return m != null ? m : all.computeIfAbsent(route, r -> new ConcurrentHashMap<>());
   }
 
   /** {@code callbridge_event_loop_lag_seconds{loop}}: see {@link LoopLag}. */

@@ -54,12 +54,9 @@ public final class PublicServer extends VerticleBase {
         .setStrictThreadMode(true);
     TlsFiles tls;
     try {
-      tls = server.tls() == null ? null : TlsFiles.load(server.tls());
+      tls = TlsFiles.onto(server.tls(), options);
     } catch (IllegalStateException e) {
       return Future.failedFuture(e);
-    }
-    if (tls != null) {
-      tls.apply(options);
     }
     lag = new LoopLag(vertx, metrics.loopLag(Thread.currentThread().getName()));
     lag.start();

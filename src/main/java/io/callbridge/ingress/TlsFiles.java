@@ -50,6 +50,20 @@ final class TlsFiles {
     return options.setSsl(true).setKeyCertOptions(keyCert(cert, key));
   }
 
+  /**
+   * For a server about to listen: with {@code tls} (null: plain HTTP) the files are checked and set
+   * on {@code options}; the returned files are then watched once it listens ({@link #watch}).
+   * Throws {@link IllegalStateException} naming the file when one is missing or wrong.
+   */
+  static TlsFiles onto(ServerConfig.Tls tls, HttpServerOptions options) {
+    if (tls == null) {
+      return null;
+    }
+    TlsFiles files = load(tls);
+    files.apply(options);
+    return files;
+  }
+
   /** Checks the files every reloadInterval on {@code vertx} and updates {@code server} when they changed. */
   long watch(Vertx vertx, HttpServer server) {
     return vertx.setPeriodic(tls.reloadInterval().toMillis(), id -> vertx.executeBlocking(() -> {
