@@ -61,7 +61,7 @@ try {
   await page.screenshot({ path: shots + '/postbacks.png', fullPage: true });
   await row.locator('button:text("Replay")').click();
   const dialogText = await page.locator('#confirm-body').innerText();
-  if (!dialogText.includes('call_id=') || !dialogText.includes('GET')) throw new Error('the confirmation does not say what will be sent:\n' + dialogText);
+  if (!dialogText.includes('update_call') || !dialogText.includes('"revenue"')) throw new Error('the confirmation does not say what will be sent:\n' + dialogText);
   await page.click('#confirm-ok');
   await row.waitFor({ state: 'detached' }); // the list, refreshed after the replay, no longer has it as dead
   await page.goto(base + '/console/#/postback/' + deadToReplay);

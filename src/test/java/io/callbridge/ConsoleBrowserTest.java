@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callbridge.config.PostgresConfig;
 import io.callbridge.testing.Eventually;
-import io.callbridge.testing.FakeDestination;
+import io.callbridge.testing.SimulatedGateway;
 import io.callbridge.testing.Http;
 import io.callbridge.testing.TestConfigs;
 import io.callbridge.testing.TestDb;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The operator console in a real browser: headless Chromium (Debian's {@code chromium}) driven by
  * Playwright ({@code playwright-core} from the npm registry; {@code bin/callbridge test} installs both
- * when they are missing) against a real gateway, PostgreSQL and a destination that refuses two
- * conversions once. {@code src/test/console/console.spec.mjs} signs in (a wrong token first), finds a
+ * when they are missing) against a real gateway ({@code conf/demo.yaml}), PostgreSQL and the
+ * simulators, whose TrackDrive refuses two payouts once. {@code src/test/console/console.spec.mjs} signs in (a wrong token first), finds a
  * call by its caller number written another way and reads its timeline, replays a dead postback
  * and sees it delivered, cancels another, reads the audit, and checks a phone's width. Screenshots
  * of each page land in {@code target/console-screenshots/}.
@@ -32,50 +32,51 @@ class ConsoleBrowserTest {
   static final Path PLAYWRIGHT = Path.of(System.getProperty("user.home"), ".cache", "callbridge", "playwright");
   static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
 
-  static PostgresConfig db;
-  static FakeDestination dest;
-  static Gateway gateway;
+  static SimulatedGateway sg;
+
+  /**
+   * conf/sim.yaml, with TrackDrive's demo company refusing the 2nd and 3rd request of each kind in the
+   * body (HTTP 200 {"status":"error"}; the simulator counts leads and call updates apart): the first
+   * payout is booked, the next two go dead; a replay later is accepted.
+   */
+  static String simYaml() throws Exception {
+    String sim = Files.readString(Path.of("conf/sim.yaml"));
+    String marker = "      publicKey: demo-public            # update_call";
+    assertThat(sim).contains(marker);
+    return sim.replaceFirst(java.util.regex.Pattern.quote(marker),
+        "      faults: { script: [ok, error200, error200] }\n" + java.util.regex.Matcher.quoteReplacement(marker));
+  }
 
   @BeforeAll
-  static void start() {
-    db = TestDb.freshSchema(ConsoleBrowserTest.class);
-    dest = FakeDestination.start();
-    dest.fallback(id -> FakeDestination.Action.status(200));
-    dest.script("RGBDEAD1", FakeDestination.Action.status(422));
-    dest.script("RGBDEAD2", FakeDestination.Action.status(422));
-    String yaml = """
-        server: { adminToken: console-admin-token-0123456789 }
-        destinations:
-          platforms: { baseUrl: "http://127.0.0.1:%d", allowPrivate: true, requestTimeout: 2s }
-        routes:
-          - name: ringba-lead
-            kind: lead
-            auth: { token: console-route-token-0123456789 }
-            postingInstructions:
-              leadToken: lt-1
-              trafficSourceId: "1001"
-              endpointUrl: http://127.0.0.1:%d/api/v1/leads
-            targets: [ { destination: platforms, template: trackdrive-lead } ]
-          - name: td-conversion
-            kind: postback
-            auth: { token: console-route-token-0123456789 }
-            callIdField: ringba_call_uuid
-            eventKind: conversion
-            oncePerCall: true
-            conversion: { amountField: payout, above: 0 }
-            retrySchedule: [0s]
-            targets: [ { destination: platforms, template: ringba-conversion-webhook, vars: { webhook_id: hook-1 } } ]
-        """.formatted(dest.port(), dest.port());
-    gateway = Gateway.start(TestConfigs.forTest(yaml, db)).await();
+  static void start() throws Exception {
+    String gateway = Files.readString(Path.of("conf/demo.yaml")).replace("${CALLBRIDGE_SIM_PORT:-8090}", "${SIM}")
+        .replace("accessLog: true", "accessLog: false");
+    sg = SimulatedGateway.start(ConsoleBrowserTest.class, simYaml(), 1, gateway);
   }
 
   @AfterAll
   static void stop() {
-    if (gateway != null) {
-      gateway.stop().await();
+    if (sg != null) {
+      sg.close();
     }
-    dest.close();
-    TestDb.drop(db);
+  }
+
+  /** Every outbox row's call, status and last error, for a failure's message. */
+  static String rows(PostgresConfig db) {
+    StringBuilder sb = new StringBuilder();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password().value());
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("SET search_path TO " + db.schema());
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT id, call_id, status, last_error FROM outbox ORDER BY id")) {
+        while (rs.next()) {
+          sb.append(rs.getLong(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getString(3)).append(' ')
+              .append(rs.getString(4)).append("; ");
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      sb.append(e.getMessage());
+    }
+    return sb.toString();
   }
 
   static Path tool(Path p, String what) {
@@ -93,18 +94,29 @@ class ConsoleBrowserTest {
   void anOperatorSignsInFindsACallReplaysADeadPostbackCancelsAnotherAndSeesItAudited() throws Exception {
     Path chromium = tool(Path.of("/usr/bin/chromium"), "Debian's chromium");
     Path modules = tool(PLAYWRIGHT.resolve("node_modules/playwright-core"), "playwright-core").getParent();
-    String base = "http://127.0.0.1:" + gateway.publicPort();
-    Map<String, String> auth = Map.of("X-CallBridge-Token", "console-route-token-0123456789");
-    assertThat(Http.get(base + "/v1/leads/ringba-lead?caller_id=%2B13125550177&inbound_call_id=RGBCON1", auth).status())
+    PostgresConfig db = sg.db();
+    Map<String, String> auth = Map.of("X-CallBridge-Token", "demo");
+    // A Ringba call posted to TrackDrive as a lead, then its conversion, then a payout TrackDrive books.
+    assertThat(Http.get(sg.base + "/v1/leads/ringba-lead?caller_id=%2B13125550177&inbound_call_id=RGBCON1", auth).status())
         .isEqualTo(202);
-    for (String call : new String[] {"RGBCON1", "RGBDEAD1", "RGBDEAD2"}) {
-      assertThat(Http.get(base + "/v1/postbacks/td-conversion?ringba_call_uuid=" + call + "&payout=42.00", auth).status())
-          .isEqualTo(202);
+    assertThat(Http.get(sg.base + "/v1/postbacks/td-conversion?ringba_call_uuid=RGBCON1&payout=42.00", auth).status())
+        .isEqualTo(202);
+    for (String call : new String[] {"TD-PAID-1", "TD-DEAD-1", "TD-DEAD-2"}) {
+      assertThat(Http.get(sg.base + "/v1/postbacks/ringba-payout?trackdrive_call_uuid=" + call
+          + "&trackdrive_subdomain=demo&payout=10.00", auth).status()).isEqualTo(202);
+      // One at a time, so each meets TrackDrive's answer meant for it.
+      Eventually.until(call + " answered", () -> TestDb.count(db,
+          "SELECT count(*) FROM outbox WHERE call_id = '" + call + "' AND status IN ('dead', 'delivered')") == 1);
     }
-    Eventually.until("two dead, the rest delivered", () -> TestDb.count(db, "SELECT count(*) FROM outbox WHERE status = 'dead'") == 2
-        && TestDb.count(db, "SELECT count(*) FROM outbox WHERE status = 'delivered'") == 2);
-    long dead1 = TestDb.count(db, "SELECT id FROM outbox WHERE call_id = 'RGBDEAD1'");
-    long dead2 = TestDb.count(db, "SELECT id FROM outbox WHERE call_id = 'RGBDEAD2'");
+    try {
+      Eventually.until("three delivered, two dead", () -> TestDb.count(db,
+          "SELECT count(*) FROM outbox WHERE status = 'delivered'") == 3
+          && TestDb.count(db, "SELECT count(*) FROM outbox WHERE status = 'dead'") == 2);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ": " + rows(db), e);
+    }
+    long dead1 = TestDb.count(db, "SELECT id FROM outbox WHERE call_id = 'TD-DEAD-1'");
+    long dead2 = TestDb.count(db, "SELECT id FROM outbox WHERE call_id = 'TD-DEAD-2'");
 
     Files.createDirectories(SCREENSHOTS);
     ProcessBuilder pb = new ProcessBuilder("node", Path.of("src/test/console/console.spec.mjs").toAbsolutePath().toString())
@@ -112,8 +124,8 @@ class ConsoleBrowserTest {
     Map<String, String> env = pb.environment();
     env.put("NODE_PATH", modules.toString());
     env.put("CHROMIUM", chromium.toString());
-    env.put("CONSOLE_URL", "http://127.0.0.1:" + gateway.adminPort());
-    env.put("ADMIN_TOKEN", "console-admin-token-0123456789");
+    env.put("CONSOLE_URL", sg.admin);
+    env.put("ADMIN_TOKEN", "demo-admin");
     env.put("SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString());
     env.put("CALLER_OTHER_FORMAT", "(312) 555-0177");
     env.put("RINGBA_CALL", "RGBCON1");
