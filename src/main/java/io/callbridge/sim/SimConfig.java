@@ -31,7 +31,8 @@ public record SimConfig(
     Map<String, Rtb> rtb,
     Map<String, Webhook> webhooks,
     String defaultSubdomain,
-    Map<String, Company> companies) {
+    Map<String, Company> companies,
+    Map<String, Account> accounts) {
 
   /** A configuration error with every problem and its path. */
   public static final class Invalid extends RuntimeException {
@@ -137,6 +138,9 @@ public record SimConfig(
 
   public record Ping(Behaviour behaviour, Amount bid, double noBidRate) {}
 
+  /** A Ringba account's reporting API: {@code POST /v2/{accountId}/calllogs} with {@code Authorization: Token <apiToken>}. */
+  public record Account(Behaviour behaviour, String apiToken) {}
+
   public record Company(Behaviour behaviour, String publicKey, String privateKey, String authToken,
       List<PostingInstruction> postingInstructions, KnownIds knownCallIds, Map<String, Ping> ping) {}
 
@@ -187,7 +191,7 @@ public record SimConfig(
     int bodyBytes = rec.get("maxBodyBytes").asInt(16 * 1024, 0, 1024 * 1024);
 
     Node ringba = root.get("ringba");
-    ringba.only("enrich", "rtb", "webhooks");
+    ringba.only("enrich", "rtb", "webhooks", "accounts");
     Map<String, Enrich> enrich = new LinkedHashMap<>();
     ringba.get("enrich").entries().forEach((id, n) -> {
       n.only("latency", "faults");
@@ -203,6 +207,12 @@ public record SimConfig(
           n.get("convertParam").text("sale_successful")));
     });
 
+    Map<String, Account> accounts = new LinkedHashMap<>();
+    ringba.get("accounts").entries().forEach((id, n) -> {
+      n.only("latency", "faults", "apiToken");
+      accounts.put(id, new Account(behaviour(n), n.get("apiToken").text("")));
+    });
+
     Node td = root.get("trackdrive");
     td.only("defaultSubdomain", "companies");
     Map<String, Company> companies = new LinkedHashMap<>();
@@ -215,12 +225,12 @@ public record SimConfig(
       throw new Invalid(source, errors);
     }
     return new SimConfig(seed, capacity, bodyBytes, Map.copyOf(enrich), Map.copyOf(rtb), Map.copyOf(webhooks),
-        defaultSub, Map.copyOf(companies));
+        defaultSub, Map.copyOf(companies), Map.copyOf(accounts));
   }
 
   public SimConfig withSeed(long newSeed) {
     return new SimConfig(newSeed, recorderCapacity, recorderBodyBytes, enrich, rtb, webhooks, defaultSubdomain,
-        companies);
+        companies, accounts);
   }
 
   private static Rtb rtb(Node n) {

@@ -40,6 +40,7 @@ final class SimServer extends VerticleBase {
   private final Clock clock;
   private final RingbaEndpoints ringba;
   private final TrackDriveEndpoints trackdrive;
+  private final ReportingEndpoints reporting;
   private HttpServer http;
 
   SimServer(SimConfig config, int port, Recorder recorder, SimState state, Clock clock) {
@@ -51,6 +52,7 @@ final class SimServer extends VerticleBase {
     this.clock = clock;
     this.ringba = new RingbaEndpoints(state, clock);
     this.trackdrive = new TrackDriveEndpoints(state, clock);
+    this.reporting = new ReportingEndpoints(state);
   }
 
   @Override
@@ -60,6 +62,13 @@ final class SimServer extends VerticleBase {
     router.get("/_sim/requests").handler(this::listRequests);
     router.delete("/_sim/requests").handler(ctx -> json(ctx, 200, new JsonObject().put("cleared", recorder.clear())));
     router.get("/_sim/state").handler(ctx -> json(ctx, 200, state.snapshot()));
+    router.post("/_sim/reporting").handler(ctx -> {
+      try {
+        json(ctx, 200, new JsonObject().put("seeded", state.seed(ctx.body().asJsonObject())));
+      } catch (RuntimeException e) {
+        json(ctx, 400, new JsonObject().put("error", "expected {\"trackdrive\": [...], \"ringba\": [...]}: " + e.getMessage()));
+      }
+    });
     router.route().handler(this::record);
 
     router.route("/enrich/:publisherNumberId").method(HttpMethod.GET).method(HttpMethod.POST).handler(ctx -> {
@@ -91,6 +100,17 @@ final class SimServer extends VerticleBase {
     router.post("/api/v1/leads/capture").handler(ctx -> company(ctx, "trackdrive.leads", trackdrive::lead));
     router.post("/api/v1/calls/update_call/:callUuid")
         .handler(ctx -> company(ctx, "trackdrive.update_call", trackdrive::updateCall));
+    router.get("/api/v1/calls").handler(ctx -> company(ctx, "trackdrive.calls", reporting::trackDriveCalls));
+    router.post("/v2/:accountId/calllogs").handler(ctx -> {
+      String id = ctx.pathParam("accountId");
+      Optional<SimConfig.Account> account = SimConfig.lookup(config.accounts(), id);
+      if (account.isEmpty()) {
+        unknown(ctx, "ringba.calllogs", id, "Ringba account " + id + " not found");
+        return;
+      }
+      serve(ctx, "ringba.calllogs", id, account.get().behaviour(),
+          (ex, r) -> reporting.ringbaCallLogs(ex, r, id, account.get()));
+    });
     router.post("/api/v1/inbound_webhooks/ping/:vanity").handler(ctx -> {
       String sub = subdomain(ctx);
       String vanity = ctx.pathParam("vanity");

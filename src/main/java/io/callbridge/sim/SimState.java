@@ -23,6 +23,8 @@ final class SimState {
   private final Map<String, JsonObject> conversions = bounded();
   private final Map<String, JsonObject> leads = bounded();
   private final Map<String, JsonObject> calls = bounded();
+  /** Ringba's call log (the reporting API's records): from conversions, and seeded by tests. */
+  private final Map<String, JsonObject> ringbaCalls = bounded();
   private final Map<String, Boolean> seen = bounded();
   private long leadSeq;
 
@@ -52,6 +54,9 @@ final class SimState {
       return false;
     }
     conversions.put(callId, conversion);
+    JsonObject log = ringbaCalls.computeIfAbsent(callId, k -> new JsonObject().put("inboundCallId", callId)
+        .put("callDt", Instant.parse(conversion.getString("at")).toEpochMilli()).put("payoutAmount", 0.0));
+    log.put("hasConverted", true).put("conversionAmount", amount(conversion.getValue("revenue")));
     return true;
   }
 
@@ -66,10 +71,59 @@ final class SimState {
   synchronized JsonObject updateCall(String subdomain, String uuid, JsonObject update) {
     String key = subdomain + "/" + uuid;
     JsonObject call = calls.computeIfAbsent(key, k -> new JsonObject().put("uuid", uuid).put("subdomain", subdomain)
-        .put("updates", 0));
+        .put("created_at", update.getString("updated_at")).put("updates", 0));
     update.forEach(e -> call.put(e.getKey(), e.getValue()));
     call.put("updates", call.getInteger("updates") + 1);
     return call.copy();
+  }
+
+  /**
+   * Calls a test puts on either platform as if they had happened there (some CallBridge never saw):
+   * {@code {"trackdrive":[{subdomain, uuid, created_at, revenue, payout, buyer_converted,
+   * offer_converted, ringba_call_uuid}], "ringba":[{inboundCallId, callDt, payoutAmount,
+   * conversionAmount, hasConverted, trackdrive_call_uuid}]}}.
+   */
+  synchronized int seed(JsonObject calls) {
+    int n = 0;
+    for (Object o : calls.getJsonArray("trackdrive", new JsonArray())) {
+      JsonObject c = ((JsonObject) o).copy();
+      this.calls.put(c.getString("subdomain", "demo") + "/" + c.getString("uuid"), c.put("updates", 0));
+      n++;
+    }
+    for (Object o : calls.getJsonArray("ringba", new JsonArray())) {
+      JsonObject c = ((JsonObject) o).copy();
+      ringbaCalls.put(c.getString("inboundCallId"), c);
+      n++;
+    }
+    return n;
+  }
+
+  /** A company's calls created within [from, to), oldest first (TrackDrive's GET /api/v1/calls). */
+  synchronized java.util.List<JsonObject> trackDriveCalls(String subdomain, Instant from, Instant to) {
+    return calls.values().stream().filter(c -> subdomain.equals(c.getString("subdomain")))
+        .filter(c -> within(Instant.parse(c.getString("created_at", Instant.EPOCH.toString())), from, to))
+        .sorted(java.util.Comparator.comparing((JsonObject c) -> c.getString("created_at", "")).thenComparing(c -> c.getString("uuid")))
+        .map(JsonObject::copy).toList();
+  }
+
+  /** Ringba's calls within [from, to), oldest first (POST /v2/{accountId}/calllogs). */
+  synchronized java.util.List<JsonObject> ringbaCalls(Instant from, Instant to) {
+    return ringbaCalls.values().stream()
+        .filter(c -> within(Instant.ofEpochMilli(c.getLong("callDt", 0L)), from, to))
+        .sorted(java.util.Comparator.comparing((JsonObject c) -> c.getLong("callDt", 0L)).thenComparing(c -> c.getString("inboundCallId")))
+        .map(JsonObject::copy).toList();
+  }
+
+  private static boolean within(Instant t, Instant from, Instant to) {
+    return !t.isBefore(from) && t.isBefore(to);
+  }
+
+  private static double amount(Object v) {
+    try {
+      return v == null ? 0 : Double.parseDouble(String.valueOf(v));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   synchronized boolean seen(String id) {
@@ -91,6 +145,7 @@ final class SimState {
         .put("ringba", new JsonObject()
             .put("enrichments", new JsonObject(new LinkedHashMap<>(enrichments)).copy())
             .put("conversions", new JsonObject(new LinkedHashMap<>(conversions)).copy())
+            .put("callLog", ringbaCalls.size())
             .put("cachedBids", bids.size()))
         .put("trackdrive", new JsonObject()
             .put("leads", new JsonObject(new LinkedHashMap<>(leads)).copy())

@@ -162,7 +162,7 @@ final class TrackDriveEndpoints {
     };
   }
 
-  private static boolean authorized(SimRequest ex, SimConfig.Company company) {
+  static boolean authorized(SimRequest ex, SimConfig.Company company) {
     String header = ex.header("Authorization");
     if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
       String decoded;
@@ -177,7 +177,7 @@ final class TrackDriveEndpoints {
     return token != null && !company.authToken().isEmpty() && same(token, company.authToken());
   }
 
-  private static boolean same(String a, String b) {
+  static boolean same(String a, String b) {
     return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 }
