@@ -33,6 +33,12 @@ public final class Main {
                                      the go-live checks (unset secrets, placeholders, malformed keys);
                                      it is the default for a file named callbridge.yaml
         """);
+    USAGE.put("reconcile", """
+          reconcile --since AGE|INSTANT [--until AGE|INSTANT] [--format table|json|csv] [--config FILE]
+                                     read both platforms' records of the window (reconcile: in the
+                                     configuration) and list every call whose money differs; exit 0
+                                     when none does, 3 when some do, 1 when a platform could not be read
+        """);
     USAGE.put("sim", """
           sim [--port P] [--seed N] [--config FILE]
                                      run the Ringba and TrackDrive simulators (default port 8090, or
@@ -80,6 +86,7 @@ public final class Main {
         case "run" -> CommandLine.parse(rest, Set.of("--config"), Set.of(), 0);
         case "check-config" -> CommandLine.parse(rest, Set.of("--config"), Set.of("--strict", "--lenient"), 1);
         case "sim" -> CommandLine.parse(rest, Set.of("--port", "--seed", "--config"), Set.of(), 0);
+        case "reconcile" -> CommandLine.parse(rest, Set.of("--since", "--until", "--format", "--config"), Set.of(), 0);
         default -> CommandLine.parse(rest, Set.of(), Set.of("--keep-running"), 0);
       };
       if (line.help()) {
@@ -89,6 +96,7 @@ public final class Main {
       return switch (command) {
         case "run" -> run(configPath(line, env), env, err);
         case "check-config" -> checkConfig(line, env, out);
+        case "reconcile" -> reconcile(line, env, out, err);
         case "sim" -> io.callbridge.sim.SimCommand.run(line.number("--port", 0, 65535).map(Long::intValue),
             line.number("--seed", Long.MIN_VALUE, Long.MAX_VALUE), line.option("--config").map(Path::of), env);
         default -> io.callbridge.demo.Demo.run(line.flag("--keep-running"), env);
@@ -158,6 +166,78 @@ public final class Main {
       return GoLive.problems(java.nio.file.Files.readString(file), file.toString(), env);
     } catch (java.io.IOException e) {
       throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
+    }
+  }
+
+  /** {@code reconcile}: one run over the window, its report on {@code out}. */
+  private static int reconcile(CommandLine line, Map<String, String> env, PrintStream out, PrintStream err)
+      throws CommandLine.Usage {
+    String format = line.option("--format").orElse("table");
+    if (!Set.of("table", "json", "csv").contains(format)) {
+      throw new CommandLine.Usage("--format must be table, json or csv, got '" + format + "'");
+    }
+    java.time.Instant now = java.time.Instant.now();
+    java.time.Instant since = when(line.option("--since").orElseThrow(() -> new CommandLine.Usage("--since is required"
+        + " (an age such as 24h, or an ISO instant)")), now, "--since");
+    java.time.Instant until = line.option("--until").isPresent() ? when(line.option("--until").get(), now, "--until") : now;
+    if (!since.isBefore(until)) {
+      throw new CommandLine.Usage("--since must be before --until");
+    }
+    Path file = configPath(line, env);
+    CallBridgeConfig config;
+    try {
+      config = load(file, env);
+    } catch (ConfigException e) {
+      err.println(file + ": " + e.errors().size() + " error(s)");
+      e.errors().forEach(error -> err.println("  " + error));
+      return 1;
+    }
+    if (config.reconcile() == null) {
+      err.println(file + ": no reconcile section: give reconcile.trackdrive.destination and reconcile.ringba"
+          + " (accountId, apiToken) to read both platforms' records");
+      return 1;
+    }
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.callbridge.store.Database.migrate(config.postgres());
+      io.callbridge.store.Database db = io.callbridge.store.Database.open(vertx, config.postgres());
+      io.callbridge.reconcile.Reconciler reconciler = new io.callbridge.reconcile.Reconciler(vertx, db.pool(),
+          config.reconcile(), config.destinations().get(config.reconcile().trackDriveDestination()));
+      io.callbridge.reconcile.Report report = reconciler.run(since, until).toCompletionStage().toCompletableFuture()
+          .get(1, TimeUnit.HOURS);
+      out.print(switch (format) {
+        case "json" -> report.toJson().encodePrettily() + "\n";
+        case "csv" -> report.toCsv();
+        default -> report.toTable();
+      });
+      reconciler.close();
+      db.close();
+      return report.mismatches().isEmpty() ? 0 : 3;
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      err.println("reconcile failed: " + cause.getMessage());
+      return 1;
+    } finally {
+      vertx.close();
+    }
+  }
+
+  /** An ISO instant, or an age before {@code now} ({@code 90m}, {@code 24h}, {@code 7d}). */
+  static java.time.Instant when(String text, java.time.Instant now, String option) throws CommandLine.Usage {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(text.trim());
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return now.minus(switch (m.group(2)) {
+        case "s" -> java.time.Duration.ofSeconds(n);
+        case "m" -> java.time.Duration.ofMinutes(n);
+        case "h" -> java.time.Duration.ofHours(n);
+        default -> java.time.Duration.ofDays(n);
+      });
+    }
+    try {
+      return java.time.Instant.parse(text.trim());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new CommandLine.Usage(option + " must be an age (24h, 90m, 7d) or an ISO instant, got '" + text + "'");
     }
   }
 

@@ -142,7 +142,7 @@ class MainTest {
 
   @Test
   void everyCommandHasHelpAndRefusesWhatItDoesNotKnowWithExit2() {
-    for (String command : new String[] {"run", "check-config", "sim", "demo"}) {
+    for (String command : new String[] {"run", "check-config", "sim", "demo", "reconcile"}) {
       Run help = main(Map.of(), command, "--help");
       assertThat(help.code()).as(command).isZero();
       assertThat(help.out()).as(command).startsWith("usage: callbridge " + command);

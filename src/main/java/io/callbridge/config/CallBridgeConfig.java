@@ -18,13 +18,14 @@ public record CallBridgeConfig(
     Path templatesDir,
     Map<String, DestinationConfig> destinations,
     List<RouteConfig> routes,
-    LoggingConfig logging) {
+    LoggingConfig logging,
+    ReconcileConfig reconcile) {
 
   /** With text logging (tests and tools that build a configuration in code). */
   public CallBridgeConfig(ServerConfig server, PostgresConfig postgres, CorrelationConfig correlation,
       OutboxConfig outbox, String phoneRegion, Path templatesDir, Map<String, DestinationConfig> destinations,
       List<RouteConfig> routes) {
-    this(server, postgres, correlation, outbox, phoneRegion, templatesDir, destinations, routes, LoggingConfig.TEXT);
+    this(server, postgres, correlation, outbox, phoneRegion, templatesDir, destinations, routes, LoggingConfig.TEXT, null);
   }
 
   public Optional<RouteConfig> route(String name) {
@@ -32,19 +33,19 @@ public record CallBridgeConfig(
   }
 
   public CallBridgeConfig withServer(ServerConfig s) {
-    return new CallBridgeConfig(s, postgres, correlation, outbox, phoneRegion, templatesDir, destinations, routes, logging);
+    return new CallBridgeConfig(s, postgres, correlation, outbox, phoneRegion, templatesDir, destinations, routes, logging, reconcile);
   }
 
   public CallBridgeConfig withPostgres(PostgresConfig p) {
-    return new CallBridgeConfig(server, p, correlation, outbox, phoneRegion, templatesDir, destinations, routes, logging);
+    return new CallBridgeConfig(server, p, correlation, outbox, phoneRegion, templatesDir, destinations, routes, logging, reconcile);
   }
 
   public CallBridgeConfig withCorrelation(CorrelationConfig c) {
-    return new CallBridgeConfig(server, postgres, c, outbox, phoneRegion, templatesDir, destinations, routes, logging);
+    return new CallBridgeConfig(server, postgres, c, outbox, phoneRegion, templatesDir, destinations, routes, logging, reconcile);
   }
 
   public CallBridgeConfig withOutbox(OutboxConfig o) {
-    return new CallBridgeConfig(server, postgres, correlation, o, phoneRegion, templatesDir, destinations, routes, logging);
+    return new CallBridgeConfig(server, postgres, correlation, o, phoneRegion, templatesDir, destinations, routes, logging, reconcile);
   }
 
   /** One line per route, for {@code check-config} and the start-up log (no secrets). */

@@ -111,13 +111,14 @@ public final class ConfigLoader {
       }
       routes.add(r);
     }
+    ReconcileConfig reconcile = ReconcileConfig.parse(root.get("reconcile"), destinations);
     tokensKeepToOneRole(server, routes, root);
     root.finish();
     if (!errors.list().isEmpty()) {
       throw new ConfigException(errors.list());
     }
     return new CallBridgeConfig(server, postgres, correlation, outbox, region, templates, Map.copyOf(destinations),
-        List.copyOf(routes), logging);
+        List.copyOf(routes), logging, reconcile);
   }
 
   /**

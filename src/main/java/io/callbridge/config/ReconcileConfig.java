@@ -1,0 +1,45 @@
+package io.callbridge.config;
+
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * {@code reconcile}: where each platform's own records of its calls are read from. TrackDrive's
+ * calls API through a destination (its Basic key and companies: {@code destination}, default
+ * {@code trackdrive}); Ringba's call log with an account id and an API token. Absent: no
+ * reconciliation.
+ */
+public record ReconcileConfig(String trackDriveDestination, int trackDrivePerPage, URI ringbaBaseUrl,
+    String ringbaAccountId, Secret ringbaApiToken, int ringbaPageSize) {
+
+  static ReconcileConfig parse(Node n, Map<String, DestinationConfig> destinations) {
+    if (n.isMissing()) {
+      return null;
+    }
+    n.only("trackdrive", "ringba");
+    Node td = n.get("trackdrive");
+    td.only("destination", "perPage");
+    String destination = td.string("destination", "trackdrive");
+    if (!destinations.containsKey(destination)) {
+      td.get("destination").error("unknown destination '" + destination + "' (configured: "
+          + String.join(", ", destinations.keySet()) + ")");
+    }
+    int perPage = td.integer("perPage", 100, 1, 500);
+    Node rb = n.get("ringba");
+    rb.only("baseUrl", "accountId", "apiToken", "pageSize");
+    URI base = URI.create("https://api.ringba.com");
+    String baseText = rb.string("baseUrl", "https://api.ringba.com");
+    try {
+      base = URI.create(baseText);
+      if (base.getHost() == null || !(base.getScheme().equals("https") || base.getScheme().equals("http"))) {
+        rb.get("baseUrl").error("must be an http(s) URL, got '" + baseText + "'");
+      }
+    } catch (IllegalArgumentException e) {
+      rb.get("baseUrl").error("not a URL: " + e.getMessage());
+    }
+    String account = rb.string("accountId", "");
+    Secret token = rb.secret("apiToken", "");
+    int pageSize = rb.integer("pageSize", 1000, 1, 1000);
+    return new ReconcileConfig(destination, perPage, base, account, token, pageSize);
+  }
+}
