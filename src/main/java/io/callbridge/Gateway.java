@@ -154,6 +154,22 @@ public final class Gateway {
     admin.add(router -> router.get("/admin/readings").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json")
         .end(new io.vertx.core.json.JsonObject().put("readings", readings.history()).encode())));
+    if (config.reconcile() != null) {
+      io.callbridge.reconcile.Reconciler reconciler = new io.callbridge.reconcile.Reconciler(vertx,
+          services.database().pool(), config.reconcile(),
+          config.destinations().get(config.reconcile().trackDriveDestination()),
+          new io.callbridge.reconcile.ReconcileMetrics(services.metrics()));
+      admin.add(new io.callbridge.reconcile.ReconcileAdmin(reconciler)::mount);
+      java.time.Duration every = config.reconcile().every();
+      if (every != null) {
+        java.time.Duration window = config.reconcile().window();
+        vertx.setPeriodic(every.toMillis(), t -> {
+          java.time.Instant now = services.clock().instant();
+          reconciler.run(now.minus(window), now).onFailure(err ->
+              LOG.warning("scheduled reconciliation failed: " + err.getMessage()));
+        });
+      }
+    }
     AtomicBoolean draining = new AtomicBoolean(false);
     IngressMetrics ingressMetrics = new IngressMetrics(services.metrics());
     // Ready: PostgreSQL answers, and durable ingest is not stuck behind it (a lock, a hung connection).

@@ -224,20 +224,10 @@ public final class Main {
 
   /** An ISO instant, or an age before {@code now} ({@code 90m}, {@code 24h}, {@code 7d}). */
   static java.time.Instant when(String text, java.time.Instant now, String option) throws CommandLine.Usage {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(text.trim());
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return now.minus(switch (m.group(2)) {
-        case "s" -> java.time.Duration.ofSeconds(n);
-        case "m" -> java.time.Duration.ofMinutes(n);
-        case "h" -> java.time.Duration.ofHours(n);
-        default -> java.time.Duration.ofDays(n);
-      });
-    }
     try {
-      return java.time.Instant.parse(text.trim());
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new CommandLine.Usage(option + " must be an age (24h, 90m, 7d) or an ISO instant, got '" + text + "'");
+      return io.callbridge.reconcile.Window.instant(text, now);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.Usage(option + " " + e.getMessage());
     }
   }
 

@@ -34,7 +34,7 @@ class PackageMapTest {
       Map.entry("ingress", Set.of("config", "deadline", "metrics")),
       Map.entry("flow", Set.of("config", "correlation", "deadline", "ingress", "metrics", "outbox", "template",
           "upstream")),
-      Map.entry("reconcile", Set.of("config", "store")),
+      Map.entry("reconcile", Set.of("config", "metrics", "store")),
       Map.entry("sim", Set.of("config")),
       Map.entry("demo", Set.of("config", "sim")));
 

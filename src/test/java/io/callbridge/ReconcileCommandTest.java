@@ -97,4 +97,42 @@ class ReconcileCommandTest {
     assertThat(reconcile("--since", "yesterday").err()).contains("--since must be an age (24h, 90m, 7d) or an ISO instant");
     assertThat(reconcile("--since", "24h", "--format", "xml").err()).contains("--format must be table, json or csv");
   }
+
+  @Test
+  void theAdminApiRunsItKeepsTheRunsAndTheMetricsSayWhatTheLastRunFound() {
+    Gateway gateway = Gateway.start(io.callbridge.testing.TestConfigs.forTest("""
+        server: { adminToken: reconcile-admin-token-0123456789 }
+        destinations:
+          trackdrive:
+            baseUrl: "http://127.0.0.1:%1$d"
+            simulator: true
+            callHost: "{subdomain}.trackdrive.com"
+            subdomains: [demo]
+            headers: { Authorization: "Basic ZGVtby1wdWJsaWM6ZGVtby1wcml2YXRl" }
+        routes: []
+        reconcile:
+          ringba: { baseUrl: "http://127.0.0.1:%1$d", accountId: demo-account, apiToken: demo-api-token }
+          schedule: { every: 1h, window: 24h }
+        """.formatted(sim.port()), db)).await();
+    String admin = "http://127.0.0.1:" + gateway.adminPort();
+    Map<String, String> auth = Map.of("Authorization", "Bearer reconcile-admin-token-0123456789");
+    try {
+      Http.Response r = Http.post(admin + "/admin/reconcile", "application/json",
+          "{\"since\":\"2026-11-20T00:00:00Z\",\"until\":\"2026-11-21T00:00:00Z\"}", auth);
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.json().getJsonArray("mismatches")).hasSize(1);
+      assertThat(r.json().getString("atStake")).isEqualTo("1.25");
+      assertThat(Http.post(admin + "/admin/reconcile", "application/json", "{\"since\":\"soon\"}", auth).json()
+          .getString("field")).isEqualTo("since");
+      JsonObject last = Http.get(admin + "/admin/reconcile/runs", auth).json().getJsonArray("runs").getJsonObject(0);
+      assertThat(last.getInteger("mismatches")).isEqualTo(1);
+      assertThat(last.getInteger("trackdriveCalls")).isEqualTo(1);
+      String metrics = Http.get(admin + "/metrics").body();
+      assertThat(metrics).contains("callbridge_reconcile_mismatches{kind=\"amount_differs\"} 1.0")
+          .contains("callbridge_reconcile_at_stake_dollars 1.25").contains("callbridge_reconcile_runs_total{result=\"mismatches\"} 1.0");
+      assertThat(metrics).containsPattern("callbridge_reconcile_last_run_timestamp_seconds 1\\.[0-9]+E9");
+    } finally {
+      gateway.stop().await();
+    }
+  }
 }

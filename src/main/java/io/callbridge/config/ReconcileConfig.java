@@ -6,17 +6,18 @@ import java.util.Map;
 /**
  * {@code reconcile}: where each platform's own records of its calls are read from. TrackDrive's
  * calls API through a destination (its Basic key and companies: {@code destination}, default
- * {@code trackdrive}); Ringba's call log with an account id and an API token. Absent: no
- * reconciliation.
+ * {@code trackdrive}); Ringba's call log with an account id and an API token. {@code schedule:
+ * {every: 1h, window: 24h}} runs it on its own (absent: only on demand). Absent: no reconciliation.
  */
 public record ReconcileConfig(String trackDriveDestination, int trackDrivePerPage, URI ringbaBaseUrl,
-    String ringbaAccountId, Secret ringbaApiToken, int ringbaPageSize) {
+    String ringbaAccountId, Secret ringbaApiToken, int ringbaPageSize, java.time.Duration every,
+    java.time.Duration window) {
 
   static ReconcileConfig parse(Node n, Map<String, DestinationConfig> destinations) {
     if (n.isMissing()) {
       return null;
     }
-    n.only("trackdrive", "ringba");
+    n.only("trackdrive", "ringba", "schedule");
     Node td = n.get("trackdrive");
     td.only("destination", "perPage");
     String destination = td.string("destination", "trackdrive");
@@ -40,6 +41,13 @@ public record ReconcileConfig(String trackDriveDestination, int trackDrivePerPag
     String account = rb.string("accountId", "");
     Secret token = rb.secret("apiToken", "");
     int pageSize = rb.integer("pageSize", 1000, 1, 1000);
-    return new ReconcileConfig(destination, perPage, base, account, token, pageSize);
+    Node sched = n.get("schedule");
+    sched.only("every", "window");
+    java.time.Duration every = sched.isMissing() ? null : sched.duration("every", java.time.Duration.ofHours(1));
+    java.time.Duration window = sched.duration("window", java.time.Duration.ofHours(24));
+    if (every != null && (every.isZero() || every.isNegative())) {
+      sched.get("every").error("must be above 0");
+    }
+    return new ReconcileConfig(destination, perPage, base, account, token, pageSize, every, window);
   }
 }

@@ -13,6 +13,9 @@ final class ReconcileSql {
   static final String FINISHED = "UPDATE reconcile_run SET finished_at = now(), trackdrive_rows = $2, ringba_rows = $3,"
       + " mismatches = $4 WHERE id = $1";
 
+  static final String RUNS = "SELECT id, started_at, window_from, window_to, finished_at, trackdrive_rows, ringba_rows,"
+      + " mismatches, error FROM reconcile_run WHERE " + MINE + " ORDER BY id DESC LIMIT $1";
+
   static final String INSERT = """
       INSERT INTO reconcile_row (run_id, side, call_id, subdomain, other_id, at, revenue, payout, converted)
       SELECT $1, $2, u.call_id, u.subdomain, u.other_id, u.at, u.revenue, u.payout, u.converted

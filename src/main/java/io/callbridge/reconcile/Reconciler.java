@@ -45,8 +45,16 @@ public final class Reconciler {
   private final ReconcileConfig config;
   private final DestinationConfig trackDrive;
   private final HttpClient client;
+  private final ReconcileMetrics metrics;
 
   public Reconciler(Vertx vertx, Pool pool, ReconcileConfig config, DestinationConfig trackDrive) {
+    this(vertx, pool, config, trackDrive, null);
+  }
+
+  /** With {@code metrics} (null: none) updated after each run. */
+  public Reconciler(Vertx vertx, Pool pool, ReconcileConfig config, DestinationConfig trackDrive,
+      ReconcileMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.pool = pool;
     this.config = config;
@@ -64,7 +72,36 @@ public final class Reconciler {
             .compose(tdRows -> readRingba(runId, from, to, 0, 0)
                 .compose(rbRows -> compare(runId, from, to, tdRows, rbRows)))
             .recover(err -> pool.preparedQuery(ReconcileSql.FAILED).execute(Tuple.of(runId, String.valueOf(err.getMessage())))
-                .compose(x -> Future.failedFuture(err))));
+                .compose(x -> Future.failedFuture(err))))
+        .onSuccess(report -> {
+          if (metrics != null) {
+            metrics.finished(report, Instant.now().getEpochSecond());
+          }
+        })
+        .onFailure(err -> {
+          if (metrics != null) {
+            metrics.failed();
+          }
+        });
+  }
+
+  /** The last runs, newest first, for the admin API. */
+  public Future<JsonArray> runs(int limit) {
+    return pool.preparedQuery(ReconcileSql.RUNS).execute(Tuple.of(limit)).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        out.add(new JsonObject().put("id", r.getLong("id")).put("startedAt", ts(r.getOffsetDateTime("started_at")))
+            .put("from", ts(r.getOffsetDateTime("window_from"))).put("to", ts(r.getOffsetDateTime("window_to")))
+            .put("finishedAt", ts(r.getOffsetDateTime("finished_at"))).put("trackdriveCalls", r.getInteger("trackdrive_rows"))
+            .put("ringbaCalls", r.getInteger("ringba_rows")).put("mismatches", r.getInteger("mismatches"))
+            .put("error", r.getString("error")));
+      }
+      return out;
+    });
+  }
+
+  private static String ts(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
   }
 
   public Future<Void> close() {
