@@ -162,6 +162,9 @@ class SecurityTest {
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.json().getString("error")).contains("ops-viewer").contains("operator");
 
+    Http.Response notJson = Http.send("POST", admin + "/admin/postbacks/replay", "application/json", "[1,2", operator);
+    assertThat(notJson.status()).isEqualTo(400);
+    assertThat(notJson.json().getString("field")).isEqualTo("body");
     Http.Response cancelled = Http.send("POST", admin + "/admin/postbacks/" + id + "/cancel", null, null, operator);
     assertThat(cancelled.status()).isEqualTo(200);
     Http.Response bulk = Http.send("POST", admin + "/admin/postbacks/replay", "application/json",
@@ -189,7 +192,7 @@ class SecurityTest {
     assertThat(replay.getJsonObject("detail").getJsonArray("ids").getLong(0)).isEqualTo(id);
     assertThat(audit.encode()).doesNotContain("operator-token-0123456789abcd");
     assertThat(Http.get(admin + "/admin/audit", Map.of("Authorization", "Bearer nope")).status()).isEqualTo(401);
-    assertThat(metric("callbridge_admin_requests_total{role=\"operator\",token=\"ops-operator\"}")).isEqualTo(2);
+    assertThat(metric("callbridge_admin_requests_total{role=\"operator\",token=\"ops-operator\"}")).isEqualTo(3); // the refused body, the cancel, the replay
     assertThat(metric("callbridge_admin_requests_total{role=\"viewer\",token=\"ops-viewer\"}")).isEqualTo(2); // the list, the audit
   }
 }

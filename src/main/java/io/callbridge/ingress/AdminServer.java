@@ -85,6 +85,19 @@ public final class AdminServer extends VerticleBase {
         ctx.next();
       }
     });
+    // A body the admin API gets is a JSON object, or nothing: refused here once, for every endpoint.
+    router.route("/admin/*").handler(ctx -> {
+      io.vertx.core.buffer.Buffer b = ctx.body() == null ? null : ctx.body().buffer();
+      if (b != null && b.length() > 0) {
+        try {
+          b.toJsonObject();
+        } catch (RuntimeException e) {
+          json(ctx, 400, new JsonObject().put("error", "body must be a JSON object").put("field", "body"));
+          return;
+        }
+      }
+      ctx.next();
+    });
     endpoints.forEach(e -> e.mount(router));
     router.errorHandler(404, ctx -> json(ctx, 404, new JsonObject().put("error", "no admin endpoint at " + ctx.request().path())));
     // vertx-web's own refusals (a path that does not decode, a body over the limit) as JSON too.
