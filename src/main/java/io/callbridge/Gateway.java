@@ -159,7 +159,23 @@ public final class Gateway {
           services.database().pool(), config.reconcile(),
           config.destinations().get(config.reconcile().trackDriveDestination()),
           new io.callbridge.reconcile.ReconcileMetrics(services.metrics()));
-      admin.add(new io.callbridge.reconcile.ReconcileAdmin(reconciler)::mount);
+      // A confirmed fix is a postback handed to its route's flow as if the platform had sent it.
+      io.callbridge.reconcile.Fixes.Submit submit = (routeName, fields) -> {
+        Flow flow = flows.get(routeName);
+        RouteConfig route = config.route(routeName).orElseThrow();
+        if (flow == null) {
+          return Future.failedFuture(new IllegalStateException("route " + routeName + " has no flow in this build"));
+        }
+        io.vertx.core.json.JsonObject raw = new io.vertx.core.json.JsonObject(new LinkedHashMap<>(fields));
+        io.callbridge.ingress.Inbound inbound = new io.callbridge.ingress.Inbound(route,
+            "reconcile-" + java.util.UUID.randomUUID(), "POST", io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+                .add("Content-Type", "application/json"), new LinkedHashMap<>(fields), raw.toBuffer(), "",
+            io.callbridge.deadline.Deadline.in(route.deadline(), services.clock()), services.clock().instant());
+        return flow.handle(inbound).map(reply -> new io.vertx.core.json.JsonObject().put("status", reply.status())
+            .put("body", reply.body()));
+      };
+      admin.add(new io.callbridge.reconcile.ReconcileAdmin(reconciler, config.routes(), submit,
+          services.database().pool())::mount);
       java.time.Duration every = config.reconcile().every();
       if (every != null) {
         java.time.Duration window = config.reconcile().window();

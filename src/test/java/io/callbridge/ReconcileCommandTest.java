@@ -135,4 +135,65 @@ class ReconcileCommandTest {
       gateway.stop().await();
     }
   }
+
+  @Test
+  void aMismatchsFixIsADryRunUntilConfirmedThenGoesThroughTheOutboxAndTheNextRunIsClean() {
+    // 2026-11-25: TrackDrive booked 10.00 for TD-FIX-1, Ringba paid 11.25 for it.
+    assertThat(Http.post(sim.baseUrl() + "/_sim/reporting", "application/json", """
+        {"trackdrive":[{"subdomain":"demo","uuid":"TD-FIX-1","created_at":"2026-11-25T10:00:00Z","revenue":10,
+                        "payout":0,"buyer_converted":true,"ringba_call_uuid":"RGBFIX1"}],
+         "ringba":[{"inboundCallId":"RGBFIX1","callDt":1795600800000,"payoutAmount":11.25,"conversionAmount":0,
+                    "hasConverted":false,"trackdrive_call_uuid":"TD-FIX-1"}]}""", Map.of()).status()).isEqualTo(200);
+    Gateway gateway = Gateway.start(io.callbridge.testing.TestConfigs.forTest("""
+        server: { adminToken: reconcile-admin-token-0123456789 }
+        destinations:
+          trackdrive:
+            baseUrl: "http://127.0.0.1:%1$d"
+            simulator: true
+            platform: trackdrive
+            callHost: "{subdomain}.trackdrive.com"
+            subdomains: [demo]
+            headers: { Authorization: "Basic ZGVtby1wdWJsaWM6ZGVtby1wcml2YXRl" }
+        routes:
+          - name: ringba-payout
+            kind: postback
+            auth: { token: reconcile-route-token-0123456789 }
+            callIdField: trackdrive_call_uuid
+            eventKind: payout
+            targets: [ { destination: trackdrive, template: trackdrive-update-call } ]
+        reconcile:
+          ringba: { baseUrl: "http://127.0.0.1:%1$d", accountId: demo-account, apiToken: demo-api-token }
+        """.formatted(sim.port()), db)).await();
+    String admin = "http://127.0.0.1:" + gateway.adminPort();
+    Map<String, String> auth = Map.of("Authorization", "Bearer reconcile-admin-token-0123456789");
+    String window = "{\"since\":\"2026-11-25T00:00:00Z\",\"until\":\"2026-11-26T00:00:00Z\"}";
+    try {
+      JsonObject first = Http.post(admin + "/admin/reconcile", "application/json", window, auth).json();
+      assertThat(first.getJsonArray("mismatches")).hasSize(1);
+      long run = first.getLong("run");
+      JsonObject dry = Http.post(admin + "/admin/reconcile/fix", "application/json",
+          "{\"run\":" + run + ",\"mismatch\":1}", auth).json();
+      assertThat(dry.getBoolean("dryRun")).isTrue();
+      assertThat(dry.getJsonObject("fix").getString("route")).isEqualTo("ringba-payout");
+      assertThat(dry.getJsonObject("fix").getJsonObject("fields").getMap()).containsEntry("trackdrive_call_uuid", "TD-FIX-1")
+          .containsEntry("trackdrive_subdomain", "demo").containsEntry("payout", "11.25");
+      assertThat(TestDb.count(db, "SELECT count(*) FROM outbox")).as("a dry run sends nothing").isZero();
+
+      Http.Response confirmed = Http.post(admin + "/admin/reconcile/fix", "application/json",
+          "{\"run\":" + run + ",\"mismatch\":1,\"confirm\":true}", auth);
+      assertThat(confirmed.status()).as(confirmed.body()).isEqualTo(200);
+      assertThat(confirmed.json().getInteger("postbackStatus")).isEqualTo(202);
+      io.callbridge.testing.Eventually.until("the fix delivered", () -> TestDb.count(db,
+          "SELECT count(*) FROM outbox WHERE call_id = 'TD-FIX-1' AND status = 'delivered'") == 1);
+      assertThat(TestDb.count(db, "SELECT count(*) FROM admin_audit WHERE action = 'reconcile_fix' AND rows = 1"))
+          .isEqualTo(1);
+
+      JsonObject second = Http.post(admin + "/admin/reconcile", "application/json", window, auth).json();
+      assertThat(second.getJsonArray("mismatches")).as("the next run is clean").isEmpty();
+      assertThat(Http.post(admin + "/admin/reconcile/fix", "application/json", "{\"run\":" + run + ",\"mismatch\":9}",
+          auth).status()).isEqualTo(404);
+    } finally {
+      gateway.stop().await();
+    }
+  }
 }

@@ -13,6 +13,16 @@ final class ReconcileSql {
   static final String FINISHED = "UPDATE reconcile_run SET finished_at = now(), trackdrive_rows = $2, ringba_rows = $3,"
       + " mismatches = $4 WHERE id = $1";
 
+  static final String KEEP = """
+      INSERT INTO reconcile_mismatch (run_id, n, kind, td_call, rb_call, subdomain, rb_payout, td_revenue, td_payout,
+                                      rb_revenue, detail)
+      SELECT $1, u.n, u.kind, u.td, u.rb, u.sub, u.rp::numeric, u.tr::numeric, u.tp::numeric, u.rr::numeric, u.detail
+      FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                  $10::text[], $11::text[]) AS u(n, kind, td, rb, sub, rp, tr, tp, rr, detail)""";
+
+  static final String MISMATCH = "SELECT m.* FROM reconcile_mismatch m JOIN reconcile_run r ON r.id = m.run_id"
+      + " WHERE m.run_id = $1 AND m.n = $2 AND r." + MINE;
+
   static final String RUNS = "SELECT id, started_at, window_from, window_to, finished_at, trackdrive_rows, ringba_rows,"
       + " mismatches, error FROM reconcile_run WHERE " + MINE + " ORDER BY id DESC LIMIT $1";
 

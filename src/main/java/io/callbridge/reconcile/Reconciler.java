@@ -276,8 +276,62 @@ public final class Reconciler {
             r.getBigDecimal("rb_revenue"), r.getBigDecimal("at_stake"), r.getString("detail"),
             r.getString("callbridge") == null ? new JsonArray() : new JsonArray(r.getString("callbridge"))));
       }
-      return pool.preparedQuery(ReconcileSql.FINISHED).execute(Tuple.of(runId, tdRows, rbRows, out.size()))
+      return keep(runId, out)
+          .compose(k -> pool.preparedQuery(ReconcileSql.FINISHED).execute(Tuple.of(runId, tdRows, rbRows, out.size())))
           .map(x -> new Report(runId, from, to, tdRows, rbRows, List.copyOf(out)));
+    });
+  }
+
+  /** The run's mismatches, numbered from 1 in the report's order, for a fix by number. */
+  private Future<Void> keep(long runId, List<Mismatch> mismatches) {
+    if (mismatches.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = mismatches.size();
+    Integer[] nums = new Integer[n];
+    String[] kinds = new String[n];
+    String[] td = new String[n];
+    String[] rb = new String[n];
+    String[] subs = new String[n];
+    // Amounts as text, cast in SQL: exact, and null where a side has none.
+    String[] rp = new String[n];
+    String[] tr = new String[n];
+    String[] tp = new String[n];
+    String[] rr = new String[n];
+    String[] details = new String[n];
+    for (int i = 0; i < n; i++) {
+      Mismatch m = mismatches.get(i);
+      nums[i] = i + 1;
+      kinds[i] = m.kind();
+      td[i] = m.trackDriveCall();
+      rb[i] = m.ringbaCall();
+      subs[i] = m.subdomain();
+      rp[i] = text(m.ringbaPayout());
+      tr[i] = text(m.trackDriveRevenue());
+      tp[i] = text(m.trackDrivePayout());
+      rr[i] = text(m.ringbaRevenue());
+      details[i] = m.detail();
+    }
+    return pool.preparedQuery(ReconcileSql.KEEP).execute(Tuple.tuple().addLong(runId).addArrayOfInteger(nums)
+        .addArrayOfString(kinds).addArrayOfString(td).addArrayOfString(rb).addArrayOfString(subs)
+        .addArrayOfString(rp).addArrayOfString(tr).addArrayOfString(tp).addArrayOfString(rr)
+        .addArrayOfString(details)).mapEmpty();
+  }
+
+  private static String text(BigDecimal v) {
+    return v == null ? null : v.toPlainString();
+  }
+
+  /** Mismatch {@code n} of run {@code runId} (numbered from 1 as the report lists them), if there is one. */
+  public Future<java.util.Optional<Mismatch>> mismatch(long runId, int n) {
+    return pool.preparedQuery(ReconcileSql.MISMATCH).execute(Tuple.of(runId, n)).map(rows -> {
+      if (!rows.iterator().hasNext()) {
+        return java.util.Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      return java.util.Optional.of(new Mismatch(r.getString("kind"), r.getString("td_call"), r.getString("rb_call"),
+          r.getString("subdomain"), r.getBigDecimal("rb_payout"), r.getBigDecimal("td_revenue"),
+          r.getBigDecimal("td_payout"), r.getBigDecimal("rb_revenue"), null, r.getString("detail"), new JsonArray()));
     });
   }
 
