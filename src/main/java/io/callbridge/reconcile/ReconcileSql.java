@@ -52,8 +52,10 @@ final class ReconcileSql {
              FROM t LEFT JOIN call_link l ON l.kind = 1 AND l.id = t.call_id),
       rl AS (SELECT r.*, COALESCE(r.other_id, l.call_uuid) AS td_known
              FROM r LEFT JOIN call_link l ON l.kind = 2 AND l.id = r.call_id),
-      pairs AS (SELECT DISTINCT tl.call_id AS td, rl.call_id AS rb
-                FROM tl JOIN rl ON rl.call_id = tl.rb_known OR rl.td_known = tl.call_id),
+      -- Two equi-joins (hash joins), not one OR (a nested loop over both sides).
+      pairs AS (SELECT tl.call_id AS td, rl.call_id AS rb FROM tl JOIN rl ON rl.call_id = tl.rb_known
+                UNION
+                SELECT tl.call_id, rl.call_id FROM tl JOIN rl ON rl.td_known = tl.call_id),
       found AS (
         SELECT 'duplicate' AS kind, t.call_id AS td_call, NULL::text AS rb_call, t.subdomain, NULL::numeric AS rb_payout,
                t.revenue AS td_revenue, t.payout AS td_payout, NULL::numeric AS rb_revenue, 0::numeric AS at_stake,
