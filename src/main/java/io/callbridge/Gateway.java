@@ -181,7 +181,7 @@ public final class Gateway {
         java.time.Duration window = config.reconcile().window();
         vertx.setPeriodic(every.toMillis(), t -> {
           java.time.Instant now = services.clock().instant();
-          reconciler.run(now.minus(window), now).onFailure(err ->
+          reconciler.runScheduled(now.minus(window), now, every).onFailure(err ->
               LOG.warning("scheduled reconciliation failed: " + err.getMessage()));
         });
       }

@@ -7,7 +7,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -64,13 +63,12 @@ final class ReportingEndpoints {
           new JsonArray().add("must be 1.." + TRACKDRIVE_MAX_PER_PAGE))), "rejected: per_page");
       return;
     }
-    List<JsonObject> all = state.trackDriveCalls(subdomain, from, to);
-    int start = cursor <= 0 ? 0 : (int) Math.min(all.size(), cursor);
-    int end = Math.min(all.size(), start + perPage);
+    int start = cursor <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, cursor);
+    SimState.Page listed = state.trackDriveCalls(subdomain, from, to, start, perPage);
+    int end = Math.min(listed.total(), start + listed.items().size());
     String columns = ex.text("columns");
     JsonArray page = new JsonArray();
-    for (JsonObject c : all.subList(start, end)) {
-      JsonObject out = c.copy();
+    for (JsonObject out : listed.items()) {
       out.remove("updates");
       if (columns != null && !columns.isBlank()) {
         JsonObject only = new JsonObject();
@@ -84,7 +82,7 @@ final class ReportingEndpoints {
       page.add(out);
     }
     ex.reply(200, new JsonObject().put("calls", page).put("metadata", new JsonObject()
-        .put("next_cursor", end < all.size() ? end : 0).put("per_page", perPage).put("total_count", all.size())),
+        .put("next_cursor", end < listed.total() ? end : 0).put("per_page", perPage).put("total_count", listed.total())),
         page.size() + " calls from " + start);
   }
 
@@ -114,10 +112,9 @@ final class ReportingEndpoints {
           .put("message", "size must be 1.." + RINGBA_MAX_SIZE + " and offset at least 0"), "rejected: size");
       return;
     }
-    List<JsonObject> all = state.ringbaCalls(from, to);
+    SimState.Page listed = state.ringbaCalls(from, to, offset, size);
     JsonArray records = new JsonArray();
-    for (JsonObject c : all.subList(Math.min(offset, all.size()), Math.min(all.size(), offset + size))) {
-      JsonObject rec = c.copy();
+    for (JsonObject rec : listed.items()) {
       Object uuid = rec.remove("trackdrive_call_uuid");
       if (uuid != null) {
         rec.put("tag:User:trackdrive_call_uuid", uuid);
@@ -125,7 +122,7 @@ final class ReportingEndpoints {
       records.add(rec);
     }
     ex.reply(200, new JsonObject().put("isSuccessful", true).put("transactionId", UUID.randomUUID().toString())
-        .put("report", new JsonObject().put("records", records).put("totalCount", all.size()).put("partialResult", false)),
+        .put("report", new JsonObject().put("records", records).put("totalCount", listed.total()).put("partialResult", false)),
         records.size() + " records from " + offset);
   }
 

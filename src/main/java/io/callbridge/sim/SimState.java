@@ -54,6 +54,7 @@ final class SimState {
       return false;
     }
     conversions.put(callId, conversion);
+    version++;
     JsonObject log = ringbaCalls.computeIfAbsent(callId, k -> new JsonObject().put("inboundCallId", callId)
         .put("callDt", Instant.parse(conversion.getString("at")).toEpochMilli()).put("payoutAmount", 0.0));
     log.put("hasConverted", true).put("conversionAmount", amount(conversion.getValue("revenue")));
@@ -70,6 +71,7 @@ final class SimState {
 
   synchronized JsonObject updateCall(String subdomain, String uuid, JsonObject update) {
     String key = subdomain + "/" + uuid;
+    version++;
     JsonObject call = calls.computeIfAbsent(key, k -> new JsonObject().put("uuid", uuid).put("subdomain", subdomain)
         .put("created_at", update.getString("updated_at")).put("updates", 0));
     update.forEach(e -> call.put(e.getKey(), e.getValue()));
@@ -84,6 +86,7 @@ final class SimState {
    * conversionAmount, hasConverted, trackdrive_call_uuid}]}}.
    */
   synchronized int seed(JsonObject calls) {
+    version++;
     int n = 0;
     for (Object o : calls.getJsonArray("trackdrive", new JsonArray())) {
       JsonObject c = ((JsonObject) o).copy();
@@ -98,20 +101,48 @@ final class SimState {
     return n;
   }
 
+  /** One page of a reporting API's listing, copied, and how many the whole listing has. */
+  record Page(java.util.List<JsonObject> items, int total) {}
+
+  /**
+   * The last listing asked for, kept until anything changes, so that reading a window of 100,000
+   * calls page by page sorts it once, not once a page.
+   */
+  private record Listing(String key, long version, java.util.List<JsonObject> rows) {}
+
+  private Listing listing;
+  private long version;
+
   /** A company's calls created within [from, to), oldest first (TrackDrive's GET /api/v1/calls). */
-  synchronized java.util.List<JsonObject> trackDriveCalls(String subdomain, Instant from, Instant to) {
-    return calls.values().stream().filter(c -> subdomain.equals(c.getString("subdomain")))
+  synchronized Page trackDriveCalls(String subdomain, Instant from, Instant to, int offset, int limit) {
+    return page(listed("T " + subdomain + " " + from + " " + to, () -> calls.values().stream()
+        .filter(c -> subdomain.equals(c.getString("subdomain")))
         .filter(c -> within(Instant.parse(c.getString("created_at", Instant.EPOCH.toString())), from, to))
-        .sorted(java.util.Comparator.comparing((JsonObject c) -> c.getString("created_at", "")).thenComparing(c -> c.getString("uuid")))
-        .map(JsonObject::copy).toList();
+        .sorted(java.util.Comparator.comparing((JsonObject c) -> c.getString("created_at", ""))
+            .thenComparing(c -> c.getString("uuid")))
+        .toList()), offset, limit);
   }
 
   /** Ringba's calls within [from, to), oldest first (POST /v2/{accountId}/calllogs). */
-  synchronized java.util.List<JsonObject> ringbaCalls(Instant from, Instant to) {
-    return ringbaCalls.values().stream()
+  synchronized Page ringbaCalls(Instant from, Instant to, int offset, int limit) {
+    return page(listed("R " + from + " " + to, () -> ringbaCalls.values().stream()
         .filter(c -> within(Instant.ofEpochMilli(c.getLong("callDt", 0L)), from, to))
-        .sorted(java.util.Comparator.comparing((JsonObject c) -> c.getLong("callDt", 0L)).thenComparing(c -> c.getString("inboundCallId")))
-        .map(JsonObject::copy).toList();
+        .sorted(java.util.Comparator.comparing((JsonObject c) -> c.getLong("callDt", 0L))
+            .thenComparing(c -> c.getString("inboundCallId")))
+        .toList()), offset, limit);
+  }
+
+  private java.util.List<JsonObject> listed(String key, java.util.function.Supplier<java.util.List<JsonObject>> list) {
+    if (listing == null || listing.version() != version || !listing.key().equals(key)) {
+      listing = new Listing(key, version, list.get());
+    }
+    return listing.rows();
+  }
+
+  private static Page page(java.util.List<JsonObject> rows, int offset, int limit) {
+    int start = Math.min(rows.size(), Math.max(0, offset));
+    int end = (int) Math.min(rows.size(), (long) start + limit);
+    return new Page(rows.subList(start, end).stream().map(JsonObject::copy).toList(), rows.size());
   }
 
   private static boolean within(Instant t, Instant from, Instant to) {

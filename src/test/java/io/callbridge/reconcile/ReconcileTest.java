@@ -127,4 +127,29 @@ class ReconcileTest {
     assertThat(report.toCsv().lines()).hasSize(8).first().asString().startsWith("kind,trackdrive_call");
     assertThat(TestDb.count(db, "SELECT mismatches FROM reconcile_run WHERE id = " + report.runId())).isEqualTo(7);
   }
+
+  @Test
+  void aFleetReconcilesOncePerScheduledPeriodWhicheverInstanceTicksFirst() {
+    Database other = Database.open(vertx, config.postgres()); // a second instance: its own pool
+    Reconciler a = new Reconciler(vertx, database.pool(), config.reconcile(), config.destinations().get("trackdrive"));
+    Reconciler b = new Reconciler(vertx, other.pool(), config.reconcile(), config.destinations().get("trackdrive"));
+    Instant from = Instant.parse("2026-12-01T00:00:00Z");
+    Instant to = Instant.parse("2026-12-02T00:00:00Z");
+    java.time.Duration hourly = java.time.Duration.ofHours(1);
+    try {
+      var both = io.vertx.core.Future.all(a.runScheduled(from, to, hourly), b.runScheduled(from, to, hourly)).await();
+      List<Boolean> ran = List.of(both.<java.util.Optional<Report>>resultAt(0).isPresent(),
+          both.<java.util.Optional<Report>>resultAt(1).isPresent());
+      assertThat(ran).containsExactlyInAnyOrder(true, false);
+      assertThat(a.runScheduled(from, to, hourly).await()).isEmpty(); // the period's run is done
+      // A period of 2 ms: half of it has long passed, so the next tick runs again.
+      assertThat(b.runScheduled(from, to, java.time.Duration.ofMillis(2)).await()).get()
+          .satisfies(r -> assertThat(r.mismatches()).hasSize(7));
+      assertThat(TestDb.count(db, "SELECT count(*) FROM reconcile_run WHERE scheduled")).isEqualTo(2);
+    } finally {
+      a.close().await();
+      b.close().await();
+      other.close().await();
+    }
+  }
 }
