@@ -134,6 +134,12 @@ public final class Demo {
     }
     List<Money.Row> books = Money.compare(money.reports(), sim.state());
     boolean booksAgree = books.stream().allMatch(Money.Row::agrees);
+    Optional<String> reconciled = Optional.empty();
+    if (config.reconcile() != null) {
+      sim.seedReporting(money.origins(java.time.Instant.now()));
+      reconciled = Optional.of(reconcile(adminBase, adminToken));
+      booksAgree &= reconciled.get().startsWith("✔");
+    }
 
     long failed = results.stream().filter(r -> r.outcome() == DemoCall.Outcome.FAILED).count()
         + (booksAgree ? 0 : 1);
@@ -160,6 +166,7 @@ public final class Demo {
         + "/v1/ping/td-ping");
     out.println();
     Money.print(out, books);
+    reconciled.ifPresent(line -> out.println("  " + line));
     if (!booksAgree) {
       out.println("  ✘ the two platforms' books disagree (see ✘ above)");
     }
@@ -182,6 +189,37 @@ public final class Demo {
     }
     shutdown(gateway, simVertx);
     return failed == 0 ? 0 : 1;
+  }
+
+  /**
+   * Reconciles the last hour through the admin API, as an operator would (POST /admin/reconcile):
+   * both simulated platforms' reporting APIs against each other and CallBridge's links.
+   */
+  private static String reconcile(String adminBase, String adminToken) {
+    try {
+      var http = java.net.http.HttpClient.newHttpClient();
+      var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(adminBase + "/admin/reconcile"))
+          .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+          .timeout(java.time.Duration.ofSeconds(30))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"since\":\"1h\"}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 200) {
+        return "✘ reconciliation answered " + answer.statusCode() + ": " + answer.body();
+      }
+      var report = new io.vertx.core.json.JsonObject(answer.body());
+      var mismatches = report.getJsonArray("mismatches", new io.vertx.core.json.JsonArray());
+      String read = "TrackDrive " + report.getValue("trackdriveCalls") + " calls, Ringba " + report.getValue("ringbaCalls")
+          + " calls (bin/callbridge reconcile --since 1h --config conf/demo.yaml)";
+      if (mismatches.isEmpty()) {
+        return "✔ reconciled: both platforms agree on every call's money; " + read;
+      }
+      StringBuilder b = new StringBuilder("✘ reconciled: " + mismatches.size() + " mismatch(es); " + read);
+      mismatches.forEach(m -> b.append("\n      ").append(((io.vertx.core.json.JsonObject) m).getString("kind"))
+          .append(" ").append(((io.vertx.core.json.JsonObject) m).getString("detail")));
+      return b.toString();
+    } catch (Exception e) {
+      return "✘ reconciliation failed: " + message(e);
+    }
   }
 
   private static Result runOne(FlowDemo script, String gatewayBase, String token, Simulator sim, PrintStream out) {

@@ -56,6 +56,35 @@ public final class Money {
     return List.copyOf(latest.values());
   }
 
+  /**
+   * The reporting platform's own record of each reported call, for its reporting API: the demo plays
+   * the platform that reports (Ringba's pixel, TrackDrive's webhook), so it books the call there too,
+   * naming the other platform's call as that platform would — Ringba tags the TrackDrive call it got
+   * ({@code trackdrive_call_uuid}), TrackDrive keeps the Ringba call in a contact field
+   * ({@code ringba_call_uuid}). The receiving side is what CallBridge delivered to the simulators.
+   */
+  public synchronized JsonObject origins(java.time.Instant at) {
+    io.vertx.core.json.JsonArray ringba = new io.vertx.core.json.JsonArray();
+    io.vertx.core.json.JsonArray trackDrive = new io.vertx.core.json.JsonArray();
+    for (Reported r : latest.values()) {
+      if (r.pattern() == Pattern.RINGBA_TO_TRACKDRIVE) {
+        ringba.add(new JsonObject().put("inboundCallId", "RGB-" + r.call()).put("callDt", at.toEpochMilli())
+            .put("payoutAmount", r.amount().toPlainString()).put("conversionAmount", "0").put("hasConverted", r.converted())
+            .put("trackdrive_call_uuid", r.call()));
+      } else {
+        trackDrive.add(new JsonObject().put("subdomain", "demo").put("uuid", "TD-" + r.call())
+            .put("created_at", at.toString()).put("revenue", "0").put("payout", r.amount().toPlainString())
+            .put("buyer_converted", r.converted()).put("ringba_call_uuid", r.call()));
+        if (!r.converted()) {
+          // Ringba's call log lists every call it routed; its simulator books one when it converts.
+          ringba.add(new JsonObject().put("inboundCallId", r.call()).put("callDt", at.toEpochMilli())
+              .put("payoutAmount", "0").put("conversionAmount", "0").put("hasConverted", false));
+        }
+      }
+    }
+    return new JsonObject().put("trackdrive", trackDrive).put("ringba", ringba);
+  }
+
   /** Each reported call against {@code simState}, the simulators' books. */
   public static List<Row> compare(List<Reported> reports, JsonObject simState) {
     JsonObject calls = simState.getJsonObject("trackdrive").getJsonObject("calls");

@@ -51,13 +51,13 @@ final class ReconcileSql {
   static final java.util.List<String> PREPARE = java.util.List.of("""
       CREATE TEMP TABLE rc_t ON COMMIT DROP AS
       SELECT t.*, COALESCE(t.other_id, l.inbound_call_id) AS known
-      FROM (SELECT call_id, max(subdomain) AS subdomain, max(other_id) AS other_id, max(revenue) AS revenue,
+      FROM (SELECT call_id, min(at) AS at, max(subdomain) AS subdomain, max(other_id) AS other_id, max(revenue) AS revenue,
                    max(payout) AS payout, bool_or(converted) AS converted, count(*) AS n
             FROM reconcile_row WHERE run_id = %d AND side = 'T' GROUP BY call_id) t
       LEFT JOIN call_link l ON l.kind = 1 AND l.id = t.call_id""", """
       CREATE TEMP TABLE rc_r ON COMMIT DROP AS
       SELECT r.*, COALESCE(r.other_id, l.call_uuid) AS known
-      FROM (SELECT call_id, max(other_id) AS other_id, max(revenue) AS revenue, max(payout) AS payout,
+      FROM (SELECT call_id, min(at) AS at, max(other_id) AS other_id, max(revenue) AS revenue, max(payout) AS payout,
                    bool_or(converted) AS converted, count(*) AS n
             FROM reconcile_row WHERE run_id = %d AND side = 'R' GROUP BY call_id) r
       LEFT JOIN call_link l ON l.kind = 2 AND l.id = r.call_id""",
@@ -67,7 +67,17 @@ final class ReconcileSql {
       SELECT t.call_id AS td, r.call_id AS rb FROM rc_t t JOIN rc_r r ON r.call_id = t.known
       UNION
       SELECT t.call_id, r.call_id FROM rc_t t JOIN rc_r r ON r.known = t.call_id""",
-      "ANALYZE rc_t, rc_r, rc_pair");
+      "ANALYZE rc_t, rc_r, rc_pair",
+      // Both sides were read with a margin around the window (the platforms stamp one call seconds
+      // apart): a call is the window's when its time (a pair's earlier side) lies within it.
+      """
+      CREATE TEMP TABLE rc_window ON COMMIT DROP AS SELECT window_from AS w_from, window_to AS w_to
+      FROM reconcile_run WHERE id = %d""");
+
+  /** How many calls of the window each side listed (margins left out). */
+  static final String COUNTS = """
+      SELECT (SELECT count(*) FROM rc_t, rc_window w WHERE rc_t.at IS NULL OR (rc_t.at >= w.w_from AND rc_t.at < w.w_to)) AS td,
+             (SELECT count(*) FROM rc_r, rc_window w WHERE rc_r.at IS NULL OR (rc_r.at >= w.w_from AND rc_r.at < w.w_to)) AS rb""";
 
   /**
    * Every mismatch of a run, from the working tables of {@link #PREPARE}. The sides pair up when one
@@ -81,53 +91,62 @@ final class ReconcileSql {
   static final String MISMATCHES = """
       WITH paired AS (
         SELECT t.call_id AS td_call, r.call_id AS rb_call, t.subdomain, r.payout AS rb_payout, t.revenue AS td_revenue,
-               t.payout AS td_payout, r.revenue AS rb_revenue, t.converted AS td_converted, r.converted AS rb_converted
-        FROM rc_pair p JOIN rc_t t ON t.call_id = p.td JOIN rc_r r ON r.call_id = p.rb),
+               t.payout AS td_payout, r.revenue AS rb_revenue, t.converted AS td_converted, r.converted AS rb_converted,
+               -- Which way the call went, from who names whom: Ringba tags the TrackDrive call it got
+               -- (pattern 1, TrackDrive the publisher); a TrackDrive contact field holds the Ringba call
+               -- it bought (pattern 2). Named one way only, the other pattern's amounts are unrelated
+               -- (in pattern 1, Ringba's revenue is its buyer's, TrackDrive's payout its own source's).
+               NOT (t.other_id IS NOT NULL AND r.other_id IS NULL) AS pattern1,
+               NOT (r.other_id IS NOT NULL AND t.other_id IS NULL) AS pattern2
+        FROM rc_pair p JOIN rc_t t ON t.call_id = p.td JOIN rc_r r ON r.call_id = p.rb, rc_window w
+        WHERE least(t.at, r.at) IS NULL OR (least(t.at, r.at) >= w.w_from AND least(t.at, r.at) < w.w_to)),
+      t_in AS (SELECT t.* FROM rc_t t, rc_window w WHERE t.at IS NULL OR (t.at >= w.w_from AND t.at < w.w_to)),
+      r_in AS (SELECT r.* FROM rc_r r, rc_window w WHERE r.at IS NULL OR (r.at >= w.w_from AND r.at < w.w_to)),
       found AS (
         SELECT 'duplicate' AS kind, t.call_id AS td_call, NULL::text AS rb_call, t.subdomain, NULL::numeric AS rb_payout,
                t.revenue AS td_revenue, t.payout AS td_payout, NULL::numeric AS rb_revenue, 0::numeric AS at_stake,
                'TrackDrive lists call ' || t.call_id || ' ' || t.n || ' times' AS detail
-        FROM rc_t t WHERE t.n > 1
+        FROM t_in t WHERE t.n > 1
         UNION ALL
         SELECT 'duplicate', NULL, r.call_id, NULL, r.payout, NULL, NULL, r.revenue, 0,
                'Ringba lists call ' || r.call_id || ' ' || r.n || ' times'
-        FROM rc_r r WHERE r.n > 1
+        FROM r_in r WHERE r.n > 1
         UNION ALL
         SELECT CASE WHEN t.known IS NULL THEN 'not_linked' ELSE 'missing_on_ringba' END, t.call_id, t.known,
                t.subdomain, NULL, t.revenue, t.payout, NULL, greatest(t.revenue, t.payout),
                CASE WHEN t.known IS NULL THEN 'TrackDrive call with money that no Ringba call names and correlation does not link'
                     ELSE 'TrackDrive names Ringba call ' || t.known || ', which Ringba''s call log for the window lacks' END
-        FROM rc_t t WHERE NOT EXISTS (SELECT 1 FROM rc_pair p WHERE p.td = t.call_id)
+        FROM t_in t WHERE NOT EXISTS (SELECT 1 FROM rc_pair p WHERE p.td = t.call_id)
           AND (t.known IS NOT NULL OR t.revenue > 0 OR t.payout > 0)
         UNION ALL
         SELECT CASE WHEN r.known IS NULL THEN 'not_linked' ELSE 'missing_on_trackdrive' END, r.known, r.call_id,
                NULL, r.payout, NULL, NULL, r.revenue, greatest(r.revenue, r.payout),
                CASE WHEN r.known IS NULL THEN 'Ringba call with money that no TrackDrive call names and correlation does not link'
                     ELSE 'Ringba names TrackDrive call ' || r.known || ', which TrackDrive''s calls for the window lack' END
-        FROM rc_r r WHERE NOT EXISTS (SELECT 1 FROM rc_pair p WHERE p.rb = r.call_id)
+        FROM r_in r WHERE NOT EXISTS (SELECT 1 FROM rc_pair p WHERE p.rb = r.call_id)
           AND (r.known IS NOT NULL OR r.revenue > 0 OR r.payout > 0)
         UNION ALL
         SELECT 'amount_differs', td_call, rb_call, subdomain, rb_payout, td_revenue, td_payout, rb_revenue,
                abs(coalesce(rb_payout, 0) - coalesce(td_revenue, 0)),
                'Ringba''s payout ' || coalesce(rb_payout, 0) || ' is not TrackDrive''s revenue ' || coalesce(td_revenue, 0)
-        FROM paired WHERE abs(coalesce(rb_payout, 0) - coalesce(td_revenue, 0)) >= 0.01
+        FROM paired WHERE pattern1 AND abs(coalesce(rb_payout, 0) - coalesce(td_revenue, 0)) >= 0.01
         UNION ALL
         SELECT 'amount_differs', td_call, rb_call, subdomain, rb_payout, td_revenue, td_payout, rb_revenue,
                abs(coalesce(td_payout, 0) - coalesce(rb_revenue, 0)),
                'TrackDrive''s payout ' || coalesce(td_payout, 0) || ' is not Ringba''s revenue ' || coalesce(rb_revenue, 0)
-        FROM paired WHERE abs(coalesce(td_payout, 0) - coalesce(rb_revenue, 0)) >= 0.01
+        FROM paired WHERE pattern2 AND abs(coalesce(td_payout, 0) - coalesce(rb_revenue, 0)) >= 0.01
         UNION ALL
         SELECT 'converted_one_side', td_call, rb_call, subdomain, rb_payout, td_revenue, td_payout, rb_revenue,
                greatest(coalesce(rb_payout, 0), coalesce(td_revenue, 0)),
                CASE WHEN coalesce(td_converted, false) THEN 'converted on TrackDrive, but Ringba paid nothing'
                     ELSE 'Ringba paid ' || rb_payout || ', but TrackDrive did not convert the call' END
         FROM paired
-        WHERE (coalesce(rb_payout, 0) > 0 OR coalesce(td_revenue, 0) > 0)
+        WHERE pattern1 AND (coalesce(rb_payout, 0) > 0 OR coalesce(td_revenue, 0) > 0)
           AND (coalesce(rb_payout, 0) > 0) IS DISTINCT FROM coalesce(td_converted, false)
         UNION ALL
         SELECT 'converted_one_side', td_call, rb_call, subdomain, rb_payout, td_revenue, td_payout, rb_revenue,
                td_payout, 'TrackDrive paid ' || td_payout || ', but Ringba did not convert the call'
-        FROM paired WHERE coalesce(td_payout, 0) > 0 AND NOT coalesce(rb_converted, false)),
+        FROM paired WHERE pattern2 AND coalesce(td_payout, 0) > 0 AND NOT coalesce(rb_converted, false)),
       callbridge AS (
         SELECT o.call_id, json_agg(json_build_object('id', o.id, 'route', o.route, 'status', o.status,
                  'createdAt', o.created_at, 'lastError', o.last_error) ORDER BY o.id)::text AS rows

@@ -86,6 +86,14 @@ public final class Simulator {
     return state.snapshot();
   }
 
+  /**
+   * Calls put on either platform's reporting API as if they had happened there (as {@code POST
+   * /_sim/reporting}): {@code {"trackdrive": [...], "ringba": [...]}}. Answers how many it took.
+   */
+  public int seedReporting(JsonObject calls) {
+    return state.seed(calls);
+  }
+
   public Future<Void> close() {
     return vertx.undeploy(deploymentId);
   }

@@ -59,6 +59,8 @@ class ReconcileTest {
         .add(td("acme", "TD-F", day + "06:00:00Z", 0, 0, false, null))
         .add(td("demo", "TD-G", day + "07:00:00Z", 7, 0, true, null))           // linked by correlation only
         .add(td("demo", "TD-N", day + "08:00:00Z", 0, 0, false, null))          // another publisher's call, no money
+        .add(td("demo", "TD-P", day + "10:00:00Z", 19.99, 0, true, null))       // pattern 1, named by Ringba only
+        .add(td("demo", "TD-Q", day + "23:59:58Z", 4, 0, true, null))           // Ringba stamped it after midnight
         .add(td("demo", "TD-Z", "2026-11-30T23:00:00Z", 99, 0, true, "RGBZ"));  // before the window
     JsonArray rbCalls = new JsonArray()
         .add(rb("RGBA", day + "01:00:01Z", 10, 0, false, "TD-A"))
@@ -66,7 +68,11 @@ class ReconcileTest {
         .add(rb("RGBC", day + "03:00:01Z", 8, 0, false, "TD-C"))                 // TrackDrive has no TD-C
         .add(rb("RGBE", day + "05:00:01Z", 0, 0, false, null))
         .add(rb("RGBG", day + "07:00:01Z", 7, 0, false, null))
-        .add(rb("RGBH", day + "09:00:01Z", 3, 0, false, null));                  // nothing links it
+        .add(rb("RGBH", day + "09:00:01Z", 3, 0, false, null))                   // nothing links it
+        // Ringba's revenue from its own buyer is not TrackDrive's payout to its source: agrees.
+        .add(rb("RGBP", day + "10:00:01Z", 19.99, 12.5, true, "TD-P"))
+        .add(rb("RGBQ", "2026-12-02T00:00:03Z", 4, 0, true, "TD-Q"))             // read in the margin: agrees
+        .add(rb("RGBM", "2026-12-02T00:05:00Z", 9, 0, true, null));              // the next window's call
     assertThat(Http.post(sim.baseUrl() + "/_sim/reporting", "application/json",
         new JsonObject().put("trackdrive", tdCalls).put("ringba", rbCalls).encode(), Map.of()).status()).isEqualTo(200);
     db = TestDb.freshSchema(ReconcileTest.class);
@@ -119,8 +125,8 @@ class ReconcileTest {
         "missing_on_ringba TD-D RGBD 5.00",
         "missing_on_trackdrive TD-C RGBC 8.00",
         "not_linked null RGBH 3.00");
-    assertThat(report.trackDriveCalls()).isEqualTo(8); // TD-Z is before the window
-    assertThat(report.ringbaCalls()).isEqualTo(6);
+    assertThat(report.trackDriveCalls()).isEqualTo(9); // calls, not rows (TD-F twice); TD-Z is before the window
+    assertThat(report.ringbaCalls()).isEqualTo(7); // RGBQ and RGBM, read in the margin, are the next window's
     assertThat(report.atStake()).isEqualByComparingTo("102.50");
     assertThat(report.mismatches().get(0).detail()).isEqualTo("Ringba's payout 12.50 is not TrackDrive's revenue 10.00");
     assertThat(report.toTable()).contains("7 mismatch(es), $102.50 at stake").contains("TD-B");
