@@ -10,6 +10,7 @@ const caller = process.env.CALLER_OTHER_FORMAT;
 const ringbaCall = process.env.RINGBA_CALL;
 const deadToReplay = process.env.DEAD_TO_REPLAY;
 const deadToCancel = process.env.DEAD_TO_CANCEL;
+const mismatchCall = process.env.MISMATCH_CALL;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -94,6 +95,34 @@ try {
   }
   if (audit.includes(token)) throw new Error('the audit page shows the token');
   await page.screenshot({ path: shots + '/audit.png', fullPage: true });
+
+  step = 'reconcile: the one call whose money differs, fixed by a confirmed postback, then clean';
+  await page.click('nav >> text=Reconcile');
+  await page.selectOption('#r-since', '1h');
+  const reconciled = async () => {
+    await page.click('#r-run');
+    await page.waitForFunction(() => { const r = document.querySelector('#reconcile-result'); return r && r.innerText && !r.innerText.includes('Reading'); });
+    return page.locator('#reconcile-result').innerText();
+  };
+  const report = await reconciled();
+  for (const expected of ['1 mismatch(es), $2.50 at stake', 'amount_differs', mismatchCall, 'Ringba\'s payout 12.50 is not TrackDrive\'s revenue 10.00', 'ringba-payout']) {
+    if (!report.includes(expected)) throw new Error('the reconciliation lacks "' + expected + '":\n' + report);
+  }
+  await page.screenshot({ path: shots + '/reconcile.png', fullPage: true });
+  await page.click('#reconcile-result button:text("Fix…")');
+  await page.waitForSelector('#confirm[open] #confirm-body pre'); // after the dry run answered
+  const fixText = await page.locator('#confirm-body').innerText();
+  if (!fixText.includes('ringba-payout') || !fixText.includes('12.5') || !fixText.includes(mismatchCall)) {
+    throw new Error('the fix\'s confirmation does not say what will be sent:\n' + fixText);
+  }
+  await page.click('#confirm-ok');
+  await page.waitForSelector('#reconcile-result [role=status]:has-text("sent")');
+  let after = '';
+  for (let i = 0; i < 60 && !after.includes('agree'); i++) {
+    after = await reconciled();
+    if (!after.includes('agree')) await page.waitForTimeout(250);
+  }
+  if (!after.includes('both platforms agree')) throw new Error('after the fix the reconciliation says:\n' + after);
 
   step = 'a phone\'s width';
   await page.setViewportSize({ width: 390, height: 844 });

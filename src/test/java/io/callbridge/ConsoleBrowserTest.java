@@ -115,6 +115,15 @@ class ConsoleBrowserTest {
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + ": " + rows(db), e);
     }
+    // The platforms' own call logs: Ringba's says it paid 12.50 for TD-PAID-1 (TrackDrive booked 10.00),
+    // the rest agree once TD-DEAD-1 is replayed.
+    long now = System.currentTimeMillis();
+    sg.sim.seedReporting(new io.vertx.core.json.JsonObject()
+        .put("ringba", new io.vertx.core.json.JsonArray()
+            .add(ringba("RGB-PAID-1", now, "12.50", "TD-PAID-1")).add(ringba("RGB-DEAD-1", now, "10.00", "TD-DEAD-1")))
+        .put("trackdrive", new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject()
+            .put("subdomain", "demo").put("uuid", "TD-CON-1").put("created_at", java.time.Instant.ofEpochMilli(now).toString())
+            .put("revenue", "0").put("payout", "42.00").put("buyer_converted", true).put("ringba_call_uuid", "RGBCON1"))));
     long dead1 = TestDb.count(db, "SELECT id FROM outbox WHERE call_id = 'TD-DEAD-1'");
     long dead2 = TestDb.count(db, "SELECT id FROM outbox WHERE call_id = 'TD-DEAD-2'");
 
@@ -131,6 +140,7 @@ class ConsoleBrowserTest {
     env.put("RINGBA_CALL", "RGBCON1");
     env.put("DEAD_TO_REPLAY", Long.toString(dead1));
     env.put("DEAD_TO_CANCEL", Long.toString(dead2));
+    env.put("MISMATCH_CALL", "TD-PAID-1");
     // ESM ignores NODE_PATH: the script is copied next to a node_modules link instead.
     Path work = Files.createTempDirectory("callbridge-console");
     Files.createSymbolicLink(work.resolve("node_modules"), modules);
@@ -144,9 +154,15 @@ class ConsoleBrowserTest {
     assertThat(said).contains("every step passed");
     assertThat(TestDb.count(db, "SELECT count(*) FROM outbox WHERE id = " + dead1 + " AND status = 'delivered'")).isEqualTo(1);
     assertThat(TestDb.count(db, "SELECT count(*) FROM outbox WHERE id = " + dead2 + " AND status = 'cancelled'")).isEqualTo(1);
-    assertThat(TestDb.count(db, "SELECT count(*) FROM admin_audit WHERE token_name = 'admin'")).isEqualTo(2);
-    for (String shot : new String[] {"sign-in", "overview", "call", "postbacks", "destinations", "audit", "call-phone"}) {
+    assertThat(TestDb.count(db, "SELECT count(*) FROM admin_audit WHERE token_name = 'admin'")).isEqualTo(3);
+    assertThat(TestDb.count(db, "SELECT count(*) FROM admin_audit WHERE action = 'reconcile_fix' AND status = 202")).isEqualTo(1);
+    for (String shot : new String[] {"sign-in", "overview", "call", "postbacks", "destinations", "audit", "reconcile", "call-phone"}) {
       assertThat(SCREENSHOTS.resolve(shot + ".png")).isNotEmptyFile();
     }
+  }
+
+  private static io.vertx.core.json.JsonObject ringba(String id, long at, String payout, String trackDriveCall) {
+    return new io.vertx.core.json.JsonObject().put("inboundCallId", id).put("callDt", at).put("payoutAmount", payout)
+        .put("conversionAmount", "0").put("hasConverted", true).put("trackdrive_call_uuid", trackDriveCall);
   }
 }

@@ -17,7 +17,9 @@ public record Report(long runId, Instant from, Instant to, int trackDriveCalls, 
 
   public JsonObject toJson() {
     JsonArray list = new JsonArray();
-    mismatches.forEach(m -> list.add(m.toJson()));
+    for (int i = 0; i < mismatches.size(); i++) {
+      list.add(mismatches.get(i).toJson().put("n", i + 1)); // the number a fix names it by
+    }
     return new JsonObject().put("run", runId).put("from", from.toString()).put("to", to.toString())
         .put("trackdriveCalls", trackDriveCalls).put("ringbaCalls", ringbaCalls).put("mismatches", list)
         .put("atStake", atStake().setScale(2, java.math.RoundingMode.HALF_UP).toPlainString());

@@ -348,9 +348,92 @@ async function audit() {
     ], body.audit || []));
 }
 
+function money(v) {
+  return v === null || v === undefined ? '—' : '$' + v;
+}
+
+async function fixMismatch(run, m, message) {
+  const { status, body } = await api('/admin/reconcile/fix', { method: 'POST', body: JSON.stringify({ run, mismatch: m.n }) });
+  if (status !== 200) {
+    await confirmAction(`Mismatch ${m.n} cannot be fixed by a postback`, [h('p', {}, body.error || ('answered ' + status))]);
+    return;
+  }
+  const fix = body.fix;
+  const ok = await confirmAction(`Send the postback that fixes mismatch ${m.n}?`, [
+    h('p', {}, fix.explanation),
+    h('p', {}, `It goes to route ${fix.route} as if the platform had sent it, through the outbox like any other:`),
+    h('pre', {}, JSON.stringify(fix.fields, null, 2))]);
+  if (!ok) return;
+  const sent = await api('/admin/reconcile/fix', { method: 'POST', body: JSON.stringify({ run, mismatch: m.n, confirm: true }) });
+  message.textContent = sent.status === 200
+    ? `sent: ${fix.route} answered ${sent.body.postbackStatus}; run it again once it is delivered`
+    : (sent.body.error || (sent.body.postback || {}).error || 'refused: ' + sent.status);
+}
+
+function callLink(id) {
+  return id ? h('a', { href: '#/call?q=' + encodeURIComponent(id) }, id) : '—';
+}
+
+function mismatchTable(report) {
+  // Narrow on purpose: the words say which amounts differ, and the Fix button stays in view.
+  return table([
+    { title: 'n', num: true, cell: m => m.n },
+    { title: 'kind', cell: m => h('span', { class: 'status dead' }, m.kind) },
+    { title: 'calls', cell: m => h('div', {}, h('div', {}, 'TrackDrive ', callLink(m.trackdriveCall)),
+      h('div', {}, 'Ringba ', callLink(m.ringbaCall))) },
+    { title: 'at stake', num: true, cell: m => money(m.atStake) },
+    { title: 'what differs', cell: m => m.detail },
+    { title: 'CallBridge', cell: m => (m.callbridge || []).length === 0 ? 'nothing for this call'
+      : h('div', {}, m.callbridge.map(o => h('div', {}, h('a', { href: '#/postback/' + o.id }, `${o.route} ${o.id}`), ` ${o.status}`))) },
+    { title: '', cell: m => {
+      const message = h('div', { role: 'status' });
+      return h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary',
+        onclick: () => fixMismatch(report.run, m, message) }, 'Fix…'), message);
+    } },
+  ], report.mismatches);
+}
+
+async function reconcile() {
+  const since = h('select', { id: 'r-since', name: 'since' }, ['1h', '6h', '24h', '7d'].map(s =>
+    h('option', { value: s, selected: s === '24h' }, s)));
+  const result = h('div', { id: 'reconcile-result' });
+  const runs = h('div', {});
+  const listRuns = async () => {
+    const { body } = await api('/admin/reconcile/runs');
+    runs.replaceChildren(table([
+      { title: 'run', num: true, cell: r => r.id }, { title: 'started', cell: r => when(r.startedAt) },
+      { title: 'window', cell: r => `${when(r.from)} .. ${when(r.to)}` },
+      { title: 'TrackDrive calls', num: true, cell: r => r.trackdriveCalls ?? '—' },
+      { title: 'Ringba calls', num: true, cell: r => r.ringbaCalls ?? '—' },
+      { title: 'mismatches', num: true, cell: r => r.error ? h('span', { class: 'bad' }, 'failed: ' + r.error) : (r.mismatches ?? 'running') },
+    ], body.runs || []));
+  };
+  const run = async () => {
+    result.replaceChildren(h('p', { role: 'status' }, 'Reading both platforms…'));
+    const { status, body } = await api('/admin/reconcile', { method: 'POST', body: JSON.stringify({ since: since.value }) });
+    if (status !== 200) {
+      result.replaceChildren(h('p', { class: 'error', role: 'alert' }, body.error || ('answered ' + status)));
+    } else if (body.mismatches.length === 0) {
+      result.replaceChildren(h('p', { class: 'ok', role: 'status' },
+        `Run ${body.run}: both platforms agree on every call's money (TrackDrive ${body.trackdriveCalls} calls, Ringba ${body.ringbaCalls} calls).`));
+    } else {
+      result.replaceChildren(h('p', { role: 'status' },
+        `Run ${body.run}: ${body.mismatches.length} mismatch(es), $${body.atStake} at stake (TrackDrive ${body.trackdriveCalls} calls, Ringba ${body.ringbaCalls} calls).`),
+        mismatchTable(body));
+    }
+    await listRuns();
+  };
+  show(h('h1', {}, 'Reconcile'),
+    h('p', { class: 'muted' }, 'Both platforms\' own records of a window, compared call by call: every call whose money differs, with what CallBridge received and sent. A fix is a dry run until you confirm it.'),
+    h('form', { class: 'row', onsubmit: e => { e.preventDefault(); run(); } },
+      h('label', { for: 'r-since' }, 'the last', since), h('button', { type: 'submit', id: 'r-run' }, 'Reconcile')),
+    result, h('h2', {}, 'Recent runs'), runs);
+  await listRuns();
+}
+
 // ---- routing -----------------------------------------------------------------------------------
 
-const pages = { overview, call, postbacks, destinations, audit };
+const pages = { overview, call, postbacks, destinations, reconcile, audit };
 
 async function route() {
   if (!sessionStorage.getItem(TOKEN)) { signIn(); return; }
