@@ -8,10 +8,13 @@ import java.util.Map;
  * calls API through a destination (its Basic key and companies: {@code destination}, default
  * {@code trackdrive}); Ringba's call log with an account id and an API token. {@code schedule:
  * {every: 1h, window: 24h}} runs it on its own (absent: only on demand). Absent: no reconciliation.
+ * {@code requestsPerSecond} (each platform, default 5) paces the reads: neither platform publishes a
+ * limit for these APIs that we could find, so the reconciler stays well under any plausible one, and
+ * a 429 is waited out after its {@code Retry-After}.
  */
 public record ReconcileConfig(String trackDriveDestination, int trackDrivePerPage, URI ringbaBaseUrl,
     String ringbaAccountId, Secret ringbaApiToken, int ringbaPageSize, java.time.Duration every,
-    java.time.Duration window) {
+    java.time.Duration window, double trackDriveRequestsPerSecond, double ringbaRequestsPerSecond) {
 
   static ReconcileConfig parse(Node n, Map<String, DestinationConfig> destinations) {
     if (n.isMissing()) {
@@ -19,15 +22,16 @@ public record ReconcileConfig(String trackDriveDestination, int trackDrivePerPag
     }
     n.only("trackdrive", "ringba", "schedule");
     Node td = n.get("trackdrive");
-    td.only("destination", "perPage");
+    td.only("destination", "perPage", "requestsPerSecond");
     String destination = td.string("destination", "trackdrive");
     if (!destinations.containsKey(destination)) {
       td.get("destination").error("unknown destination '" + destination + "' (configured: "
           + String.join(", ", destinations.keySet()) + ")");
     }
     int perPage = td.integer("perPage", 100, 1, 500);
+    double tdRate = td.decimal("requestsPerSecond", 5, 0.01, 100);
     Node rb = n.get("ringba");
-    rb.only("baseUrl", "accountId", "apiToken", "pageSize");
+    rb.only("baseUrl", "accountId", "apiToken", "pageSize", "requestsPerSecond");
     URI base = URI.create("https://api.ringba.com");
     String baseText = rb.string("baseUrl", "https://api.ringba.com");
     try {
@@ -41,6 +45,7 @@ public record ReconcileConfig(String trackDriveDestination, int trackDrivePerPag
     String account = rb.string("accountId", "");
     Secret token = rb.secret("apiToken", "");
     int pageSize = rb.integer("pageSize", 1000, 1, 1000);
+    double rbRate = rb.decimal("requestsPerSecond", 5, 0.01, 100);
     Node sched = n.get("schedule");
     sched.only("every", "window");
     java.time.Duration every = sched.isMissing() ? null : sched.duration("every", java.time.Duration.ofHours(1));
@@ -48,6 +53,6 @@ public record ReconcileConfig(String trackDriveDestination, int trackDrivePerPag
     if (every != null && (every.isZero() || every.isNegative())) {
       sched.get("every").error("must be above 0");
     }
-    return new ReconcileConfig(destination, perPage, base, account, token, pageSize, every, window);
+    return new ReconcileConfig(destination, perPage, base, account, token, pageSize, every, window, tdRate, rbRate);
   }
 }

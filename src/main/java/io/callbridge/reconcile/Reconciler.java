@@ -51,6 +51,9 @@ public final class Reconciler {
   private final DestinationConfig trackDrive;
   private final HttpClient client;
   private final ReconcileMetrics metrics;
+  /** When each platform's next request may start (System.nanoTime), for {@code requestsPerSecond}. */
+  private final java.util.concurrent.atomic.AtomicLong trackDriveNext = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+  private final java.util.concurrent.atomic.AtomicLong ringbaNext = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
   public Reconciler(Vertx vertx, Pool pool, ReconcileConfig config, DestinationConfig trackDrive) {
     this(vertx, pool, config, trackDrive, null);
@@ -158,7 +161,7 @@ public final class Reconciler {
     for (Map.Entry<String, Secret> h : trackDrive.headers().entrySet()) {
       req.putHeader(h.getKey(), h.getValue().value());
     }
-    return send(req, null, 1).compose(body -> {
+    return paced(trackDriveNext, config.trackDriveRequestsPerSecond(), () -> send(req, null, 1)).compose(body -> {
       JsonArray calls = body.getJsonArray("calls", new JsonArray());
       List<Object[]> rows = new ArrayList<>();
       for (Object o : calls) {
@@ -195,7 +198,7 @@ public final class Reconciler {
     RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost()).setPort(port).setSsl(tls)
         .setURI(path).putHeader("Content-Type", "application/json").putHeader("Accept", "application/json")
         .putHeader("Authorization", "Token " + config.ringbaApiToken().value());
-    return send(req, body.toBuffer(), 1).compose(answer -> {
+    return paced(ringbaNext, config.ringbaRequestsPerSecond(), () -> send(req, body.toBuffer(), 1)).compose(answer -> {
       JsonObject report = answer.getJsonObject("report", new JsonObject());
       JsonArray records = report.getJsonArray("records", new JsonArray());
       int total = report.getInteger("totalCount", 0);
@@ -213,6 +216,21 @@ public final class Reconciler {
   }
 
   // ---- shared ---------------------------------------------------------------------------------
+
+  /** Starts {@code request} no sooner than {@code perSecond} allows after the platform's previous one. */
+  private Future<JsonObject> paced(java.util.concurrent.atomic.AtomicLong next, double perSecond,
+      java.util.function.Supplier<Future<JsonObject>> request) {
+    long gap = (long) (1e9 / perSecond);
+    long now = System.nanoTime();
+    long at = next.getAndUpdate(n -> Math.max(n, now) + gap);
+    long waitMs = (Math.max(at, now) - now) / 1_000_000;
+    if (waitMs < 1) {
+      return request.get();
+    }
+    Promise<JsonObject> done = Promise.promise();
+    later(waitMs, request, done);
+    return done.future();
+  }
 
   /** One request; a 429, a 5xx or a failed connection is tried again, politely, up to 5 times. */
   private Future<JsonObject> send(RequestOptions req, Buffer body, int attempt) {

@@ -91,8 +91,9 @@ class ReconcileTest {
             callIdField: trackdrive_call_uuid
             targets: [ { destination: trackdrive, template: trackdrive-update-call } ]
         reconcile:
-          trackdrive: { destination: trackdrive, perPage: 2 }
-          ringba: { baseUrl: "http://127.0.0.1:%1$d", accountId: demo-account, apiToken: demo-api-token, pageSize: 3 }
+          trackdrive: { destination: trackdrive, perPage: 2, requestsPerSecond: 20 }
+          ringba: { baseUrl: "http://127.0.0.1:%1$d", accountId: demo-account, apiToken: demo-api-token, pageSize: 3,
+                    requestsPerSecond: 50 }
         """.formatted(sim.port()), db);
     Database.migrate(config.postgres());
     database = Database.open(vertx, config.postgres());
@@ -113,6 +114,7 @@ class ReconcileTest {
   void theReportFindsExactlyTheCallsWhoseMoneyDiffersToTheCent() {
     Reconciler reconciler = new Reconciler(vertx, database.pool(), config.reconcile(),
         config.destinations().get("trackdrive"));
+    Instant started = Instant.now();
     Report report = reconciler.run(Instant.parse("2026-12-01T00:00:00Z"), Instant.parse("2026-12-02T00:00:00Z")).await();
     reconciler.close().await();
     List<String> found = report.mismatches().stream()
@@ -132,6 +134,14 @@ class ReconcileTest {
     assertThat(report.toTable()).contains("7 mismatch(es), $102.50 at stake").contains("TD-B");
     assertThat(report.toCsv().lines()).hasSize(8).first().asString().startsWith("kind,trackdrive_call");
     assertThat(TestDb.count(db, "SELECT mismatches FROM reconcile_run WHERE id = " + report.runId())).isEqualTo(7);
+    // Paced: TrackDrive's pages (both companies) at most 20 a second, 50 ms apart (less the network's jitter).
+    List<Instant> pages = sim.requests("/api/v1/calls", started).stream().map(e -> Instant.parse(e.getString("at"))).sorted().toList();
+    assertThat(pages).hasSizeGreaterThanOrEqualTo(5);
+    for (int i = 1; i < pages.size(); i++) {
+      // Unpaced, they come a few ms apart.
+      assertThat(java.time.Duration.between(pages.get(i - 1), pages.get(i)))
+          .isGreaterThanOrEqualTo(java.time.Duration.ofMillis(40));
+    }
   }
 
   @Test
