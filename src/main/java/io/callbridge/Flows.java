@@ -4,6 +4,7 @@ import io.callbridge.config.RouteConfig;
 import io.callbridge.flow.enrich.EnrichFlow;
 import io.callbridge.flow.lead.LeadFlow;
 import io.callbridge.flow.ping.PingFlow;
+import io.callbridge.flow.ringtree.RingTreeFlow;
 import io.callbridge.flow.postback.CallMatcher;
 import io.callbridge.flow.postback.PostbackFlow;
 import io.callbridge.ingress.Flow;
@@ -23,6 +24,8 @@ public final class Flows {
       case ENRICH -> enrich(route, s);
       case LEAD -> lead(route, s);
       case PING -> ping(route, s);
+      case RING_TREE -> RingTreeFlow.create(route, s.templates(), s.upstream().fanOut(), s.correlation(),
+          s.metrics(), s.clock());
       case POSTBACK -> postback(route, s);
     };
   }

@@ -102,6 +102,9 @@ public final class ConfigLoader {
           && !TemplateFiles.exists(templates, ping.answerTemplate())) {
         rn.get("answerTemplate").error(unknownTemplate(ping.answerTemplate(), templates));
       }
+      if (r.settings() instanceof RingTreeSettings tree && !TemplateFiles.exists(templates, tree.postTemplate())) {
+        rn.get("postTemplate").error(unknownTemplate(tree.postTemplate(), templates));
+      }
       if (r.kind() != null && r.targets().isEmpty()) {
         rn.get("targets").error("a " + r.kind().yamlName() + " route needs at least one target");
       }

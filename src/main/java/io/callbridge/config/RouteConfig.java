@@ -68,7 +68,7 @@ public record RouteConfig(
     }
     return switch (kind) {
       case ENRICH -> Duration.ofMillis(800);
-      case PING -> Duration.ofMillis(1000);
+      case PING, RING_TREE -> Duration.ofMillis(1000);
       case LEAD, POSTBACK -> Duration.ofSeconds(5);
     };
   }
@@ -79,6 +79,8 @@ public record RouteConfig(
     }
     return switch (kind) {
       case ENRICH, PING -> List.of("caller_id", "call_uuid");
+      // Ringba's own names for a ping's caller id (its RTB pages) and its call id ([Call:InboundCallId]).
+      case RING_TREE -> List.of("CID", "inboundCallId");
       case LEAD -> List.of("caller_id", "inbound_call_id");
       case POSTBACK -> List.of();
     };

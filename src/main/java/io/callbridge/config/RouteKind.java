@@ -2,11 +2,12 @@ package io.callbridge.config;
 
 import java.util.Arrays;
 
-/** The four flows. {@code segment} is the path segment: routes listen on {@code /v1/<segment>/<name>}. */
+/** The five flows. {@code segment} is the path segment: routes listen on {@code /v1/<segment>/<name>}. */
 public enum RouteKind {
   ENRICH("enrich", "enrich"),
   LEAD("lead", "leads"),
   PING("ping", "ping"),
+  RING_TREE("ring-tree", "ring-tree"),
   POSTBACK("postback", "postbacks");
 
   private final String yamlName;
@@ -38,6 +39,6 @@ public enum RouteKind {
   }
 
   static String allowed() {
-    return "enrich, lead, ping, postback";
+    return "enrich, lead, ping, ring-tree, postback";
   }
 }

@@ -10,4 +10,12 @@ import io.vertx.core.Future;
 @FunctionalInterface
 public interface Flow {
   Future<Reply> handle(Inbound inbound);
+
+  /**
+   * Later steps of the same exchange, each served at {@code <route path>/<step>} with the route's
+   * tokens, networks, rate limit and deadline (a ring tree's {@code accept}). None by default.
+   */
+  default java.util.Map<String, Flow> steps() {
+    return java.util.Map.of();
+  }
 }

@@ -61,7 +61,13 @@ final class IngressRouter implements Handler<HttpServerRequest> {
     this.clock = clock;
     Map<String, Entry> paths = new HashMap<>();
     for (RouteConfig route : routes) {
-      paths.put(route.path(), new Entry(route, flows.get(route.name()), guards.limiter(route.name())));
+      Flow flow = flows.get(route.name());
+      RateLimiter limiter = guards.limiter(route.name());
+      paths.put(route.path(), new Entry(route, flow, limiter));
+      if (flow != null) {
+        // A later step of the same exchange (a ring tree's accept): the route's auth, limits and deadline.
+        flow.steps().forEach((step, f) -> paths.put(route.path() + "/" + step, new Entry(route, f, limiter)));
+      }
     }
     this.byPath = Map.copyOf(paths);
   }

@@ -136,7 +136,11 @@ public record SimConfig(
 
   public record PostingInstruction(String leadToken, String trafficSourceId) {}
 
-  public record Ping(Behaviour behaviour, Amount bid, double noBidRate) {}
+  /**
+   * One inbound webhook: its bid, how often no buyer matches, how long a ping id may be posted
+   * ({@code pingSeconds}) and the tracking number a post answers ({@code number}).
+   */
+  public record Ping(Behaviour behaviour, Amount bid, double noBidRate, int pingSeconds, String number) {}
 
   /** A Ringba account's reporting API: {@code POST /v2/{accountId}/calllogs} with {@code Authorization: Token <apiToken>}. */
   public record Account(Behaviour behaviour, String apiToken) {}
@@ -266,8 +270,9 @@ public record SimConfig(
     }
     Map<String, Ping> ping = new LinkedHashMap<>();
     n.get("ping").entries().forEach((vanity, p) -> {
-      p.only("latency", "faults", "bid", "noBidRate");
-      ping.put(vanity, new Ping(behaviour(p), amount(p.get("bid"), 25), p.get("noBidRate").asDouble(0, 0, 1)));
+      p.only("latency", "faults", "bid", "noBidRate", "pingSeconds", "number");
+      ping.put(vanity, new Ping(behaviour(p), amount(p.get("bid"), 25), p.get("noBidRate").asDouble(0, 0, 1),
+          p.get("pingSeconds").asInt(60, 1, 86_400), p.get("number").text("+18005550100")));
     });
     return new Company(behaviour(n), n.get("publicKey").text("demo-public"), n.get("privateKey").text("demo-private"),
         n.get("authToken").text(""), List.copyOf(pis), known(n.get("knownCallIds")), Map.copyOf(ping));

@@ -111,18 +111,21 @@ final class SimServer extends VerticleBase {
       serve(ctx, "ringba.calllogs", id, account.get().behaviour(),
           (ex, r) -> reporting.ringbaCallLogs(ex, r, id, account.get()));
     });
-    router.post("/api/v1/inbound_webhooks/ping/:vanity").handler(ctx -> {
-      String sub = subdomain(ctx);
-      String vanity = ctx.pathParam("vanity");
-      SimConfig.Company c = config.companies().get(sub);
-      Optional<SimConfig.Ping> ping = c == null ? Optional.empty() : SimConfig.lookup(c.ping(), vanity);
-      if (ping.isEmpty()) {
-        unknown(ctx, "trackdrive.ping", sub + "/" + vanity, "no ping webhook " + vanity + " at " + sub);
-        return;
-      }
-      serve(ctx, "trackdrive.ping", sub + "/" + vanity, ping.get().behaviour(),
-          (ex, r) -> trackdrive.ping(ex, r, vanity, ping.get()));
-    });
+    for (String step : new String[] {"ping", "post"}) {
+      router.post("/api/v1/inbound_webhooks/" + step + "/:vanity").handler(ctx -> {
+        String sub = subdomain(ctx);
+        String vanity = ctx.pathParam("vanity");
+        SimConfig.Company c = config.companies().get(sub);
+        Optional<SimConfig.Ping> ping = c == null ? Optional.empty() : SimConfig.lookup(c.ping(), vanity);
+        if (ping.isEmpty()) {
+          unknown(ctx, "trackdrive." + step, sub + "/" + vanity, "no ping webhook " + vanity + " at " + sub);
+          return;
+        }
+        serve(ctx, "trackdrive." + step, sub + "/" + vanity, ping.get().behaviour(), step.equals("ping")
+            ? (ex, r) -> trackdrive.ping(ex, r, sub, vanity, ping.get())
+            : (ex, r) -> trackdrive.post(ex, sub, vanity, ping.get()));
+      });
+    }
     router.route().handler(ctx -> unknown(ctx, "unknown", "", "the simulator has no endpoint at "
         + ctx.request().method() + " " + ctx.request().path()));
 

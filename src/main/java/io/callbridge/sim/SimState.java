@@ -26,6 +26,8 @@ final class SimState {
   /** Ringba's call log (the reporting API's records): from conversions, and seeded by tests. */
   private final Map<String, JsonObject> ringbaCalls = bounded();
   private final Map<String, Boolean> seen = bounded();
+  /** TrackDrive inbound pings by ping id (each buyer's, and the try-all one): what a post must match. */
+  private final Map<String, JsonObject> pings = bounded();
   private long leadSeq;
 
   synchronized void enrich(String callerId, String publisherNumberId, JsonObject values, Instant at) {
@@ -33,6 +35,23 @@ final class SimState {
     enrichments.put(callerId, new JsonObject().put("callerid", callerId).put("publisherNumberId", publisherNumberId)
         .put("values", values).put("at", at.toString()).put("expiresAt", at.plus(ENRICH_TTL).toString()));
     values.forEach(e -> see(e.getValue()));
+  }
+
+  synchronized void ping(String pingId, JsonObject ping) {
+    pings.put(pingId, ping);
+  }
+
+  synchronized JsonObject pingOf(String pingId) {
+    return pings.get(pingId);
+  }
+
+  /** Marks every ping id of one ping as posted; false when one already was (a ping is posted once). */
+  synchronized boolean post(JsonObject ping, String at) {
+    if (ping.containsKey("posted_at")) {
+      return false;
+    }
+    ping.put("posted_at", at);
+    return true;
   }
 
   synchronized CachedBid cachedBid(String key, long nowMs) {

@@ -126,20 +126,64 @@ final class TrackDriveEndpoints {
             + " payout=" + update.getValue("payout"));
   }
 
-  /** TrackDrive as the pinged side: one buyer's bid, or none. */
-  void ping(SimRequest ex, SplittableRandom r, String vanity, SimConfig.Ping profile) {
-    String pingId = Dice.hex(r, 24);
+  /**
+   * TrackDrive as the pinged side, as its "Ping/Post Integration Guide" shows: the matched buyers
+   * ({@code buyer_id, name, bid, ping_id}) and a {@code try_all_buyers_ping_id}, or no buyer. The
+   * ping is remembered for {@code pingSeconds}: the post step must name one of its ping ids.
+   */
+  void ping(SimRequest ex, SplittableRandom r, String subdomain, String vanity, SimConfig.Ping profile) {
+    String tryAll = Dice.hex(r, 24);
+    long expires = clock.millis() + profile.pingSeconds() * 1000L;
     if (r.nextDouble() < profile.noBidRate()) {
-      ex.reply(200, new JsonObject().put("success", false).put("status", "rejected")
-          .put("try_all_buyers_ping_id", pingId).put("buyers", new JsonArray())
-          .put("errors", new JsonArray().add("No buyers available")), "no bid");
+      ex.reply(200, new JsonObject().put("status", "success").put("try_all_buyers_ping_id", tryAll)
+          .put("buyers", new JsonArray()).put("errors", new JsonArray()), "no buyer");
       return;
     }
     double bid = profile.bid().sample(r);
-    ex.reply(200, new JsonObject().put("success", true).put("status", "accepted")
-        .put("try_all_buyers_ping_id", pingId)
-        .put("buyers", new JsonArray().add(new JsonObject().put("ping_id", Dice.hex(r, 24)).put("bid", bid)))
-        .put("errors", new JsonArray()), "bid " + bid);
+    String pingId = Dice.hex(r, 24);
+    JsonObject buyer = new JsonObject().put("buyer_id", 1).put("name", "Buyer A").put("bid", bid).put("ping_id", pingId);
+    JsonObject held = new JsonObject().put("subdomain", subdomain).put("vanity", vanity)
+        .put("caller_id", digits(ex.text("caller_id"))).put("expires_ms", expires).put("buyer_id", "1")
+        .put("ping_id", pingId).put("try_all_buyers_ping_id", tryAll).put("data", ex.params().copy());
+    state.ping(pingId, held);
+    state.ping(tryAll, held);
+    ex.reply(200, new JsonObject().put("status", "success").put("try_all_buyers_ping_id", tryAll)
+        .put("buyers", new JsonArray().add(buyer)).put("errors", new JsonArray()), "bid " + bid);
+  }
+
+  /**
+   * The post step: a ping id of a live ping, the caller id the ping carried, the buyer the ping id
+   * names (when buyer_id is sent), each ping posted once. Answers the tracking number to forward the
+   * call to; a refusal is {@code "status":"error"} with the reason.
+   */
+  void post(SimRequest ex, String subdomain, String vanity, SimConfig.Ping profile) {
+    String pingId = ex.text("ping_id");
+    JsonObject ping = pingId == null ? null : state.pingOf(pingId);
+    String why = pingId == null ? "ping_id is required"
+        : ping == null || !ping.getString("vanity").equals(vanity) || !ping.getString("subdomain").equals(subdomain)
+            ? "ping_id " + pingId + " not found"
+        : ping.getLong("expires_ms") <= clock.millis() ? "ping_id " + pingId + " expired"
+        : !ping.getString("caller_id").equals(digits(ex.text("caller_id")))
+            ? "caller_id does not match the ping's"
+        : ex.text("buyer_id") != null && (!ex.text("buyer_id").equals(ping.getString("buyer_id"))
+            || pingId.equals(ping.getString("try_all_buyers_ping_id")))
+            ? "buyer_id " + ex.text("buyer_id") + " does not match ping_id " + pingId
+        : null;
+    if (why == null && !state.post(ping, clock.instant().toString())) {
+      why = "ping_id " + pingId + " was already posted";
+    }
+    if (why != null) {
+      ex.reply(200, new JsonObject().put("status", "error").put("errors", new JsonArray().add(why)), "refused: " + why);
+      return;
+    }
+    boolean tryAll = pingId.equals(ping.getString("try_all_buyers_ping_id"));
+    ex.reply(200, new JsonObject().put("status", "success").put("number", profile.number())
+        .put("ping_id", pingId).put("buyer_id", tryAll ? null : 1)
+        .put("ringba_call_uuid", ex.text("ringba_call_uuid")), "posted " + pingId + (tryAll ? " (try all)" : ""));
+  }
+
+  private static String digits(String s) {
+    return s == null ? "" : s.replaceAll("[^0-9]", "").replaceFirst("^(?=[0-9]{10}$)", "1");
   }
 
   private static final java.util.List<String> MONEY = java.util.List.of("revenue", "payout", "add_revenue", "add_payout");

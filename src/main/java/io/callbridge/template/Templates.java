@@ -3,6 +3,7 @@ package io.callbridge.template;
 import io.callbridge.config.CallBridgeConfig;
 import io.callbridge.config.ConfigException;
 import io.callbridge.config.PingSettings;
+import io.callbridge.config.RingTreeSettings;
 import io.callbridge.config.RouteConfig;
 import io.callbridge.config.RouteKind;
 
@@ -59,6 +60,9 @@ public final class Templates {
           && TemplateFiles.exists(dir, ping.answerTemplate())) {
         names.add(ping.answerTemplate());
       }
+      if (r.settings() instanceof RingTreeSettings tree && TemplateFiles.exists(dir, tree.postTemplate())) {
+        names.add(tree.postTemplate());
+      }
     }
     List<String> errors = new ArrayList<>();
     Templates compiled = compile(dir, names, config.phoneRegion(), errors);
@@ -70,15 +74,20 @@ public final class Templates {
         if (tpl == null) {
           continue;
         }
+        // A ring tree's target also renders the route's post step with its vars.
+        RequestTemplate post = r.settings() instanceof RingTreeSettings tree ? compiled.byName.get(tree.postTemplate())
+            : null;
         String vars = "routes[" + ri + "].targets[" + i + "].vars";
         Set<String> provided = providedByRoute(r);
-        for (String v : tpl.neededVars()) {
-          if (!t.vars().containsKey(v) && !provided.contains(v)) {
-            errors.add(vars + ": template '" + t.template() + "' needs var '" + v + "' (add vars: { " + v + ": ... })");
+        for (RequestTemplate needs : post == null ? List.of(tpl) : List.of(tpl, post)) {
+          for (String v : needs.neededVars()) {
+            if (!t.vars().containsKey(v) && !provided.contains(v)) {
+              errors.add(vars + ": template '" + needs.name() + "' needs var '" + v + "' (add vars: { " + v + ": ... })");
+            }
           }
         }
         for (String v : t.vars().keySet()) {
-          if (!tpl.tokens().contains(v)) {
+          if (!tpl.tokens().contains(v) && (post == null || !post.tokens().contains(v))) {
             errors.add(vars + "." + v + ": template '" + t.template() + "' has no token [" + v + "] (its tokens: "
                 + String.join(", ", tpl.tokens()) + ")");
           }

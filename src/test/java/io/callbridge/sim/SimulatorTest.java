@@ -304,9 +304,9 @@ class SimulatorTest {
   void trackDrivePingAnswersWithABuyer() {
     JsonObject r = postJson("/api/v1/inbound_webhooks/ping/vanity-1", new JsonObject().put("caller_id", "+15557770009"))
         .json();
-    assertThat(r.getBoolean("success")).isTrue();
-    assertThat(r.getString("status")).isEqualTo("accepted");
+    assertThat(r.getString("status")).isEqualTo("success");
     assertThat(r.getString("try_all_buyers_ping_id")).isNotBlank();
+    assertThat(r.getJsonArray("buyers").getJsonObject(0).getValue("buyer_id")).isEqualTo(1);
     assertThat(r.getJsonArray("buyers").getJsonObject(0).getDouble("bid")).isEqualTo(31.5);
     assertThat(r.getJsonArray("buyers").getJsonObject(0).getString("ping_id")).isNotBlank();
     assertThat(r.getJsonArray("errors")).isEmpty();
