@@ -100,6 +100,9 @@ public final class EnrichFlow implements Flow {
     if (callUuid.isPresent() || callerId != null) {
       CallLink.Builder link = CallLink.builder().callerId(callerId);
       callUuid.ifPresent(uuid -> link.callUuid(uuid, inbound.text("subdomain").orElse(null)));
+      // A TrackDrive call that came from Ringba (a ring tree's post carries ringba_call_uuid, a
+      // contact field TrackDrive keeps on the call) names its Ringba call: the two are one.
+      inbound.text("ringba_call_uuid").ifPresent(link::inboundCallId);
       correlation.link(route.name(), link.build());
     }
     if (callUuid.isEmpty()) {

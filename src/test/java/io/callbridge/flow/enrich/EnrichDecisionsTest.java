@@ -192,6 +192,17 @@ class EnrichDecisionsTest {
   }
 
   @Test
+  void aCallThatCameFromRingbaIsLinkedToItsRingbaCall() {
+    Map<String, Object> fields = call("CA-9");
+    fields.put("ringba_call_uuid", "RGB-RT-9");
+    answered("sync", fields);
+    assertThat(linked).singleElement().satisfies(l -> {
+      assertThat(l.id(IdKind.CALL_UUID)).contains("CA-9");
+      assertThat(l.id(IdKind.INBOUND_CALL_ID)).contains("RGB-RT-9");
+    });
+  }
+
+  @Test
   void badInputNamesTheFieldAndFansOutNothing() {
     Map<String, Object> noUuid = call("x");
     noUuid.remove("call_uuid");
