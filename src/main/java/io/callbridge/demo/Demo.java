@@ -64,7 +64,7 @@ public final class Demo {
   /** The scripts, in the order a call's life goes. A new flow's script goes here. */
   static List<FlowDemo> scripts(Money money) {
     DemoIds ids = new DemoIds();
-    return List.of(new EnrichDemo(ids), new PingDemo(ids), new LeadDemo(ids), new PayoutDemo(ids, money),
+    return List.of(new EnrichDemo(ids), new PingDemo(ids), new RingTreeDemo(ids), new LeadDemo(ids), new PayoutDemo(ids, money),
         new ConversionDemo(ids, money));
   }
 

@@ -73,7 +73,13 @@ final class DemoCall {
 
   /** POSTs {@code fields} as JSON to the script's route, as {@code who} (e.g. "TrackDrive") would. */
   Answer send(String who, Map<String, Object> fields) throws NotThereYet, IOException, InterruptedException {
-    String path = "/v1/" + segment(script.flow()) + "/" + script.route();
+    return send(who, fields, "");
+  }
+
+  /** As above, to a later {@code step} of the route ({@code accept}: {@code /v1/ring-tree/<route>/accept}). */
+  Answer send(String who, Map<String, Object> fields, String step) throws NotThereYet, IOException,
+      InterruptedException {
+    String path = "/v1/" + segment(script.flow()) + "/" + script.route() + (step.isEmpty() ? "" : "/" + step);
     String body = new JsonObject(new LinkedHashMap<>(fields)).encode();
     line(who + " → CallBridge", "POST " + path + "  " + body);
     long before = sim.lastSeq();
@@ -209,6 +215,7 @@ final class DemoCall {
       case "trackdrive.leads" -> "TrackDrive leads";
       case "trackdrive.update_call" -> "TrackDrive update_call";
       case "trackdrive.ping" -> "TrackDrive ping";
+      case "trackdrive.post" -> "TrackDrive post";
       default -> "simulator (" + endpoint + ")";
     };
   }

@@ -85,7 +85,7 @@ class ConfigLoaderTest {
             "server.prot: unknown key"),
         Arguments.of("unknown kind",
             GOOD.replace("kind: ping", "kind: pong"),
-            "routes[0].kind: unknown value 'pong' (expected one of: enrich, lead, ping, postback)"),
+            "routes[0].kind: unknown value 'pong' (expected one of: enrich, lead, ping, ring-tree, postback)"),
         Arguments.of("bad duration",
             GOOD.replace("kind: ping", "kind: ping\n    deadline: fast"),
             "routes[0].deadline: expected a duration such as 800ms, 1.5s, 10s, 5m, 2h or 35d, got 'fast'"),

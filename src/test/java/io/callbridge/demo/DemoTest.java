@@ -74,7 +74,7 @@ class DemoTest {
   @Test
   void scriptsPassWhenFlowsDoTheirJob() {
     Run run = demo(Optional.of(StandIns.good()));
-    assertThat(run.output()).contains("5 passed, 0 failed, 0 not there yet");
+    assertThat(run.output()).contains("6 passed, 0 failed, 0 not there yet");
     assertThat(run.exit()).as(run.output()).isZero();
   }
 
@@ -124,8 +124,8 @@ class DemoTest {
     }
 
     static Flow flow(RouteConfig route, Services services, boolean duplicateConversions, boolean wrongField) {
-      if (route.kind() == RouteKind.PING) {
-        return Flows.ping(route, services);
+      if (route.kind() == RouteKind.PING || route.kind() == RouteKind.RING_TREE) {
+        return Flows.create(route, services);
       }
       WebClient web = WebClient.create(services.vertx());
       // the simulator's port, as conf/demo.yaml's destination has it (CALLBRIDGE_SIM_PORT)
