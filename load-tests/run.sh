@@ -3,7 +3,7 @@
 #
 #   load-tests/run.sh [simulation] [--rate N] [--duration S] [--ramp S] [--fleet]
 #
-# simulations: ping · enrich · lead · postback · mixed (default) · rtb-faults · all (each of the
+# simulations: ping · ring-tree · enrich · lead · postback · mixed (default) · rtb-faults · all (each of the
 # first five in turn). --rate is arrivals per second (mixed: the total), --duration the seconds
 # held at that rate after a warm-up --ramp (default 10 s; its requests are named "warm-up ..." and
 # left out of the assertions). Each simulation has its own defaults (its class in
@@ -56,7 +56,7 @@ if [[ -n "$RAMP" ]] && (( RAMP > 60 )); then die "--ramp must be 0..60 s"; fi
 
 if [[ "$SIMULATION" == "all" ]]; then
   rc=0
-  for s in ping enrich lead postback mixed; do
+  for s in ping ring-tree enrich lead postback mixed; do
     args=("$s")
     [[ -n "$RATE" ]] && args+=(--rate "$RATE")
     [[ -n "$DURATION" ]] && args+=(--duration "$DURATION")
@@ -70,12 +70,13 @@ GATEWAY_CONF="$LT/conf/gateway.yaml"
 SIM_CONF="$LT/conf/sim.yaml"
 case "$SIMULATION" in
   ping) CLASS=PingSimulation ;;
+  ring-tree) CLASS=RingTreeSimulation ;;
   enrich) CLASS=EnrichSimulation ;;
   lead) CLASS=LeadSimulation ;;
   postback|postbacks) CLASS=PostbackSimulation ;;
   mixed) CLASS=MixedSimulation ;;
   rtb-faults|faults) CLASS=RtbFaultsSimulation; GATEWAY_CONF="$LT/conf/gateway-faults.yaml" ;;
-  *) die "unknown simulation '$SIMULATION' (ping, enrich, lead, postback, mixed, rtb-faults, all)" ;;
+  *) die "unknown simulation '$SIMULATION' (ping, ring-tree, enrich, lead, postback, mixed, rtb-faults, all)" ;;
 esac
 
 export CALLBRIDGE_SIM_PORT="${LOADTEST_SIM_PORT:-19870}"

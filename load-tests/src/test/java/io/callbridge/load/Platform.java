@@ -36,6 +36,8 @@ final class Platform {
   }
 
   static final String PING = "ping td-ping";
+  static final String RING_TREE_PING = "ring-tree ping ringba-ring-tree";
+  static final String RING_TREE_ACCEPT = "ring-tree accept ringba-ring-tree";
   static final String ENRICH = "enrich td-enrich";
   static final String LEAD = "lead ringba-lead";
   static final String PAYOUT = "postback ringba-payout (pattern 1)";
@@ -68,6 +70,23 @@ final class Platform {
         .header("Content-Type", "application/json")
         .body(StringBody(Platform::trackDriveJson))
         .check(status().is(200), jsonPath("$.accepted").ofBoolean().exists()));
+  }
+
+  /**
+   * Ringba's ring tree pinging CallBridge as a Ring Tree Target (TrackDrive's buyers bid), then
+   * accepting the bid it got: the accept posts TrackDrive's post step and answers its number.
+   */
+  static ChainBuilder ringTree(Iterator<Map<String, Object>> calls, boolean warmUp) {
+    return feed(calls).exec(http(name(RING_TREE_PING, warmUp)).post("/v1/ring-tree/ringba-ring-tree")
+        .header("X-CallBridge-Token", Knobs.TOKEN)
+        .header("Content-Type", "application/json")
+        .body(StringBody("{\"CID\":\"#{caller_id}\",\"inboundCallId\":\"#{inbound_call_id}\",\"zipcode\":\"#{zip}\"}"))
+        .check(status().is(200), jsonPath("$.accepted").ofBoolean().is(true), jsonPath("$.bidId").saveAs("bidId")))
+        .exec(http(name(RING_TREE_ACCEPT, warmUp)).post("/v1/ring-tree/ringba-ring-tree/accept")
+            .header("X-CallBridge-Token", Knobs.TOKEN)
+            .header("Content-Type", "application/json")
+            .body(StringBody("{\"bidId\":\"#{bidId}\",\"CID\":\"#{caller_id}\"}"))
+            .check(status().is(200), jsonPath("$.accepted").ofBoolean().is(true), jsonPath("$.phoneNumber").exists()));
   }
 
   /** TrackDrive's pre-dial webhook on the sync enrich route: 200 with accept and per-target outcomes. */
