@@ -141,7 +141,12 @@ public final class Phones {
     } else {
       return null;
     }
-    if (d[start] < '2' || d[start + 3] < '2') {
+    if (d[start] < '2') {
+      // Not an area code: 011 is North America's international prefix ("0112700000" is +27 00000),
+      // so only libphonenumber can say what such digits are.
+      return null;
+    }
+    if (d[start + 3] < '2') {
       return "";
     }
     StringBuilder sb = new StringBuilder(12).append("+1");

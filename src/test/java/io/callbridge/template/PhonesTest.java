@@ -59,6 +59,12 @@ class PhonesTest {
     return Arbitraries.strings().withChars("0123456789+-(). ").ofMinLength(7).ofMaxLength(18);
   }
 
+  @org.junit.jupiter.api.Test
+  void digitsAfterNorthAmericasInternationalPrefixAreReadAsLibphonenumberReadsThem() {
+    // Found by the property below (jqwik seed -7778171601256351082): 011 dials out of North America.
+    assertThat(US.e164("0112700000")).isEqualTo(US.slowE164("0112700000"));
+  }
+
   /** The North American fast path must agree with libphonenumber on everything it accepts or refuses. */
   @Property(tries = 2000)
   void fastPathAgreesWithLibphonenumber(@ForAll("phoneLike") String raw) {
