@@ -16,21 +16,21 @@ record HeldBid(String bidId, int target, String targetName, String buyerId, Stri
     BigDecimal amount, String callerId, String inboundCallId, long expiresAtMs) {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final java.util.regex.Pattern BUYER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,40}");
+  private static final java.util.regex.Pattern BID_ID =
+      java.util.regex.Pattern.compile("RT[0-9a-f]{20}\\.([a-z0-9][a-z0-9_-]{0,62})\\.([A-Za-z0-9_-]{0,40})");
 
   static String mint(String targetName, String buyerId) {
     byte[] b = new byte[10];
     RANDOM.nextBytes(b);
-    String buyer = buyerId == null || !buyerId.matches("[A-Za-z0-9_-]{1,40}") ? "" : buyerId;
+    String buyer = buyerId == null || !BUYER_ID.matcher(buyerId).matches() ? "" : buyerId;
     return "RT" + HexFormat.of().formatHex(b) + "." + targetName + "." + buyer;
   }
 
   /** The target name and buyer id a bid id names, or null when it is not one of ours. */
   static String[] parts(String bidId) {
-    if (bidId == null || !bidId.matches("RT[0-9a-f]{20}\\.[a-z0-9][a-z0-9_-]{0,62}\\.[A-Za-z0-9_-]{0,40}")) {
-      return null;
-    }
-    String[] p = bidId.split("\\.", -1);
-    return new String[] {p[1], p[2]};
+    java.util.regex.Matcher m = bidId == null ? null : BID_ID.matcher(bidId);
+    return m != null && m.matches() ? new String[] {m.group(1), m.group(2)} : null;
   }
 
   long lifeLeftMs(long nowMs) {

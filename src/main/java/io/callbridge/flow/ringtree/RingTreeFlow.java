@@ -409,7 +409,8 @@ public final class RingTreeFlow implements Flow {
       Object errors = body.getValue("errors");
       metrics.accept("refused", start);
       return notAccepted(200, "refused", "TrackDrive refused the post" + (errors == null ? "" : ": " + errors)
-          + (number == null && status == null ? " (no '" + s.postNumberField() + "' in its answer)" : ""));
+          + (number == null ? " (no '" + s.postNumberField() + "' in its answer, and the route has no transferNumber)"
+              : ""));
     }
     link(bid, TrackDriveBids.text(body.getValue("call_uuid")));
     JsonObject answer = new JsonObject().put("accepted", true).put("bidId", bid.bidId()).put("bidAmount", bid.amount());
