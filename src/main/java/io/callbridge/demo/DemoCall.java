@@ -100,6 +100,28 @@ final class DemoCall {
     return new Answer(r.statusCode(), r.body());
   }
 
+  /**
+   * Has the simulated Ringba play {@code call} through its ring tree {@code treeId}, with this
+   * script's route as the one Ring Tree Target: Ringba pings the route, takes the best bid and calls
+   * its bid acceptance ({@code <route>/accept}). Answers what Ringba did with the call.
+   */
+  Answer ringTree(String treeId, Map<String, Object> call) throws IOException, InterruptedException {
+    String path = "/v1/" + segment(script.flow()) + "/" + script.route();
+    JsonObject target = new JsonObject().put("name", "callbridge").put("url", gatewayBase + path)
+        .put("headers", new JsonObject().put("X-CallBridge-Token", token));
+    JsonObject body = new JsonObject().put("call", new JsonObject(new LinkedHashMap<>(call)))
+        .put("targets", new io.vertx.core.json.JsonArray().add(target));
+    line("Ringba ring tree", treeId + ": offers " + body.getJsonObject("call").encode() + " to " + path);
+    long before = sim.lastSeq();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/_sim/ring-tree/" + treeId))
+        .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
+    HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    show(sim.requests("", before).stream().filter(e -> e.containsKey("status")).toList());
+    line("Ringba ring tree", "⇒ " + r.statusCode() + " " + shorten(r.body()));
+    return new Answer(r.statusCode(), r.body());
+  }
+
   /** What reached the simulators under {@code pathPrefix} since this call began (also printed, once each). */
   List<JsonObject> outbound(String pathPrefix) {
     List<JsonObject> found = sim.requests(pathPrefix, sinceSeq);

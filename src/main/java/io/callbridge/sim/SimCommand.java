@@ -81,6 +81,8 @@ public final class SimCommand {
         "  TrackDrive       POST " + b + "/api/v1/leads · /api/v1/calls/update_call/{uuid} · "
             + "/api/v1/inbound_webhooks/ping/{vanity}   companies: " + config.companies().keySet()
             + " (default " + config.defaultSubdomain() + ")",
+        "  Ringba ring tree POST " + b + "/_sim/ring-tree/{id} {\"call\":{\"CID\":...,\"inboundCallId\":...}}   ids: "
+            + config.ringTrees().keySet(),
         "  recorder         GET " + b + "/_sim/requests?path=...&since=...  ·  DELETE " + b + "/_sim/requests"
             + "  ·  GET " + b + "/_sim/state",
         "Ctrl-C stops.");

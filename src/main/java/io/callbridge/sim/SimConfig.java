@@ -32,7 +32,8 @@ public record SimConfig(
     Map<String, Webhook> webhooks,
     String defaultSubdomain,
     Map<String, Company> companies,
-    Map<String, Account> accounts) {
+    Map<String, Account> accounts,
+    Map<String, RingTree> ringTrees) {
 
   /** A configuration error with every problem and its path. */
   public static final class Invalid extends RuntimeException {
@@ -142,6 +143,20 @@ public record SimConfig(
    */
   public record Ping(Behaviour behaviour, Amount bid, double noBidRate, int pingSeconds, String number) {}
 
+  /**
+   * A Ringba ring tree, played by {@code POST /_sim/ring-tree/{id}}: its targets are pinged at once,
+   * answers later than {@code pingTimeout} (Ringba's default 2000 ms, at least 50 ms) are no bids, and
+   * bids below {@code minimumBid} do not take part.
+   */
+  public record RingTree(Duration pingTimeout, double minimumBid, List<RingTreeTarget> targets) {}
+
+  /**
+   * A Ring Tree Target: the URL Ringba pings (JSON POST of the call), the bid acceptance URL
+   * (default: the ping URL + {@code /accept}) and the headers both carry.
+   */
+  public record RingTreeTarget(String name, String url, String acceptUrl, Duration acceptTimeout,
+      Map<String, String> headers) {}
+
   /** A Ringba account's reporting API: {@code POST /v2/{accountId}/calllogs} with {@code Authorization: Token <apiToken>}. */
   public record Account(Behaviour behaviour, String apiToken) {}
 
@@ -195,7 +210,7 @@ public record SimConfig(
     int bodyBytes = rec.get("maxBodyBytes").asInt(16 * 1024, 0, 1024 * 1024);
 
     Node ringba = root.get("ringba");
-    ringba.only("enrich", "rtb", "webhooks", "accounts");
+    ringba.only("enrich", "rtb", "webhooks", "accounts", "ringTrees");
     Map<String, Enrich> enrich = new LinkedHashMap<>();
     ringba.get("enrich").entries().forEach((id, n) -> {
       n.only("latency", "faults");
@@ -217,6 +232,9 @@ public record SimConfig(
       accounts.put(id, new Account(behaviour(n), n.get("apiToken").text("")));
     });
 
+    Map<String, RingTree> ringTrees = new LinkedHashMap<>();
+    ringba.get("ringTrees").entries().forEach((id, n) -> ringTrees.put(id, ringTree(n)));
+
     Node td = root.get("trackdrive");
     td.only("defaultSubdomain", "companies");
     Map<String, Company> companies = new LinkedHashMap<>();
@@ -229,12 +247,49 @@ public record SimConfig(
       throw new Invalid(source, errors);
     }
     return new SimConfig(seed, capacity, bodyBytes, Map.copyOf(enrich), Map.copyOf(rtb), Map.copyOf(webhooks),
-        defaultSub, Map.copyOf(companies), Map.copyOf(accounts));
+        defaultSub, Map.copyOf(companies), Map.copyOf(accounts), Map.copyOf(ringTrees));
   }
 
   public SimConfig withSeed(long newSeed) {
     return new SimConfig(newSeed, recorderCapacity, recorderBodyBytes, enrich, rtb, webhooks, defaultSubdomain,
-        companies, accounts);
+        companies, accounts, ringTrees);
+  }
+
+  private static RingTree ringTree(Node n) {
+    n.only("pingTimeout", "minimumBid", "targets");
+    Duration timeout = n.get("pingTimeout").asDuration(Duration.ofMillis(2000));
+    if (timeout.toMillis() < 50) {
+      n.get("pingTimeout").error("Ringba's ping timeout is at least 50ms");
+    }
+    return new RingTree(timeout, n.get("minimumBid").asDouble(0, 0, 1_000_000), ringTreeTargets(n.get("targets")));
+  }
+
+  /** The targets of a ring tree (in sim.yaml, or a {@code targets} array in the request that plays a call). */
+  static List<RingTreeTarget> ringTreeTargets(Node n) {
+    List<RingTreeTarget> targets = new ArrayList<>();
+    for (Node t : n.items()) {
+      t.only("name", "url", "acceptUrl", "acceptTimeout", "headers");
+      String url = t.get("url").text("");
+      if (!url.matches("https?://.+")) {
+        t.get("url").error("expected the http(s) URL Ringba pings, e.g. http://127.0.0.1:8080/v1/ring-tree/rt");
+      }
+      Map<String, String> headers = new LinkedHashMap<>();
+      t.get("headers").entries().forEach((k, v) -> headers.put(k, v.text("")));
+      targets.add(new RingTreeTarget(t.get("name").text("target-" + (targets.size() + 1)), url,
+          t.get("acceptUrl").text(url + "/accept"), t.get("acceptTimeout").asDuration(Duration.ofMillis(2000)),
+          Map.copyOf(headers)));
+    }
+    return List.copyOf(targets);
+  }
+
+  /** Targets given with one call (JSON), checked as sim.yaml's are. */
+  static List<RingTreeTarget> ringTreeTargets(Object json, String source) {
+    List<String> errors = new ArrayList<>();
+    List<RingTreeTarget> targets = ringTreeTargets(Node.root(Map.of("targets", json), errors).get("targets"));
+    if (!errors.isEmpty()) {
+      throw new Invalid(source, errors);
+    }
+    return targets;
   }
 
   private static Rtb rtb(Node n) {

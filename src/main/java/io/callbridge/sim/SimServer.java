@@ -2,17 +2,24 @@ package io.callbridge.sim;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -42,6 +49,8 @@ final class SimServer extends VerticleBase {
   private final TrackDriveEndpoints trackdrive;
   private final ReportingEndpoints reporting;
   private HttpServer http;
+  private HttpClient client;
+  private RingbaRingTree ringTree;
 
   SimServer(SimConfig config, int port, Recorder recorder, SimState state, Clock clock) {
     this.config = config;
@@ -57,6 +66,8 @@ final class SimServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(64));
+    ringTree = new RingbaRingTree(vertx, client, state, clock);
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
     router.get("/_sim/requests").handler(this::listRequests);
@@ -69,6 +80,7 @@ final class SimServer extends VerticleBase {
         json(ctx, 400, new JsonObject().put("error", "expected {\"trackdrive\": [...], \"ringba\": [...]}: " + e.getMessage()));
       }
     });
+    router.post("/_sim/ring-tree/:id").handler(this::offerCall);
     router.route().handler(this::record);
 
     router.route("/enrich/:publisherNumberId").method(HttpMethod.GET).method(HttpMethod.POST).handler(ctx -> {
@@ -140,7 +152,70 @@ final class SimServer extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return http == null ? Future.succeededFuture() : http.close();
+    Future<Void> c = client == null ? Future.succeededFuture() : client.close();
+    return http == null ? c : Future.join(c, http.close());
+  }
+
+  /**
+   * Plays an inbound call through one of Ringba's ring trees: {@code {"call": {"CID", "inboundCallId",
+   * tags…}, "targets": [...]}} ({@code targets} optional: they replace the configured ones, for
+   * gateways on ports sim.yaml cannot know). Answers what Ringba did with the call.
+   */
+  private void offerCall(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    SimConfig.RingTree tree = config.ringTrees().get(id);
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      json(ctx, 400, new JsonObject().put("error", "expected a JSON object {\"call\": {...}, \"targets\": [...]}"));
+      return;
+    }
+    if (body == null || !(body.getValue("call") instanceof JsonObject call)) {
+      json(ctx, 400, new JsonObject().put("error", "call: the RTT request body (CID, inboundCallId, tags) is required")
+          .put("field", "call"));
+      return;
+    }
+    if (tree == null && !body.containsKey("targets")) {
+      json(ctx, 404, new JsonObject().put("error", "no ring tree '" + id + "' under ringba.ringTrees; "
+          + "configure it or give targets with the call").put("field", "id"));
+      return;
+    }
+    SimConfig.RingTree t = tree == null ? new SimConfig.RingTree(Duration.ofMillis(2000), 0, List.of()) : tree;
+    if (body.containsKey("targets")) {
+      try {
+        t = new SimConfig.RingTree(t.pingTimeout(), t.minimumBid(),
+            SimConfig.ringTreeTargets(plain(body.getValue("targets")), "targets"));
+      } catch (SimConfig.Invalid e) {
+        json(ctx, 400, new JsonObject().put("error", e.getMessage()).put("field", "targets"));
+        return;
+      }
+    }
+    if (t.targets().isEmpty()) {
+      json(ctx, 400, new JsonObject().put("error", "ring tree '" + id + "' has no targets").put("field", "targets"));
+      return;
+    }
+    ringTree.offer(id, t, call).onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx, 200, ar.result());
+      } else {
+        json(ctx, 500, new JsonObject().put("error", "simulator bug: " + ar.cause()));
+      }
+    });
+  }
+
+  private static Object plain(Object v) {
+    if (v instanceof JsonObject o) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      o.forEach(e -> m.put(e.getKey(), plain(e.getValue())));
+      return m;
+    }
+    if (v instanceof JsonArray a) {
+      List<Object> l = new ArrayList<>();
+      a.forEach(x -> l.add(plain(x)));
+      return l;
+    }
+    return v;
   }
 
   private interface CompanyHandler {
@@ -206,7 +281,7 @@ final class SimServer extends VerticleBase {
     switch (fault) {
       case HTTP500 -> ex.reply(500, new JsonObject().put("message", "An error has occurred."), "fault: http500");
       case ERROR200 -> ex.reply(200, new JsonObject().put("status", "error").put("errors", new JsonObject()
-          .put("base", new io.vertx.core.json.JsonArray().add("The call could not be updated"))), "fault: error200");
+          .put("base", new JsonArray().add("The call could not be updated"))), "fault: error200");
       case HTTP429 -> {
         long seconds = Math.max(1, (ex.behaviour.faults().retryAfter().toMillis() + 999) / 1000);
         ex.reply(429, new JsonObject().put("message", "Too Many Requests"), "fault: http429",

@@ -28,6 +28,8 @@ final class SimState {
   private final Map<String, Boolean> seen = bounded();
   /** TrackDrive inbound pings by ping id (each buyer's, and the try-all one): what a post must match. */
   private final Map<String, JsonObject> pings = bounded();
+  /** Calls Ringba's ring tree offered (POST /_sim/ring-tree/{id}), by Ringba call id: what was routed where. */
+  private final Map<String, JsonObject> ringTreeCalls = bounded();
   private long leadSeq;
 
   synchronized void enrich(String callerId, String publisherNumberId, JsonObject values, Instant at) {
@@ -35,6 +37,11 @@ final class SimState {
     enrichments.put(callerId, new JsonObject().put("callerid", callerId).put("publisherNumberId", publisherNumberId)
         .put("values", values).put("at", at.toString()).put("expiresAt", at.plus(ENRICH_TTL).toString()));
     values.forEach(e -> see(e.getValue()));
+  }
+
+  synchronized void ringTreeCall(JsonObject outcome) {
+    String id = outcome.getString("inboundCallId", "");
+    ringTreeCalls.put(id.isEmpty() ? "call-" + ringTreeCalls.size() : id, outcome.copy());
   }
 
   synchronized void ping(String pingId, JsonObject ping) {
@@ -196,7 +203,8 @@ final class SimState {
             .put("enrichments", new JsonObject(new LinkedHashMap<>(enrichments)).copy())
             .put("conversions", new JsonObject(new LinkedHashMap<>(conversions)).copy())
             .put("callLog", ringbaCalls.size())
-            .put("cachedBids", bids.size()))
+            .put("cachedBids", bids.size())
+            .put("ringTreeCalls", new JsonObject(new LinkedHashMap<>(ringTreeCalls)).copy()))
         .put("trackdrive", new JsonObject()
             .put("leads", new JsonObject(new LinkedHashMap<>(leads)).copy())
             .put("calls", new JsonObject(new LinkedHashMap<>(calls)).copy()));
