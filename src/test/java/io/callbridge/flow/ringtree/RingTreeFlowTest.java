@@ -31,11 +31,15 @@ import org.junit.jupiter.api.Test;
  */
 class RingTreeFlowTest {
   static final String SIM = """
+      ringba:
+        enrich: { "*": {} }
       trackdrive:
         defaultSubdomain: demo
         companies:
           demo:
+            knownCallIds: any
             ping:
+              failing: { faults: { http500: 1.0 } }
               buyers: { bid: { fixed: 25.0 }, number: "+18005550111" }
               cheap: { bid: { fixed: 4.0 }, number: "+18005550122" }
               empty: { noBidRate: 1.0 }
@@ -43,8 +47,33 @@ class RingTreeFlowTest {
   static final String YAML = """
       server: { accessLog: false, adminToken: admin-secret }
       destinations:
-        trackdrive: { baseUrl: "http://127.0.0.1:${SIM}", simulator: true }
+        trackdrive: { baseUrl: "http://127.0.0.1:${SIM}", simulator: true,
+                      headers: { Authorization: "Basic ZGVtby1wdWJsaWM6ZGVtby1wcml2YXRl" } }   # the simulator's demo-public:demo-private
+        td-fragile: { baseUrl: "http://127.0.0.1:${SIM}", simulator: true,
+                      breaker: { failures: 2, window: 60s, resetTimeout: 60s } }
+        ringba-ide: { baseUrl: "http://127.0.0.1:${SIM}", simulator: true }
       routes:
+        - name: fragile
+          kind: ring-tree
+          auth: { token: rt-secret }
+          shield: false
+          targets:
+            - { name: failing, destination: td-fragile, template: trackdrive-inbound-ping, vars: { vanity: failing } }
+            - { name: main, destination: trackdrive, template: trackdrive-inbound-ping, vars: { vanity: buyers } }
+        # TrackDrive's pre-dial webhook for the call its post created (it carries ringba_call_uuid) ...
+        - name: td-enrich
+          kind: enrich
+          auth: { token: rt-secret }
+          targets: [ { name: ide, destination: ringba-ide, template: ringba-enrich, vars: { publisher_number_id: PN1 } } ]
+        # ... and Ringba's Payout pixel for the Ringba call, which knows only Ringba's ids.
+        - name: rt-payout
+          kind: postback
+          auth: { token: rt-secret }
+          callIdField: trackdrive_call_uuid
+          eventKind: payout
+          matchBy: [inboundCallId]
+          retrySchedule: [0s, 200ms]
+          targets: [ { destination: trackdrive, template: trackdrive-update-call } ]
         - name: rt
           kind: ring-tree
           auth: { token: rt-secret }
@@ -258,5 +287,84 @@ class RingTreeFlowTest {
     JsonObject posted = new JsonObject(posts(tryAll).get(0).getString("body"));
     assertThat(posted.getString("ping_id")).isEqualTo(tryAll);
     assertThat(posted.containsKey("buyer_id")).isFalse();
+  }
+
+  @Test
+  void anOpenBreakerSkipsItsWebhookWhileTheOthersStillBid() {
+    long failingPings = sim.requests("/api/v1/inbound_webhooks/ping/failing").size();
+    for (int i = 0; i < 2; i++) {
+      JsonObject bid = ping("fragile", caller(), "RGB-RT-BRK-" + i);
+      assertThat(bid.getBoolean("accepted")).as("the healthy webhook still bids").isTrue();
+      assertThat(result(bid, "failing")).isEqualTo("http_error");
+    }
+    JsonObject skipped = ping("fragile", caller(), "RGB-RT-BRK-2");
+    assertThat(result(skipped, "failing")).isEqualTo("breaker_open");
+    assertThat(skipped.getValue("bidAmount")).isEqualTo(25.0);
+    assertThat(sim.requests("/api/v1/inbound_webhooks/ping/failing")).as("an open breaker sends nothing")
+        .hasSize((int) failingPings + 2);
+  }
+
+  @Test
+  void metricsCountPingsEachWebhooksAnswerAndAccepts() {
+    double accepted = metric("callbridge_ring_tree_pings_total", "route=\"rt\"", "result=\"accepted\"", "cached=\"false\"");
+    double mainBids = metric("callbridge_ring_tree_bids_total", "route=\"rt\"", "target=\"main\"", "result=\"accepted\"");
+    double lowBids = metric("callbridge_ring_tree_bids_total", "route=\"rt\"", "target=\"low\"");
+    double accepts = metric("callbridge_ring_tree_accepts_total", "route=\"rt\"", "result=\"accepted\"");
+    double expired = metric("callbridge_ring_tree_accepts_total", "route=\"rt\"", "result=\"expired\"");
+    double latency = metric("callbridge_ring_tree_latency_seconds_count", "route=\"rt\"", "step=\"accept\"");
+    String cid = caller();
+    JsonObject bid = ping("rt", cid, "RGB-RT-MET");
+    accept(base, bid.getString("bidId"), cid);
+    accept(base, bid.getString("bidId"), cid);   // a repeat is answered again, not counted again
+    assertThat(metric("callbridge_ring_tree_pings_total", "route=\"rt\"", "result=\"accepted\"", "cached=\"false\""))
+        .isEqualTo(accepted + 1);
+    assertThat(metric("callbridge_ring_tree_bids_total", "route=\"rt\"", "target=\"main\"", "result=\"accepted\""))
+        .isEqualTo(mainBids + 1);
+    assertThat(metric("callbridge_ring_tree_bids_total", "route=\"rt\"", "target=\"low\"")).isEqualTo(lowBids + 1);
+    assertThat(metric("callbridge_ring_tree_accepts_total", "route=\"rt\"", "result=\"accepted\"")).isEqualTo(accepts + 1);
+    assertThat(metric("callbridge_ring_tree_accepts_total", "route=\"rt\"", "result=\"expired\"")).isEqualTo(expired);
+    assertThat(metric("callbridge_ring_tree_latency_seconds_count", "route=\"rt\"", "step=\"accept\""))
+        .isGreaterThan(latency);
+  }
+
+  @Test
+  void ringbasPayoutForARingTreeCallReachesTheTrackDriveCallItsPostCreated() {
+    String cid = caller();
+    String ringbaCall = "RGB-RT-E2E";
+    JsonObject bid = ping("rt", cid, ringbaCall);
+    assertThat(accept(base, bid.getString("bidId"), cid).status()).isEqualTo(200);
+    // TrackDrive routes the posted call; its pre-dial webhook carries the contact field the post set.
+    Http.Response enrich = post(base + "/v1/enrich/td-enrich", new JsonObject().put("caller_id", cid)
+        .put("call_uuid", "TD-RT-E2E").put("ringba_call_uuid", ringbaCall));
+    assertThat(enrich.status()).as(enrich.body()).isEqualTo(200);
+    // Ringba's Payout pixel names only its own call, on the other instance.
+    Http.Response payout = post("http://127.0.0.1:" + other.publicPort() + "/v1/postbacks/rt-payout",
+        new JsonObject().put("inboundCallId", ringbaCall).put("payout", "25.00"));
+    assertThat(payout.status()).as(payout.body()).isIn(200, 202);
+    long id = payout.json().getLong("id");
+    JsonObject row = Eventually.value("postback " + id + " delivered", () -> Optional.of(
+        Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/postbacks/" + id, ADMIN).json())
+        .filter(j -> "delivered".equals(j.getString("status"))));
+    assertThat(row.getJsonObject("request").getString("uri")).endsWith("/update_call/TD-RT-E2E");
+    JsonObject update = sim.requests("/api/v1/calls/update_call/TD-RT-E2E").stream().findFirst()
+        .map(r -> new JsonObject(r.getString("body"))).orElseThrow();
+    assertThat(update.getValue("revenue")).as("Ringba's payout is TrackDrive's revenue").isEqualTo(25.0);
+  }
+
+  private static String result(JsonObject bid, String target) {
+    return bid.getJsonArray("targets").stream().map(JsonObject.class::cast)
+        .filter(t -> target.equals(t.getString("target"))).findFirst().orElseThrow().getString("result");
+  }
+
+  /** The sum of a Prometheus sample's values over every series carrying all of {@code labels}. */
+  private static double metric(String name, String... labels) {
+    String text = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body();
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 }
