@@ -60,6 +60,7 @@ class DashboardAndAlertsTest {
     FAMILIES.put("callbridge_ping_", "io.callbridge.flow.ping.PingMetrics");
     FAMILIES.put("callbridge_enrich_", "io.callbridge.flow.enrich.EnrichMetrics");
     FAMILIES.put("callbridge_lead_", "io.callbridge.flow.lead.LeadMetrics");
+    FAMILIES.put("callbridge_ring_tree_", "io.callbridge.flow.ringtree.RingTreeMetrics");
     FAMILIES.put("callbridge_postback_", "io.callbridge.outbox.OutboxMetrics");
     FAMILIES.put("callbridge_outbox_", "io.callbridge.outbox.OutboxMetrics");
   }
@@ -128,6 +129,10 @@ class DashboardAndAlertsTest {
     Http.get(base + "/v1/postbacks/ringba-payout?token=demo", Map.of()); // refused: no call id
     Http.post(base + "/v1/postbacks/td-conversion", "application/json",
         "{\"ringba_call_uuid\":\"RGBOBS1\",\"revenue\":12.5}", json);
+    String ringTree = Http.post(base + "/v1/ring-tree/ringba-ring-tree", "application/json",
+        "{\"CID\":\"+13122345678\",\"inboundCallId\":\"RGBOBS2\"}", json).body();
+    Http.post(base + "/v1/ring-tree/ringba-ring-tree/accept", "application/json", new JsonObject()
+        .put("bidId", new JsonObject(ringTree).getString("bidId", "none")).put("CID", "+13122345678").encode(), json);
     Http.get(base + "/v1/nowhere", Map.of());
   }
 
