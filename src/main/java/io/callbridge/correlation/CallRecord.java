@@ -46,6 +46,14 @@ public final class CallRecord {
    */
   volatile WriteBehind.Pending queued;
 
+  /** The record of a call this instance last wrote to PostgreSQL, shared by the call's successive records. */
+  static final class Written {
+    volatile CallRecord last;
+  }
+
+  /** Null until the call's first write or link again (see {@link WriteBehind#join}). */
+  volatile Written written;
+
   private CallRecord(byte[] packed, String subdomain, double bidAmount, long bidExpiresAtMs,
       long firstSeenMs, long lastSeenMs) {
     this.packed = packed;
@@ -170,6 +178,13 @@ public final class CallRecord {
    * On a tie, and for the same bid id, {@code b}'s amount and expiry. An id seen by both keeps its
    * first sighting.
    */
+  /** The same ids, sightings, subdomain, bid and first sighting as {@code o}: only when last seen may differ. */
+  boolean sameButLastSeen(CallRecord o) {
+    return (packed == o.packed || java.util.Arrays.equals(packed, o.packed)) && firstSeenMs == o.firstSeenMs
+        && java.util.Objects.equals(subdomain, o.subdomain) && Double.compare(bidAmount, o.bidAmount) == 0
+        && bidExpiresAtMs == o.bidExpiresAtMs;
+  }
+
   static CallRecord merge(CallRecord a, CallRecord b) {
     int n = IdKind.ALL.length;
     String[] aIds = a.ids();

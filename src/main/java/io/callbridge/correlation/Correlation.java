@@ -28,6 +28,7 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Correlation implements CallLinks {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Correlation.class.getName());
   private final java.util.Map<String, java.util.function.Function<CallRecord, Future<Optional<Object>>>> details =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final Vertx vertx;
@@ -57,8 +58,21 @@ public final class Correlation implements CallLinks {
     return new Correlation(vertx, pool, config, metrics, clock);
   }
 
-  /** Deploys the correlation verticle (flush and retention timers). */
+  /** Day partitions of call_link kept ready ahead of the clock (see LinkStore#ensureDays). */
+  static final int PARTITION_DAYS_AHEAD = 3;
+
+  /** Makes the coming days' partitions, then deploys the correlation verticle (flush and retention timers). */
   public Future<Void> start() {
+    return store.ensureDays(clock.millis(), PARTITION_DAYS_AHEAD)
+        .recover(err -> {
+          // Rows still land in call_link_default; the retention timer tries again.
+          LOG.warning("correlation: cannot create call_link's coming day partitions: " + err.getMessage());
+          return Future.succeededFuture();
+        })
+        .compose(x -> deploy());
+  }
+
+  private Future<Void> deploy() {
     CorrelationVerticle verticle = new CorrelationVerticle(writeBehind, config.flushInterval().toMillis(),
         config.purgeInterval().toMillis(), this::purgeExpired);
     return vertx.deployVerticle(verticle).map(id -> {
@@ -277,8 +291,10 @@ public final class Correlation implements CallLinks {
 
   /** One retention pass: removes links last seen longer ago than {@code correlation.retention}, in batches. */
   public Future<Long> purgeExpired() {
-    long cutoff = clock.millis() - config.retention().toMillis();
-    return store.purge(cutoff, config.purgeBatch()).onSuccess(metrics.purged::increment);
+    long now = clock.millis();
+    long cutoff = now - config.retention().toMillis();
+    return store.ensureDays(now, PARTITION_DAYS_AHEAD)
+        .compose(x -> store.purge(cutoff, config.purgeBatch())).onSuccess(metrics.purged::increment);
   }
 
   /** Forgets every cached link (PostgreSQL keeps them); the next finds read through. */

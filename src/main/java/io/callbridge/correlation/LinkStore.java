@@ -23,23 +23,40 @@ final class LinkStore {
     this.pool = pool;
   }
 
-  /** One row per platform id of each record, merged in SQL. Answers the number of rows written. */
+  /**
+   * A record whose only change since this instance last wrote its call is when it was last seen is
+   * written again once this much later (a call pinged again and again adds a row a minute, not one
+   * per batch; last_seen in PostgreSQL lags by at most this).
+   */
+  static final long REWRITE_AFTER_MS = 60_000;
+
+  /** One row per platform id of each record, appended. Answers the number of rows written. */
   Future<Integer> upsert(List<CallRecord> records) {
     Tuple params = rows(records);
     if (params == null) {
       return Future.succeededFuture(0);
     }
-    return pool.preparedQuery(LinkSql.UPSERT).execute(params).map(RowSet::rowCount);
+    return pool.preparedQuery(LinkSql.INSERT).execute(params).map(RowSet::rowCount);
   }
 
-  /** The statement's parameters for a batch; null when no record has a platform id. */
+  /** Written already, but for a last-seen time less than {@link #REWRITE_AFTER_MS} newer. */
+  static boolean unchanged(CallRecord r) {
+    CallRecord.Written w = r.written;
+    CallRecord last = w == null ? null : w.last;
+    return last != null && r.lastSeenMs - last.lastSeenMs < REWRITE_AFTER_MS && r.sameButLastSeen(last);
+  }
+
+  /** The statement's parameters for a batch; null when no record has a platform id (or none changed). */
   static Tuple rows(List<CallRecord> records) {
-    // One row per (kind, id): PostgreSQL refuses to update a row twice in one statement, and the
-    // later snapshots of a call are merged into the earlier ones here rather than lost.
+    // One row per (kind, id) and batch: the later snapshots of a call are merged into the earlier
+    // ones here (the rows of one statement are one write).
     Map<RowKey, CallRecord> byId = new HashMap<>(records.size() * 3);
     // A record is in one row per platform id: its ids and sightings are decoded once.
     Map<CallRecord, Decoded> decoded = new IdentityHashMap<>(records.size() * 2);
     for (CallRecord r : records) {
+      if (unchanged(r)) {
+        continue;
+      }
       String[] ids = decoded.computeIfAbsent(r, Decoded::new).ids;
       for (IdKind k : IdKind.PLATFORM) {
         String v = ids[k.ordinal()];
@@ -65,6 +82,7 @@ final class LinkStore {
     String[] ping = new String[n];
     String[] lead = new String[n];
     String[] caller = new String[n];
+    String[] callerKey = new String[n];
     Long[] first = new Long[n];
     Long[] last = new Long[n];
     String[] seen = new String[n];
@@ -84,6 +102,8 @@ final class LinkStore {
       ping[j] = ids[IdKind.PING_ID.ordinal()];
       lead[j] = ids[IdKind.LEAD_ID.ordinal()];
       caller[j] = ids[IdKind.CALLER_ID.ordinal()];
+      // The caller index holds one row per record: its first platform id's.
+      callerKey[j] = key.kind == dr.firstKind ? caller[j] : null;
       first[j] = r.firstSeenMs;
       last[j] = r.lastSeenMs;
       seen[j] = dr.seen;
@@ -91,16 +111,26 @@ final class LinkStore {
     return Tuple.tuple().addArrayOfShort(kind).addArrayOfString(id).addArrayOfString(callUuid)
         .addArrayOfString(subdomain).addArrayOfString(inbound).addArrayOfString(bid).addArrayOfDouble(bidAmount)
         .addArrayOfLong(bidExpires).addArrayOfString(ping).addArrayOfString(lead).addArrayOfString(caller)
-        .addArrayOfLong(first).addArrayOfLong(last).addArrayOfString(seen);
+        .addArrayOfString(callerKey).addArrayOfLong(first).addArrayOfLong(last).addArrayOfString(seen);
   }
 
   private static final class Decoded {
     final String[] ids;
     final String seen;
+    /** The code of the record's first platform id kind (the row its caller id is indexed by). */
+    final short firstKind;
 
     Decoded(CallRecord r) {
       ids = r.ids();
       seen = r.seenJson();
+      short k = 0;
+      for (IdKind kind : IdKind.PLATFORM) {
+        if (ids[kind.ordinal()] != null) {
+          k = kind.code;
+          break;
+        }
+      }
+      firstKind = k;
     }
   }
 
@@ -148,10 +178,57 @@ final class LinkStore {
     return pool.preparedQuery(LinkSql.FIND_ANY).execute(Tuple.of(value)).map(LinkStore::record);
   }
 
-  /** Deletes rows last seen before {@code cutoffMs}, {@code batch} rows per statement until none is left. */
+  private static final java.time.format.DateTimeFormatter DAY =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd").withZone(java.time.ZoneOffset.UTC);
+
+  /**
+   * Makes sure the day partitions of the next {@code days} days after {@code nowMs}'s exist (never
+   * today's: today's rows may already be in the default partition, which a new partition for them
+   * would contradict). DDL, so run from the correlation verticle, never on a ping's path.
+   */
+  Future<Void> ensureDays(long nowMs, int days) {
+    Future<Void> chain = Future.succeededFuture();
+    java.time.LocalDate today = java.time.Instant.ofEpochMilli(nowMs).atZone(java.time.ZoneOffset.UTC).toLocalDate();
+    for (int d = 1; d <= days; d++) {
+      java.time.LocalDate day = today.plusDays(d);
+      String sql = LinkSql.createDay(DAY.format(day.atStartOfDay(java.time.ZoneOffset.UTC)), day.toString(),
+          day.plusDays(1).toString());
+      chain = chain.compose(x -> pool.query(sql).execute().<Void>mapEmpty()
+          // Another instance creating the same day at the same moment: it exists either way.
+          .recover(err -> String.valueOf(err.getMessage()).contains("already exists")
+              ? Future.succeededFuture() : Future.failedFuture(err)));
+    }
+    return chain;
+  }
+
+  /**
+   * Retention: drops the day partitions wholly before {@code cutoffMs} (counting their rows first),
+   * then deletes older rows of the default partition, {@code batch} per statement. Answers the rows removed.
+   */
   Future<Long> purge(long cutoffMs, int batch) {
-    return purgeFrom(cutoffMs, batch, 0)
+    String cutoffDay = DAY.format(java.time.Instant.ofEpochMilli(cutoffMs));
+    return pool.query(LinkSql.DAY_PARTITIONS).execute().compose(parts -> {
+      List<String> old = new ArrayList<>();
+      for (Row r : parts) {
+        String day = r.getString(0).substring("call_link_".length());
+        // A day ends before the cutoff when the cutoff's own day is later.
+        if (day.compareTo(cutoffDay) < 0) {
+          old.add(day);
+        }
+      }
+      return dropDays(old, 0, 0L);
+    }).compose(dropped -> purgeFrom(cutoffMs, batch, dropped))
         .compose(n -> pool.preparedQuery(LinkSql.PURGE_SHARED).execute(Tuple.of(cutoffMs)).map(x -> n));
+  }
+
+  private Future<Long> dropDays(List<String> days, int i, long done) {
+    if (i == days.size()) {
+      return Future.succeededFuture(done);
+    }
+    String day = days.get(i);
+    return pool.query(LinkSql.countDay(day)).execute()
+        .compose(rs -> pool.query(LinkSql.dropDay(day)).execute().map(x -> rs.iterator().next().getLong(0)))
+        .compose(n -> dropDays(days, i + 1, done + n));
   }
 
   private Future<Long> purgeFrom(long cutoffMs, int batch, long done) {

@@ -79,6 +79,14 @@ final class WriteBehind {
    * {@link #offer} queues it.
    */
   static void join(CallRecord previous, CallRecord next) {
+    // The call's written record follows it from record to record, so a batch can tell a change from
+    // a call only seen again (LinkStore leaves those out for a while).
+    CallRecord.Written w = previous.written;
+    if (w == null) {
+      w = new CallRecord.Written();
+      previous.written = w;
+    }
+    next.written = w;
     Pending p = previous.queued;
     if (p == null) {
       return;
@@ -178,6 +186,17 @@ final class WriteBehind {
         metrics.flushLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         metrics.batchLinks.record(drained.size());
         metrics.batchRows.record(ar.result());
+        for (CallRecord r : drained) {
+          CallRecord.Written w = r.written;
+          if (w == null) {
+            w = new CallRecord.Written();
+            r.written = w;
+          }
+          CallRecord last = w.last;
+          if (last == null || last.lastSeenMs <= r.lastSeenMs) {
+            w.last = r;
+          }
+        }
         try {
           written.accept(drained);
         } catch (RuntimeException e) {

@@ -54,13 +54,15 @@ final class ReconcileSql {
       FROM (SELECT call_id, min(at) AS at, max(subdomain) AS subdomain, max(other_id) AS other_id, max(revenue) AS revenue,
                    max(payout) AS payout, bool_or(converted) AS converted, count(*) AS n
             FROM reconcile_row WHERE run_id = %d AND side = 'T' GROUP BY call_id) t
-      LEFT JOIN call_link l ON l.kind = 1 AND l.id = t.call_id""", """
+      LEFT JOIN LATERAL (SELECT inbound_call_id FROM call_link WHERE id = t.call_id AND kind = 1
+                         AND inbound_call_id IS NOT NULL LIMIT 1) l ON true""", """
       CREATE TEMP TABLE rc_r ON COMMIT DROP AS
       SELECT r.*, COALESCE(r.other_id, l.call_uuid) AS known
       FROM (SELECT call_id, min(at) AS at, max(other_id) AS other_id, max(revenue) AS revenue, max(payout) AS payout,
                    bool_or(converted) AS converted, count(*) AS n
             FROM reconcile_row WHERE run_id = %d AND side = 'R' GROUP BY call_id) r
-      LEFT JOIN call_link l ON l.kind = 2 AND l.id = r.call_id""",
+      LEFT JOIN LATERAL (SELECT call_uuid FROM call_link WHERE id = r.call_id AND kind = 2
+                         AND call_uuid IS NOT NULL LIMIT 1) l ON true""",
       // Two equi-joins (hash joins), not one OR (a nested loop over both sides).
       """
       CREATE TEMP TABLE rc_pair ON COMMIT DROP AS

@@ -101,7 +101,9 @@ public final class CorrelationBench {
   static double pgbench(PostgresConfig pg, StringBuilder report) throws Exception {
     String source = "(SELECT (CASE WHEN g % 2 = 0 THEN 1 ELSE 3 END)::int2, 'pgb-' || g, 'pgb-' || (g - g % 2), 'acme', "
         + "NULL::text, 'RTBpgb-' || (g - g % 2), 4.2::float8, 1764259200000::int8, NULL::text, NULL::text, "
-        + "'+1555' || lpad(((g / 2) % 10000000)::text, 7, '0'), 1764259200000::int8, 1764259200000::int8, "
+        + "'+1555' || lpad(((g / 2) % 10000000)::text, 7, '0'), "
+        + "CASE WHEN g % 2 = 0 THEN '+1555' || lpad(((g / 2) % 10000000)::text, 7, '0') END, "
+        + "1764259200000::int8, 1764259200000::int8, "
         + "'{\"call_uuid\":[\"pgbench\",1764259200000],\"bidId\":[\"pgbench\",1764259200000],"
         + "\"caller_id\":[\"pgbench\",1764259200000]}'::text "
         + "FROM generate_series(:base::int8, :base::int8 + " + (ROWS_PER_STATEMENT - 1) + ") g)";
@@ -136,7 +138,7 @@ public final class CorrelationBench {
 
   /** The production upsert with {@code source} as its rows. */
   static String upsert(String source) throws Exception {
-    var m = Class.forName("io.callbridge.correlation.LinkSql").getDeclaredMethod("upsertFrom", String.class);
+    var m = Class.forName("io.callbridge.correlation.LinkSql").getDeclaredMethod("insertFrom", String.class);
     m.setAccessible(true);
     return (String) m.invoke(null, source);
   }

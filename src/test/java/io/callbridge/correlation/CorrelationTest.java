@@ -486,4 +486,54 @@ class CorrelationTest {
     }
   }
 
+
+  @Test
+  void aCallLinkedAgainAndAgainIsWrittenOnceAMinuteNotOncePerBatch() {
+    reopen(flushedByHand(1_000));
+    String uuid = id("td-hot");
+    String bid = id("RTB-hot");
+    for (int i = 0; i < 5; i++) {
+      correlation.link("td-ping", CallLink.builder().callUuid(uuid, "acme").bid(bid, 4.2, T0.plusSeconds(60))
+          .callerId("+15550007777").build());
+      clock.advance(Duration.ofSeconds(5));
+      correlation.flush().await();
+    }
+    assertThat(rows(uuid)).as("one write: the later ones only moved last_seen").isEqualTo(1);
+    clock.advance(Duration.ofSeconds(60));
+    correlation.link("td-ping", CallLink.builder().callUuid(uuid, "acme").bid(bid, 4.2, T0.plusSeconds(60)).build());
+    correlation.flush().await();
+    assertThat(rows(uuid)).as("a minute on, last_seen is written again").isEqualTo(2);
+    // A change is written at once: a new bid for the call.
+    String bid2 = id("RTB-hot");
+    correlation.link("td-ping", CallLink.builder().callUuid(uuid, "acme").bid(bid2, 5.0, T0.plusSeconds(300)).build());
+    correlation.flush().await();
+    assertThat(rows(uuid)).isEqualTo(3);
+    correlation.clearCache();
+    CallRecord read = find(IdKind.CALL_UUID, uuid);
+    assertThat(read.bidId()).as("the bid sighted last wins over the rows of older ones").contains(bid2);
+    assertThat(read.lastSeen()).isEqualTo(clock.instant());
+    assertThat(find(IdKind.BID_ID, bid).callUuid()).as("the older bid still finds the call").contains(uuid);
+  }
+
+  @Test
+  void retentionDropsWholeDaysOfLinks() {
+    reopen(flushedByHand(1_000));
+    String old = id("td-day");
+    correlation.link("old", CallLink.builder().callUuid(old).inboundCallId(old + "-rgb").build());
+    correlation.flush().await();
+    // Start made the coming days' partitions; a link dated in one of them lands there.
+    String tomorrow = T0.plus(Duration.ofDays(1)).toString().substring(0, 10).replace("-", "");
+    clock.advance(Duration.ofDays(1));
+    String next = id("td-day");
+    correlation.link("next", CallLink.builder().callUuid(next).build());
+    correlation.flush().await();
+    assertThat(TestDb.count(pg, "SELECT count(*) FROM call_link_" + tomorrow + " WHERE id = '" + next + "'")).isEqualTo(1);
+    clock.advance(Duration.ofDays(37));
+    assertThat(correlation.purgeExpired().await()).isGreaterThanOrEqualTo(3);
+    assertThat(TestDb.count(pg, "SELECT count(*) FROM pg_class WHERE relname = 'call_link_" + tomorrow + "'"))
+        .as("the day is dropped, not deleted row by row").isZero();
+    correlation.clearCache();
+    assertThat(maybe(IdKind.CALL_UUID, next)).isEmpty();
+    assertThat(maybe(IdKind.INBOUND_CALL_ID, old + "-rgb")).isEmpty();
+  }
 }
