@@ -37,7 +37,10 @@ public final class FloorProxy {
     int port = Integer.parseInt(args[0]);
     int upstreamPort = Integer.parseInt(args[1]);
     int loops = Integer.parseInt(args[2]);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+    // The same socket transport as CallBridge in the run (bench-ping.sh --transport), so the ratio is CallBridge's own work.
+    boolean uring = args.length > 3 && args[3].equals("io_uring");
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops))
+        .withTransport(uring ? io.vertx.core.transport.Transport.IO_URING : io.vertx.core.transport.Transport.NIO).build();
     vertx.deployVerticle(() -> new Proxy(port, upstreamPort), new DeploymentOptions().setInstances(loops))
         .onSuccess(id -> System.out.println("floor proxy on 127.0.0.1:" + port + " → 127.0.0.1:" + upstreamPort))
         .onFailure(e -> {

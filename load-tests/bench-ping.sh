@@ -17,7 +17,9 @@
 # and every answer a new bid id, so each ping writes a new correlation record behind its answer
 # (into the cache and PostgreSQL, which shares the CPUs). Everything on loopback; about 6 minutes.
 #
-# usage: load-tests/bench-ping.sh [--duration 20s] [--warmup 40s] [--connections 64] [--threads 2] [--pin] [--report FILE]
+# usage: load-tests/bench-ping.sh [--duration 20s] [--warmup 40s] [--connections 64] [--threads 2] [--pin]
+#                                 [--transport nio|io_uring] [--report FILE]
+# --transport: the socket transport of CallBridge (server.transport) and of the floor.
 # --pin: the load side (wrk and the upstream) on CPU 0, the middle hop (nginx proxy, CallBridge, the
 # floor) on CPU 1, so the middle hop has a CPU of its own instead of sharing both with the load.
 # Installs nginx and wrk from Debian packages when missing (as root). Needs PostgreSQL as
@@ -40,6 +42,7 @@ while [[ $# -gt 0 ]]; do
     --threads) THREADS="$2"; shift 2 ;;
     --report) REPORT="$2"; shift 2 ;;
     --pin) LOAD_CPU=(taskset -c 0); MIDDLE_CPU=(taskset -c 1); shift ;;
+    --transport) export BENCH_TRANSPORT="$2"; shift 2 ;;
     -h|--help) sed -n 2,20p "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -115,7 +118,10 @@ if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$
   (cd "$ROOT" && mvn -B -q -DskipTests package)
 fi
 JVM_OPTS=(-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch)
-"${MIDDLE_CPU[@]}" java "${JVM_OPTS[@]}" -jar "$JAR" run --config "$ROOT/load-tests/bench-ping.yaml" \
+# BENCH_JFR=FILE: a Flight Recording of CallBridge for the whole run (jfr print --events jdk.ExecutionSample FILE).
+CB_OPTS=("${JVM_OPTS[@]}")
+[[ -n "${BENCH_JFR:-}" ]] && CB_OPTS+=("-XX:StartFlightRecording=filename=$BENCH_JFR,settings=profile")
+"${MIDDLE_CPU[@]}" java "${CB_OPTS[@]}" -jar "$JAR" run --config "$ROOT/load-tests/bench-ping.yaml" \
   > "$WORK/callbridge.log" 2>&1 &
 CB_PID=$!
 PIDS+=($CB_PID)
@@ -125,7 +131,7 @@ for _ in $(seq 1 120); do
 done
 curl -sf "http://127.0.0.1:$BENCH_CB_ADMIN_PORT/health/ready" >/dev/null || { cat "$WORK/callbridge.log" >&2; say "CallBridge did not start"; exit 1; }
 # The floor: same JVM options, as many event loops as CallBridge's public port has (2).
-"${MIDDLE_CPU[@]}" java "${JVM_OPTS[@]}" -cp "$JAR" "$ROOT/load-tests/FloorProxy.java" "$FLOOR_PORT" "$BENCH_UPSTREAM_PORT" 2 \
+"${MIDDLE_CPU[@]}" java "${JVM_OPTS[@]}" -cp "$JAR" "$ROOT/load-tests/FloorProxy.java" "$FLOOR_PORT" "$BENCH_UPSTREAM_PORT" 2 "${BENCH_TRANSPORT:-nio}" \
   > "$WORK/floor.log" 2>&1 &
 FLOOR_PID=$!
 PIDS+=($FLOOR_PID)
@@ -244,12 +250,23 @@ unset CONNS
 say "realistic: a new call per ping (unique call_uuid, caller id and bid id)"
 PG_PIDS="$(pgrep -x postgres | tr '\n' ' ')"
 pg0="$(cpu_ms $PG_PIDS)"
+R_START="$(date +%s)"
 SCRIPT=ping-unique.lua run callbridge-new "http://127.0.0.1:$BENCH_CB_PORT/v1/ping/bench-unique" 0 $CB_PID
 N_rps=$R_rps; N_p50=$R_p50; N_p99=$R_p99; N_cpu=$R_cpu
 N_pg="$(awk -v c="$(( $(cpu_ms $PG_PIDS) - pg0 ))" -v n="$(awk '/requests in/{print $1}' "$WORK/wrk-callbridge-new.txt")" \
   'BEGIN{ if (n>0) printf "%.0f", c*1000/n; else print "n/a" }')"
 say "PostgreSQL: $N_pg µs CPU/request"
 LINK_STATS="$(curl -s "http://127.0.0.1:$BENCH_CB_ADMIN_PORT/metrics" | grep -E '^callbridge_correlation_(links_total|overflow_total|cache_entries) ' | tr '\n' ' ')"
+# No link lost: each (R) ping answered a new bid id, so PostgreSQL must hold one bid row per answered ping
+# (written behind: give the last batch a moment).
+sleep 1
+N_ok="$(awk '/requests in/{print $1}' "$WORK/wrk-callbridge-new.txt")"
+N_non2xx="$(sed -nE 's/.*non2xx=([0-9]+).*/\1/p' "$WORK/wrk-callbridge-new.txt")"
+N_ok=$((N_ok - ${N_non2xx:-0}))
+N_rows="$(PGPASSWORD="${CALLBRIDGE_DB_PASSWORD:-callbridge}" psql -qAt -h "${CALLBRIDGE_DB_HOST:-127.0.0.1}" \
+  -p "${CALLBRIDGE_DB_PORT:-5432}" -U "${CALLBRIDGE_DB_USER:-callbridge}" -d "${CALLBRIDGE_DB_NAME:-callbridge}" \
+  -c "SELECT count(DISTINCT id) FROM ${BENCH_DB_SCHEMA:-bench_ping}.call_link WHERE kind = 3 AND last_seen >= to_timestamp($R_START)" 2>/dev/null || echo n/a)"
+say "realistic: $N_ok pings answered, $N_rows bid links persisted"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b==0) print "n/a"; else printf "%.2f", a/b }'; }
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN{ printf "%.3f", a-b }'; }
@@ -267,7 +284,7 @@ cat > "$REPORT" <<MD
 # Ping benchmark ($(date -u +%Y-%m-%dT%H:%MZ))
 
 Machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB;
-everything on loopback: wrk, nginx ($("$NGINX" -v 2>&1 | sed 's/.*\///'); two instances, the upstream and the proxy, $NPROC workers each) and CallBridge (JVM $(java -version 2>&1 | head -1 | cut -d'"' -f2), 2 event loops) $(if [[ ${#MIDDLE_CPU[@]} -gt 0 ]]; then echo "run pinned (--pin): wrk and the upstream on CPU 0, the middle hop (nginx proxy, CallBridge, the floor) on CPU 1; PostgreSQL unpinned"; else echo "share the CPUs"; fi).
+everything on loopback: wrk, nginx ($("$NGINX" -v 2>&1 | sed 's/.*\///'); two instances, the upstream and the proxy, $NPROC workers each) and CallBridge (JVM $(java -version 2>&1 | head -1 | cut -d'"' -f2), 2 event loops, transport ${BENCH_TRANSPORT:-nio}) $(if [[ ${#MIDDLE_CPU[@]} -gt 0 ]]; then echo "run pinned (--pin): wrk and the upstream on CPU 0, the middle hop (nginx proxy, CallBridge, the floor) on CPU 1; PostgreSQL unpinned"; else echo "share the CPUs"; fi).
 wrk -t$THREADS -c$CONNECTIONS -d$DURATION, POST of a TrackDrive ping JSON; the upstream returns a fixed accepted Ringba bid (nginx \`return 200\`).
 Load average before the measured runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (anything above ~2 on this machine is other processes competing for the CPUs, which inflates every tail).
 
@@ -314,6 +331,23 @@ answer a new bid id, so each ping writes a new correlation record behind its ans
 | (R) wrk → CallBridge → upstream, a new call per ping | $N_rps | $N_p50 | $N_p99 | CallBridge $N_cpu µs + PostgreSQL $N_pg µs |
 
 Correlation after the run: $LINK_STATS
+Links persisted for (R): $N_rows bid ids in PostgreSQL for $N_ok answered pings (each answered a new bid id).
+
+Peer: Prebid Server Java is not run beside CallBridge: it does not build on these machines (its
+current source needs Java 25 and com.iabgpp:iabgpp-encoder, which the Maven mirror here does not serve).
+
+Issue 23's goals, this run:
+
+| goal | value | |
+|---|---:|---|
+| (R) PostgreSQL CPU per new call ≤ 20 µs | $N_pg µs | $(verdict "$N_pg" "<=" 20) |
+| (R) CallBridge CPU per new call ≤ 1.2 × per repeated ping (B) | $(ratio "$N_cpu" "$B_cpu") ($N_cpu / $B_cpu µs) | $(verdict "$(ratio "$N_cpu" "$B_cpu")" "<=" 1.2) |
+| (R) throughput ≥ 0.75 × (B) | $(ratio "$N_rps" "$B_rps") | $(verdict "$(ratio "$N_rps" "$B_rps")" ">=" 0.75) |
+| (R) no link lost or overflowed | $N_rows of $N_ok persisted | $(awk -v r="$N_rows" -v n="$N_ok" 'BEGIN{print (r+0>=n+0) ? "met" : "MISSED"}') |
+| (B) throughput ≥ 0.9 × the floor (F) | $(ratio "$B_rps" "$F_rps") | $(verdict "$(ratio "$B_rps" "$F_rps")" ">=" 0.9) |
+| (B) CPU per request ≤ 1.15 × the floor's | $(ratio "$B_cpu" "$F_cpu") ($B_cpu / $F_cpu µs) | $(verdict "$(ratio "$B_cpu" "$F_cpu")" "<=" 1.15) |
+| (B) p99 ≤ 1.2 × the floor's | $(ratio "$B_p99" "$F_p99") | $(verdict "$(ratio "$B_p99" "$F_p99")" "<=" 1.2) |
+| (B) vs nginx: throughput ≥ 0.75×, p99 ≤ 1.5× (long-range) | $TPUT_RATIO, $P99_RATIO | $(verdict "$TPUT_RATIO" ">=" 0.75), $(verdict "$P99_RATIO" "<=" 1.5) |
 MD
 cat "$REPORT"
 say "report: $REPORT"

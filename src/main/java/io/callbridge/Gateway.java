@@ -78,9 +78,16 @@ public final class Gateway {
           + e.errors().size() + " error(s): " + String.join("; ", e.errors())));
     }
     Metrics metrics = new Metrics();
+    io.vertx.core.transport.Transport transport = config.server().transport().equals("io_uring")
+        ? io.vertx.core.transport.Transport.IO_URING : io.vertx.core.transport.Transport.NIO;
+    if (!transport.available()) {
+      return Future.failedFuture(new IllegalArgumentException("server.transport: io_uring is not available here ("
+          + transport.unavailabilityCause() + "): it needs Linux x86-64 with io_uring allowed; use nio"));
+    }
     Vertx vertx = Vertx.builder()
         .with(metrics.vertxOptions(new VertxOptions().setPreferNativeTransport(false), config.server().vertxHttpMetrics()))
         .withMetrics(metrics.vertxFactory())
+        .withTransport(transport)
         .build();
     // Not bound to a Vert.x context: a start-up failure closes Vert.x, and the caller must still hear of it.
     Promise<Gateway> started = Promise.promise();

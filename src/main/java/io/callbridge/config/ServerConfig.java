@@ -25,7 +25,11 @@ public record ServerConfig(
     boolean vertxHttpMetrics,
     List<Cidr> trustedProxies,
     List<Cidr> adminAllowFrom,
-    Tls tls) {
+    Tls tls,
+    String transport) {
+
+  /** The socket transports {@code server.transport} names: Java NIO (the default) or Linux io_uring. */
+  public static final List<String> TRANSPORTS = List.of("nio", "io_uring");
 
   /**
    * {@code tls: {certPath, keyPath, reloadInterval}}: a PEM certificate chain and its PEM private key
@@ -50,6 +54,10 @@ public record ServerConfig(
     List<Cidr> trusted = Cidr.list(n, "trustedProxies");
     List<Cidr> adminAllowFrom = Cidr.list(n, "adminAllowFrom");
     Tls tls = tls(n.get("tls"));
+    String transport = n.string("transport", "nio");
+    if (!TRANSPORTS.contains(transport)) {
+      n.get("transport").error("must be one of " + TRANSPORTS + ", got '" + transport + "'");
+    }
     n.finish();
     port = envPort(env, "CALLBRIDGE_PORT", port, n);
     adminPort = envPort(env, "CALLBRIDGE_ADMIN_PORT", adminPort, n);
@@ -57,7 +65,7 @@ public record ServerConfig(
       n.get("adminPort").error("must differ from server.port (" + port + ")");
     }
     return new ServerConfig(host, port, adminPort, bodyLimit, idle, grace, instances, accessLog, adminTokens,
-        vertxHttpMetrics, trusted, adminAllowFrom, tls);
+        vertxHttpMetrics, trusted, adminAllowFrom, tls, transport);
   }
 
   private static Tls tls(Node n) {
@@ -101,16 +109,16 @@ public record ServerConfig(
 
   public ServerConfig withPorts(int port, int adminPort) {
     return new ServerConfig(host, port, adminPort, bodyLimitBytes, idleTimeout, shutdownGrace, instances, accessLog,
-        adminTokens, vertxHttpMetrics, trustedProxies, adminAllowFrom, tls);
+        adminTokens, vertxHttpMetrics, trustedProxies, adminAllowFrom, tls, transport);
   }
 
   public ServerConfig withAccessLog(boolean on) {
     return new ServerConfig(host, port, adminPort, bodyLimitBytes, idleTimeout, shutdownGrace, instances, on,
-        adminTokens, vertxHttpMetrics, trustedProxies, adminAllowFrom, tls);
+        adminTokens, vertxHttpMetrics, trustedProxies, adminAllowFrom, tls, transport);
   }
 
   public ServerConfig withTls(Tls t) {
     return new ServerConfig(host, port, adminPort, bodyLimitBytes, idleTimeout, shutdownGrace, instances, accessLog,
-        adminTokens, vertxHttpMetrics, trustedProxies, adminAllowFrom, t);
+        adminTokens, vertxHttpMetrics, trustedProxies, adminAllowFrom, t, transport);
   }
 }

@@ -70,7 +70,6 @@ final class LinkStore {
       return null;
     }
     List<Map.Entry<RowKey, CallRecord>> rows = new ArrayList<>(byId.entrySet());
-    rows.sort((x, y) -> x.getKey().compareTo(y.getKey()));
     Short[] kind = new Short[n];
     String[] id = new String[n];
     String[] callUuid = new String[n];
@@ -134,13 +133,8 @@ final class LinkStore {
     }
   }
 
-  private record RowKey(short kind, String id) implements Comparable<RowKey> {
-    /** By kind, then id: the order concurrent batches lock rows in. */
-    @Override
-    public int compareTo(RowKey o) {
-      return kind != o.kind ? Short.compare(kind, o.kind) : id.compareTo(o.id);
-    }
-  }
+  /** One row of a batch (appended rows take no row locks, so their order does not matter). */
+  private record RowKey(short kind, String id) {}
 
   Future<Optional<CallRecord>> read(IdKind kind, String value, long callerSinceMs) {
     Future<RowSet<Row>> rows = kind == IdKind.CALLER_ID

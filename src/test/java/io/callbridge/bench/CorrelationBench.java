@@ -116,8 +116,10 @@ public final class CorrelationBench {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("PGPASSWORD", pg.password().value());
     pb.environment().put("PGOPTIONS", "-c search_path=" + pg.schema());
+    long pg0 = postgresCpuMicros();
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    long pgCpu = postgresCpuMicros() - pg0;
     if (p.waitFor() != 0) {
       throw new IllegalStateException("pgbench failed:\n" + out);
     }
@@ -129,10 +131,10 @@ public final class CorrelationBench {
     double rows = tps * ROWS_PER_STATEMENT;
     line(report, "## 1. Links persisted per second (same upsert statement, same table, same run)");
     line(report, "");
-    line(report, "| writer | statements/s | rows/s | links/s |");
-    line(report, "|---|---|---|---|");
-    line(report, String.format("| pgbench, %d clients, %d rows/statement | %.0f | %.0f | %.0f |", CLIENTS,
-        ROWS_PER_STATEMENT, tps, rows, rows / 2));
+    line(report, "| writer | statements/s | rows/s | links/s | PostgreSQL CPU per persisted call |");
+    line(report, "|---|---|---|---|---|");
+    line(report, String.format("| pgbench, %d clients, %d rows/statement | %.0f | %.0f | %.0f | %s |", CLIENTS,
+        ROWS_PER_STATEMENT, tps, rows, rows / 2, perCall(pgCpu, rows / 2 * MEASURE.toSeconds())));
     return rows;
   }
 
@@ -165,7 +167,9 @@ public final class CorrelationBench {
     double links0 = linksSummary.totalAmount();
     long batches0 = rowsSummary.count();
     long t0 = System.nanoTime();
+    long pg0 = postgresCpuMicros();
     Thread.sleep(MEASURE.toMillis());
+    long pgCpu = postgresCpuMicros() - pg0;
     double rows = rowsSummary.totalAmount() - rows0;
     double links = linksSummary.totalAmount() - links0;
     long batches = rowsSummary.count() - batches0;
@@ -175,8 +179,12 @@ public final class CorrelationBench {
     c.close().await();
     double overflow = metrics.registry().get("callbridge_correlation_overflow_total").counter().count();
     double flushMean = metrics.registry().get("callbridge_correlation_flush_seconds").timer().mean(TimeUnit.MILLISECONDS);
-    line(report, String.format("| CallBridge write-behind, %d batches in flight, %d links/batch | %.0f | %.0f | %.0f |",
-        IN_FLIGHT, cfg.flushBatch(), batches / secs, rows / secs, links / secs));
+    line(report, String.format("| CallBridge write-behind, %d batches in flight, %d links/batch | %.0f | %.0f | %.0f | %s |",
+        IN_FLIGHT, cfg.flushBatch(), batches / secs, rows / secs, links / secs, perCall(pgCpu, links)));
+    line(report, "");
+    line(report, "PostgreSQL CPU: every postgres process's user + system time from /proc (the postmaster's "
+        + "reaped children included: pgbench's backends exit before they can be read), over the calls "
+        + "persisted meanwhile; issue 23's goal is at most 20 µs per new call.");
     line(report, "");
     line(report, String.format("write-behind: mean flush %.1f ms, overflow %.0f, links produced %d; load average %.1f "
         + "(other work on these cores skews both writers)", flushMean, overflow, producer.count,
@@ -184,6 +192,36 @@ public final class CorrelationBench {
     db.close().await();
     vertx.close().await();
     return rows / secs;
+  }
+
+  /** CPU time of every postgres process (and the postmaster's reaped children), µs; 0 where /proc cannot tell. */
+  static long postgresCpuMicros() {
+    long ticks = 0;
+    long hz = 100; // USER_HZ on Linux
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path d : (Iterable<Path>) procs.filter(x -> x.getFileName().toString().matches("\\d+"))::iterator) {
+        try {
+          if (!Files.readString(d.resolve("comm")).trim().equals("postgres")) {
+            continue;
+          }
+          String[] f = Files.readString(d.resolve("stat")).replaceAll("^.*\\) ", "").split(" ");
+          // After the comm field: index 11, 12 are utime, stime; 13, 14 cutime, cstime.
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          if (Files.readString(d.resolve("cmdline")).contains("-D") || f[1].equals("1")) {
+            ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          // gone meanwhile
+        }
+      }
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+    return ticks * 1_000_000 / hz;
+  }
+
+  static String perCall(long cpuMicros, double calls) {
+    return cpuMicros <= 0 || calls <= 0 ? "n/a" : String.format("%.1f µs", cpuMicros / calls);
   }
 
   static final class Producer implements Runnable {
