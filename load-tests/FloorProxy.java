@@ -38,7 +38,8 @@ public final class FloorProxy {
     int upstreamPort = Integer.parseInt(args[1]);
     int loops = Integer.parseInt(args[2]);
     // The same socket transport as CallBridge in the run (bench-ping.sh --transport), so the ratio is CallBridge's own work.
-    boolean uring = args.length > 3 && args[3].equals("io_uring");
+    String t = args.length > 3 ? args[3] : "nio";
+    boolean uring = t.equals("io_uring") || t.equals("auto") && io.vertx.core.transport.Transport.IO_URING.available();
     Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops))
         .withTransport(uring ? io.vertx.core.transport.Transport.IO_URING : io.vertx.core.transport.Transport.NIO).build();
     vertx.deployVerticle(() -> new Proxy(port, upstreamPort), new DeploymentOptions().setInstances(loops))

@@ -18,7 +18,7 @@
 # (into the cache and PostgreSQL, which shares the CPUs). Everything on loopback; about 6 minutes.
 #
 # usage: load-tests/bench-ping.sh [--duration 20s] [--warmup 40s] [--connections 64] [--threads 2] [--pin]
-#                                 [--transport nio|io_uring] [--report FILE]
+#                                 [--transport auto|nio|io_uring] [--report FILE]
 # --transport: the socket transport of CallBridge (server.transport) and of the floor.
 # --pin: the load side (wrk and the upstream) on CPU 0, the middle hop (nginx proxy, CallBridge, the
 # floor) on CPU 1, so the middle hop has a CPU of its own instead of sharing both with the load.
@@ -131,7 +131,7 @@ for _ in $(seq 1 120); do
 done
 curl -sf "http://127.0.0.1:$BENCH_CB_ADMIN_PORT/health/ready" >/dev/null || { cat "$WORK/callbridge.log" >&2; say "CallBridge did not start"; exit 1; }
 # The floor: same JVM options, as many event loops as CallBridge's public port has (2).
-"${MIDDLE_CPU[@]}" java "${JVM_OPTS[@]}" -cp "$JAR" "$ROOT/load-tests/FloorProxy.java" "$FLOOR_PORT" "$BENCH_UPSTREAM_PORT" 2 "${BENCH_TRANSPORT:-nio}" \
+"${MIDDLE_CPU[@]}" java "${JVM_OPTS[@]}" -cp "$JAR" "$ROOT/load-tests/FloorProxy.java" "$FLOOR_PORT" "$BENCH_UPSTREAM_PORT" 2 "${BENCH_TRANSPORT:-auto}" \
   > "$WORK/floor.log" 2>&1 &
 FLOOR_PID=$!
 PIDS+=($FLOOR_PID)
@@ -284,7 +284,7 @@ cat > "$REPORT" <<MD
 # Ping benchmark ($(date -u +%Y-%m-%dT%H:%MZ))
 
 Machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB;
-everything on loopback: wrk, nginx ($("$NGINX" -v 2>&1 | sed 's/.*\///'); two instances, the upstream and the proxy, $NPROC workers each) and CallBridge (JVM $(java -version 2>&1 | head -1 | cut -d'"' -f2), 2 event loops, transport ${BENCH_TRANSPORT:-nio}) $(if [[ ${#MIDDLE_CPU[@]} -gt 0 ]]; then echo "run pinned (--pin): wrk and the upstream on CPU 0, the middle hop (nginx proxy, CallBridge, the floor) on CPU 1; PostgreSQL unpinned"; else echo "share the CPUs"; fi).
+everything on loopback: wrk, nginx ($("$NGINX" -v 2>&1 | sed 's/.*\///'); two instances, the upstream and the proxy, $NPROC workers each) and CallBridge (JVM $(java -version 2>&1 | head -1 | cut -d'"' -f2), 2 event loops, transport ${BENCH_TRANSPORT:-auto}: io_uring where available) $(if [[ ${#MIDDLE_CPU[@]} -gt 0 ]]; then echo "run pinned (--pin): wrk and the upstream on CPU 0, the middle hop (nginx proxy, CallBridge, the floor) on CPU 1; PostgreSQL unpinned"; else echo "share the CPUs"; fi).
 wrk -t$THREADS -c$CONNECTIONS -d$DURATION, POST of a TrackDrive ping JSON; the upstream returns a fixed accepted Ringba bid (nginx \`return 200\`).
 Load average before the measured runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (anything above ~2 on this machine is other processes competing for the CPUs, which inflates every tail).
 

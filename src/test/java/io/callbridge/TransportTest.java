@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** server.transport: NIO by default; io_uring serves the same answers where the kernel allows it. */
+/** server.transport: auto (io_uring where the kernel allows it, else NIO); io_uring serves what NIO does. */
 class TransportTest {
   @Test
   void anUnknownTransportNamesTheKey() throws ConfigException {
@@ -22,8 +22,11 @@ class TransportTest {
         "accessLog: false, transport: epoll")))
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).errors())
-            .anySatisfy(err -> assertThat(err).startsWith("server.transport: must be one of [nio, io_uring]")));
-    assertThat(TestConfigs.parse(TestConfigs.ONE_ROUTE).server().transport()).isEqualTo("nio");
+            .anySatisfy(err -> assertThat(err).startsWith("server.transport: must be one of [auto, io_uring, nio]")));
+    assertThat(TestConfigs.parse(TestConfigs.ONE_ROUTE).server().transport()).isEqualTo("auto");
+    assertThat(Gateway.transport("nio")).isEqualTo(io.vertx.core.transport.Transport.NIO);
+    assertThat(Gateway.transport("auto")).isEqualTo(io.vertx.core.transport.Transport.IO_URING.available()
+        ? io.vertx.core.transport.Transport.IO_URING : io.vertx.core.transport.Transport.NIO);
   }
 
   @Test

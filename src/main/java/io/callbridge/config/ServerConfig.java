@@ -28,8 +28,12 @@ public record ServerConfig(
     Tls tls,
     String transport) {
 
-  /** The socket transports {@code server.transport} names: Java NIO (the default) or Linux io_uring. */
-  public static final List<String> TRANSPORTS = List.of("nio", "io_uring");
+  /**
+   * The socket transports {@code server.transport} names: {@code auto} (the default: io_uring where
+   * the kernel allows it, else NIO), {@code io_uring} (fails to start where it is not available) or
+   * {@code nio}.
+   */
+  public static final List<String> TRANSPORTS = List.of("auto", "io_uring", "nio");
 
   /**
    * {@code tls: {certPath, keyPath, reloadInterval}}: a PEM certificate chain and its PEM private key
@@ -54,7 +58,7 @@ public record ServerConfig(
     List<Cidr> trusted = Cidr.list(n, "trustedProxies");
     List<Cidr> adminAllowFrom = Cidr.list(n, "adminAllowFrom");
     Tls tls = tls(n.get("tls"));
-    String transport = n.string("transport", "nio");
+    String transport = n.string("transport", "auto");
     if (!TRANSPORTS.contains(transport)) {
       n.get("transport").error("must be one of " + TRANSPORTS + ", got '" + transport + "'");
     }

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 
 /**
  * The correlation store's benchmark, a program with a report (run it with bin/bench-correlation):
- * 1. sustained links persisted per second, next to pgbench running the same multi-row upsert
+ * 1. sustained links persisted per second, next to pgbench running the same multi-row insert
  *    statement on the same table in the same run (the database's ceiling here);
  * 2. cached find() per second on one thread;
  * 3. heap bytes per cached record;
@@ -95,7 +95,7 @@ public final class CorrelationBench {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // 1a. pgbench: the same upsert text; only the row source differs (rows made by the server from a
+  // 1a. pgbench: the same insert text; only the row source differs (rows made by the server from a
   // random base instead of bound arrays), 500 new rows per statement, alternating kinds 1 and 3.
 
   static double pgbench(PostgresConfig pg, StringBuilder report) throws Exception {
@@ -107,9 +107,9 @@ public final class CorrelationBench {
         + "'{\"call_uuid\":[\"pgbench\",1764259200000],\"bidId\":[\"pgbench\",1764259200000],"
         + "\"caller_id\":[\"pgbench\",1764259200000]}'::text "
         + "FROM generate_series(:base::int8, :base::int8 + " + (ROWS_PER_STATEMENT - 1) + ") g)";
-    String upsert = upsert(source);
+    String insert = insert(source);
     Path script = Files.createTempFile("bench-correlation", ".sql");
-    Files.writeString(script, "\\set base random(1, 1000000000000)\n" + upsert.replace('\n', ' ') + ";\n");
+    Files.writeString(script, "\\set base random(1, 1000000000000)\n" + insert.replace('\n', ' ') + ";\n");
     List<String> cmd = List.of(PGBENCH, "-n", "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(),
         "-c", String.valueOf(CLIENTS), "-j", String.valueOf(CLIENTS), "-T", String.valueOf(MEASURE.toSeconds()),
         "-M", "prepared", "-f", script.toString(), pg.database());
@@ -119,6 +119,8 @@ public final class CorrelationBench {
     long pg0 = postgresCpuMicros();
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    Thread.sleep(1_000); // pgbench's backends exit (and are reaped into the postmaster's children's time) after it does
     long pgCpu = postgresCpuMicros() - pg0;
     if (p.waitFor() != 0) {
       throw new IllegalStateException("pgbench failed:\n" + out);
@@ -129,7 +131,7 @@ public final class CorrelationBench {
     }
     double tps = Double.parseDouble(m.group(1));
     double rows = tps * ROWS_PER_STATEMENT;
-    line(report, "## 1. Links persisted per second (same upsert statement, same table, same run)");
+    line(report, "## 1. Links persisted per second (same insert statement, same table, same run)");
     line(report, "");
     line(report, "| writer | statements/s | rows/s | links/s | PostgreSQL CPU per persisted call |");
     line(report, "|---|---|---|---|---|");
@@ -138,8 +140,8 @@ public final class CorrelationBench {
     return rows;
   }
 
-  /** The production upsert with {@code source} as its rows. */
-  static String upsert(String source) throws Exception {
+  /** The production batch insert with {@code source} as its rows. */
+  static String insert(String source) throws Exception {
     var m = Class.forName("io.callbridge.correlation.LinkSql").getDeclaredMethod("insertFrom", String.class);
     m.setAccessible(true);
     return (String) m.invoke(null, source);
