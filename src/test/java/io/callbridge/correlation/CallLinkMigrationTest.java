@@ -14,7 +14,7 @@ import java.time.Instant;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
-/** V13 makes call_link append-only and partitioned: the links written under V12's upsert are all kept. */
+/** V13 makes call_link append-only and partitioned, V14 gives its days partitions: every link written under V12 is kept. */
 class CallLinkMigrationTest {
   @Test
   void linksWrittenBeforeTheAppendOnlyTableAreFoundAfterIt() {
@@ -32,6 +32,9 @@ class CallLinkMigrationTest {
             + "'2026-11-27T12:01:00Z', '+15550009999', '2026-11-27T12:00:00Z', '2026-11-27T12:00:00Z', " + seen + ")");
       }
       Database.migrate(pg);
+      // V14 gave the kept links' day a partition of its own: the default partition stays empty.
+      assertThat(TestDb.count(pg, "SELECT count(*) FROM call_link_20261127")).isEqualTo(2);
+      assertThat(TestDb.count(pg, "SELECT count(*) FROM call_link_default")).isZero();
       Database db = Database.open(vertx, pg);
       TestClock clock = TestClock.at(Instant.parse("2026-11-27T12:00:30Z"));
       Correlation c = Correlation.create(vertx, db.pool(), new CorrelationConfig(1_000, Duration.ofHours(48),
