@@ -120,7 +120,12 @@ public final class CorrelationBench {
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
-    Thread.sleep(1_000); // pgbench's backends exit (and are reaped into the postmaster's children's time) after it does
+    // pgbench's backends exit (and are reaped into the postmaster's children's time) after it does.
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (TestDb.count(pg, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgbench'") > 0
+        && System.nanoTime() < until) {
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
     long pgCpu = postgresCpuMicros() - pg0;
     if (p.waitFor() != 0) {
       throw new IllegalStateException("pgbench failed:\n" + out);
