@@ -19,8 +19,16 @@ final class LinkSql {
       FROM %s AS u(k, i, cu, sd, ic, b, ba, be, p, l, c, ck, fs, ls, s)
       """;
 
-  static final String UNNEST_PARAMS = "unnest($1::int2[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
-      + "$7::float8[], $8::int8[], $9::text[], $10::text[], $11::text[], $12::text[], $13::int8[], $14::int8[], $15::text[])";
+  /**
+   * The batch's rows from bound arrays: per row its kind, id, record ordinal and whether the caller
+   * is indexed on it ($1–$4); per record its columns, once ($5–$16), joined by ordinal.
+   */
+  static final String UNNEST_PARAMS = "(SELECT r.k, r.i, u.cu, u.sd, u.ic, u.b, u.ba, u.be, u.p, u.l, u.c, "
+      + "CASE WHEN r.ck THEN u.c END, u.fs, u.ls, u.s "
+      + "FROM unnest($1::int2[], $2::text[], $3::int4[], $4::bool[]) AS r(k, i, x, ck) "
+      + "JOIN unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::int8[], $11::text[], "
+      + "$12::text[], $13::text[], $14::int8[], $15::int8[], $16::text[]) WITH ORDINALITY "
+      + "AS u(cu, sd, ic, b, ba, be, p, l, c, fs, ls, s, x) ON u.x = r.x)";
 
   static final String INSERT = insertFrom(UNNEST_PARAMS);
 

@@ -69,48 +69,65 @@ final class LinkStore {
     if (n == 0) {
       return null;
     }
-    List<Map.Entry<RowKey, CallRecord>> rows = new ArrayList<>(byId.entrySet());
+    // Rows carry (kind, id, their record's ordinal, whether the caller is indexed on them); each
+    // record's columns go once, however many ids it has (half the bound data of a ping's two rows).
+    Map<CallRecord, Integer> ordinal = new IdentityHashMap<>(n);
+    List<CallRecord> recs = new ArrayList<>(n);
     Short[] kind = new Short[n];
     String[] id = new String[n];
-    String[] callUuid = new String[n];
-    String[] subdomain = new String[n];
-    String[] inbound = new String[n];
-    String[] bid = new String[n];
-    Double[] bidAmount = new Double[n];
-    Long[] bidExpires = new Long[n];
-    String[] ping = new String[n];
-    String[] lead = new String[n];
-    String[] caller = new String[n];
-    String[] callerKey = new String[n];
-    Long[] first = new Long[n];
-    Long[] last = new Long[n];
-    String[] seen = new String[n];
-    for (int j = 0; j < n; j++) {
-      RowKey key = rows.get(j).getKey();
-      CallRecord r = rows.get(j).getValue();
-      Decoded dr = decoded.computeIfAbsent(r, Decoded::new);
-      String[] ids = dr.ids;
+    Integer[] rec = new Integer[n];
+    Boolean[] callerRow = new Boolean[n];
+    int j = 0;
+    for (Map.Entry<RowKey, CallRecord> row : byId.entrySet()) {
+      RowKey key = row.getKey();
+      CallRecord r = row.getValue();
+      Integer o = ordinal.get(r);
+      if (o == null) {
+        o = recs.size() + 1;
+        ordinal.put(r, o);
+        recs.add(r);
+      }
       kind[j] = key.kind;
       id[j] = key.id;
-      callUuid[j] = ids[IdKind.CALL_UUID.ordinal()];
-      subdomain[j] = r.subdomain;
-      inbound[j] = ids[IdKind.INBOUND_CALL_ID.ordinal()];
-      bid[j] = ids[IdKind.BID_ID.ordinal()];
-      bidAmount[j] = Double.isNaN(r.bidAmount) ? null : r.bidAmount;
-      bidExpires[j] = r.bidExpiresAtMs;
-      ping[j] = ids[IdKind.PING_ID.ordinal()];
-      lead[j] = ids[IdKind.LEAD_ID.ordinal()];
-      caller[j] = ids[IdKind.CALLER_ID.ordinal()];
+      rec[j] = o;
       // The caller index holds one row per record: its first platform id's.
-      callerKey[j] = key.kind == dr.firstKind ? caller[j] : null;
-      first[j] = r.firstSeenMs;
-      last[j] = r.lastSeenMs;
-      seen[j] = dr.seen;
+      callerRow[j] = key.kind == decoded.computeIfAbsent(r, Decoded::new).firstKind;
+      j++;
     }
-    return Tuple.tuple().addArrayOfShort(kind).addArrayOfString(id).addArrayOfString(callUuid)
-        .addArrayOfString(subdomain).addArrayOfString(inbound).addArrayOfString(bid).addArrayOfDouble(bidAmount)
-        .addArrayOfLong(bidExpires).addArrayOfString(ping).addArrayOfString(lead).addArrayOfString(caller)
-        .addArrayOfString(callerKey).addArrayOfLong(first).addArrayOfLong(last).addArrayOfString(seen);
+    int m = recs.size();
+    String[] callUuid = new String[m];
+    String[] subdomain = new String[m];
+    String[] inbound = new String[m];
+    String[] bid = new String[m];
+    Double[] bidAmount = new Double[m];
+    Long[] bidExpires = new Long[m];
+    String[] ping = new String[m];
+    String[] lead = new String[m];
+    String[] caller = new String[m];
+    Long[] first = new Long[m];
+    Long[] last = new Long[m];
+    String[] seen = new String[m];
+    for (int i = 0; i < m; i++) {
+      CallRecord r = recs.get(i);
+      Decoded dr = decoded.get(r);
+      String[] ids = dr.ids;
+      callUuid[i] = ids[IdKind.CALL_UUID.ordinal()];
+      subdomain[i] = r.subdomain;
+      inbound[i] = ids[IdKind.INBOUND_CALL_ID.ordinal()];
+      bid[i] = ids[IdKind.BID_ID.ordinal()];
+      bidAmount[i] = Double.isNaN(r.bidAmount) ? null : r.bidAmount;
+      bidExpires[i] = r.bidExpiresAtMs;
+      ping[i] = ids[IdKind.PING_ID.ordinal()];
+      lead[i] = ids[IdKind.LEAD_ID.ordinal()];
+      caller[i] = ids[IdKind.CALLER_ID.ordinal()];
+      first[i] = r.firstSeenMs;
+      last[i] = r.lastSeenMs;
+      seen[i] = dr.seen;
+    }
+    return Tuple.tuple().addArrayOfShort(kind).addArrayOfString(id).addArrayOfInteger(rec).addArrayOfBoolean(callerRow)
+        .addArrayOfString(callUuid).addArrayOfString(subdomain).addArrayOfString(inbound).addArrayOfString(bid)
+        .addArrayOfDouble(bidAmount).addArrayOfLong(bidExpires).addArrayOfString(ping).addArrayOfString(lead)
+        .addArrayOfString(caller).addArrayOfLong(first).addArrayOfLong(last).addArrayOfString(seen);
   }
 
   private static final class Decoded {
