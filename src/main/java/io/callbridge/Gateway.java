@@ -24,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -74,12 +75,12 @@ public final class Gateway {
    * where the kernel allows it (bench-ping.sh measured 38–41 µs of CPU per ping on it against 45–70
    * on NIO); NIO otherwise.
    */
-  static io.vertx.core.transport.Transport transport(String name) {
-    io.vertx.core.transport.Transport uring = io.vertx.core.transport.Transport.IO_URING;
+  static Transport transport(String name) {
+    Transport uring = Transport.IO_URING;
     return switch (name) {
       case "io_uring" -> uring;
-      case "auto" -> uring.available() ? uring : io.vertx.core.transport.Transport.NIO;
-      default -> io.vertx.core.transport.Transport.NIO;
+      case "auto" -> uring.available() ? uring : Transport.NIO;
+      default -> Transport.NIO;
     };
   }
 
@@ -92,7 +93,7 @@ public final class Gateway {
           + e.errors().size() + " error(s): " + String.join("; ", e.errors())));
     }
     Metrics metrics = new Metrics();
-    io.vertx.core.transport.Transport transport = transport(config.server().transport());
+    Transport transport = transport(config.server().transport());
     if (!transport.available()) {
       return Future.failedFuture(new IllegalArgumentException("server.transport: io_uring is not available here ("
           + transport.unavailabilityCause() + "): it needs Linux x86-64 with io_uring allowed (container runtimes' "

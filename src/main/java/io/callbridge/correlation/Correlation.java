@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * <p>{@link #link} never blocks and never waits for PostgreSQL: it updates the cache (shared by all
  * event loops, one compact entry per call, found by every id) and queues the record for the
- * correlation verticle, which writes batches behind with one multi-row upsert. {@link #find} answers from the cache, else reads through
+ * correlation verticle, which writes batches behind with one multi-row insert. {@link #find} answers from the cache, else reads through
  * to PostgreSQL, so links written by another instance or before a restart are found too.
  *
  * <pre>{@code

@@ -48,8 +48,8 @@ final class CorrelationMetrics {
     batchLinks = DistributionSummary.builder("callbridge_correlation_batch_links")
         .description("records per write-behind batch (one per queued call, however often it was linked while queued)").register(metrics.registry());
     batchRows = DistributionSummary.builder("callbridge_correlation_batch_rows")
-        .description("rows per write-behind upsert (one per platform id)").register(metrics.registry());
-    flushLatency = metrics.latency("callbridge_correlation_flush_seconds", "time of one write-behind upsert");
+        .description("rows per write-behind batch (one per platform id)").register(metrics.registry());
+    flushLatency = metrics.latency("callbridge_correlation_flush_seconds", "time of one write-behind batch insert");
     Gauge.builder("callbridge_correlation_cache_entries", cacheSize)
         .description("calls in the cache (one entry per call, whatever its number of ids)").register(metrics.registry());
     Gauge.builder("callbridge_correlation_queue_depth", queueDepth)

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** PostgreSQL side of the correlation store: batched upserts, read-through lookups, retention. */
+/** PostgreSQL side of the correlation store: batched appends, read-through lookups, retention by day. */
 final class LinkStore {
   private final Pool pool;
 
@@ -31,7 +31,7 @@ final class LinkStore {
   static final long REWRITE_AFTER_MS = 60_000;
 
   /** One row per platform id of each record, appended. Answers the number of rows written. */
-  Future<Integer> upsert(List<CallRecord> records) {
+  Future<Integer> append(List<CallRecord> records) {
     Tuple params = rows(records);
     if (params == null) {
       return Future.succeededFuture(0);

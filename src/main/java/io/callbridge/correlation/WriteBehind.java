@@ -179,7 +179,7 @@ final class WriteBehind {
   private void write(List<CallRecord> drained) {
     inFlight++;
     long start = System.nanoTime();
-    store.upsert(drained).onComplete(ar -> {
+    store.append(drained).onComplete(ar -> {
       inFlight--;
       if (ar.succeeded()) {
         retryAfterNanos = 0;
@@ -212,7 +212,7 @@ final class WriteBehind {
           LOG.warning("correlation flush of " + drained.size() + " records failed, retrying: " + ar.cause());
         }
         for (CallRecord r : drained) {
-          // Retried as they were, behind whatever was queued since (the upsert merges them).
+          // Retried as they were, behind whatever was queued since (a read merges them).
           if (!queue.offer(new Pending(r))) {
             metrics.overflow.increment();
           }
